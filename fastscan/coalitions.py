@@ -1,0 +1,161 @@
+"""One point, one coalition: which coalitions are stable, on which sigma, and why."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import model, validate
+from .engine import Profile
+
+
+def stable_coalitions(costs: Any, alpha: float, sigma: float, *, notion: str = "nash",
+                      sets: str = "all") -> list[tuple[int, ...]]:
+    """Every coalition stable at one ``(alpha, sigma)``.
+
+    Returns
+    -------
+    list of tuple of int
+        Each coalition as sorted input positions, the list sorted by (size, members).
+    """
+    validate.check_notion(notion)
+    validate.check_sets(sets)
+    costs = validate.check_profile(costs, sets)
+    alpha = float(validate.check_alpha(alpha)[0])
+    sigma = float(validate.check_sigma(sigma)[0])
+    from .kernels.formulas import NASH, ROBUST
+    from .kernels.point import stable_masks_all, stable_sizes_downward
+
+    prof = Profile.from_costs(costs)
+    code = NASH if notion == "nash" else ROBUST
+    s = sigma * sigma
+    if sets == "downward":
+        sizes = stable_sizes_downward(prof.a, alpha, s, code)
+        found = [tuple(sorted(int(i) for i in prof.order[:k])) for k in sizes]
+    else:
+        masks = stable_masks_all(prof.a, alpha, s, code)
+        found = [tuple(sorted(int(prof.order[i]) for i in range(prof.n) if (int(m) >> i) & 1))
+                 for m in masks]
+    return sorted(found, key=lambda c: (len(c), c))
+
+
+def _sigma_at_least(x: float) -> float:
+    """Smallest float ``sigma`` with ``sigma * sigma >= x`` (the kernels compare ``s``)."""
+    if math.isinf(x):
+        return math.inf
+    r = math.sqrt(x)
+    while r * r < x:
+        r = math.nextafter(r, math.inf)
+    while True:
+        below = math.nextafter(r, 0.0)
+        if below * below >= x:
+            r = below
+        else:
+            return r
+
+
+def stability_interval(costs: Any, alpha: float, members: Any, *,
+                       notion: str = "nash") -> tuple[float, float] | None:
+    """The sigma range ``[low, high)`` on which a coalition is stable, or None if empty.
+
+    Exact for the kernels: every kernel reports the coalition stable at ``sigma`` if and only if
+    ``low <= sigma < high``; ``high`` is ``inf`` for the grand coalition.
+    """
+    validate.check_notion(notion)
+    costs = validate.check_profile(costs, "downward")
+    alpha = float(validate.check_alpha(alpha)[0])
+    members = validate.check_members(members, costs.shape[0])
+    L, UN, UR = _bounds(Profile.from_costs(costs), alpha, members)
+    low = _sigma_at_least(L)
+    high = _sigma_at_least(UN if notion == "nash" else UR)
+    return (low, high) if low < high else None
+
+
+def _bounds(prof: Profile, alpha: float, members: tuple[int, ...]) -> tuple[float, float, float]:
+    from .kernels.point import coalition_bounds
+
+    member = np.zeros(prof.n, dtype=np.bool_)
+    rank = np.empty(prof.n, dtype=np.int64)
+    rank[prof.order] = np.arange(prof.n)
+    member[rank[list(members)]] = True
+    return coalition_bounds(prof.a, member, alpha)
+
+
+@dataclass(frozen=True)
+class CoalitionReport:
+    """One coalition at one point: the table of the proof of Lemmas 3 and 4.
+
+    Arrays follow ``members`` and ``outsiders`` (input positions, ascending).
+    """
+
+    costs: np.ndarray
+    alpha: float
+    sigma: float
+    members: tuple[int, ...]
+    outsiders: tuple[int, ...]
+    eps_selfish: np.ndarray  # Lemma 2
+    eps_designer: np.ndarray  # Lemma 1, same coalition
+    burdens: np.ndarray  # Definition 5 at the selfish levels
+    variance: float  # eq. (5)
+    social_cost: float  # eq. (6)
+    outsider_burden: np.ndarray  # Definition 7: joining alone, members' epsilon fixed
+    outsider_burden_reoptimized: np.ndarray  # Definition 8: own burden once all re-optimize
+    outsider_valid_entry: np.ndarray  # Definition 8: nobody in S + {j} would then leave
+    nash_stable: bool
+    robust_stable: bool
+
+    def table(self) -> str:
+        """A plain-text rendering of the report."""
+        s2 = self.sigma**2
+        lines = [f"coalition {list(self.members)} at alpha={self.alpha:g}, sigma={self.sigma:g} "
+                 f"(sigma^2={s2:.6g}): nash {'stable' if self.nash_stable else 'not stable'}, "
+                 f"robust {'stable' if self.robust_stable else 'not stable'}",
+                 f"variance {self.variance:.6g}, social cost {self.social_cost:.6g}",
+                 f"{'player':>6} {'cost':>11} {'eps':>9} {'eps_designer':>12} {'burden':>9}"]
+        for i, p in enumerate(self.members):
+            lines.append(f"{p:>6} {self.costs[p]:>11.4g} {self.eps_selfish[i]:>9.4f} "
+                         f"{self.eps_designer[i]:>12.4f} {self.burdens[i]:>9.4f}")
+        if self.outsiders:
+            lines.append(f"{'outsider':>8} {'cost':>11} {'join alone':>11} {'re-optimized':>13} "
+                         f"{'valid entry':>11}")
+            for i, p in enumerate(self.outsiders):
+                lines.append(f"{p:>8} {self.costs[p]:>11.4g} {self.outsider_burden[i]:>11.4f} "
+                             f"{self.outsider_burden_reoptimized[i]:>13.4f} "
+                             f"{'yes' if self.outsider_valid_entry[i] else 'no':>11}")
+        return "\n".join(lines)
+
+
+def describe_coalition(costs: Any, alpha: float, sigma: float, members: Any) -> CoalitionReport:
+    """Each member's epsilon (selfish and designer's), burdens, the estimator variance and social
+    cost, and each outsider's burden if it joined: the table in the proof of Lemmas 3 and 4."""
+    costs = validate.check_profile(costs, "downward")
+    alpha = float(validate.check_alpha(alpha)[0])
+    sigma = float(validate.check_sigma(sigma)[0])
+    members = validate.check_members(members, costs.shape[0])
+    s = sigma * sigma
+    n = costs.shape[0]
+    k = len(members)
+    c_in = costs[list(members)]
+    eps = model.eps_selfish(c_in, k, alpha)
+    outsiders = tuple(i for i in range(n) if i not in set(members))
+    alone, reopt, valid = [], [], []
+    for j in outsiders:
+        alone.append(model.entrant_burden(s, c_in, costs[j], alpha))
+        c_new = np.append(c_in, costs[j])
+        b_new = model.member_burdens(s, c_new, model.eps_selfish(c_new, k + 1, alpha), alpha)
+        reopt.append(float(b_new[-1]))
+        valid.append(bool(np.all(b_new <= s)))
+    L, UN, UR = _bounds(Profile.from_costs(costs), alpha, members)
+    return CoalitionReport(
+        costs=costs, alpha=alpha, sigma=sigma, members=members, outsiders=outsiders,
+        eps_selfish=eps, eps_designer=model.eps_designer(c_in, k, alpha),
+        burdens=model.member_burdens(s, c_in, eps, alpha),
+        variance=model.estimator_variance(s, eps),
+        social_cost=float(np.sum(model.member_burdens(s, c_in, eps, alpha)) + (n - k) * s),
+        outsider_burden=np.array(alone), outsider_burden_reoptimized=np.array(reopt),
+        outsider_valid_entry=np.array(valid, dtype=bool),
+        nash_stable=bool(L <= s < UN), robust_stable=bool(L <= s < UR),
+    )

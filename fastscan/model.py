@@ -1,0 +1,88 @@
+"""The paper's formulas, written plainly in NumPy, for one coalition at one point.
+
+Kernels evaluate the same closed forms in compiled loops (``fastscan.kernels.formulas``); the tests
+hold both to each other and to the definitions. ``s`` is sigma^2, the data variance.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def a_values(costs: np.ndarray) -> np.ndarray:
+    """``(c^2 / 2)^(1/3)``, the per-player quantity of Claims 5 and 6 (overflow-free form)."""
+    c = np.asarray(costs, dtype=np.float64)
+    return np.cbrt(0.5 * c) * np.cbrt(c)
+
+
+def eps_selfish(c: np.ndarray, k: int, alpha: float) -> np.ndarray:
+    """Lemma 2: the privacy level a member of a size-``k`` coalition picks for itself."""
+    return np.cbrt(4.0 / (float(k) ** (2.0 + alpha) * np.asarray(c, dtype=np.float64)))
+
+
+def eps_designer(c: np.ndarray, k: int, alpha: float) -> np.ndarray:
+    """Lemma 1: the privacy level the central designer assigns in a size-``k`` coalition."""
+    return np.cbrt(4.0 / (float(k) ** (1.0 + alpha) * np.asarray(c, dtype=np.float64)))
+
+
+def estimator_variance(s: float, eps: np.ndarray) -> float:
+    """Eq. (1): variance of the coalition's mean estimate given every member's epsilon."""
+    eps = np.asarray(eps, dtype=np.float64)
+    k = eps.shape[0]
+    return s / k + 2.0 / k**2 * float(np.sum(1.0 / eps**2))
+
+
+def member_burdens(s: float, c: np.ndarray, eps: np.ndarray, alpha: float) -> np.ndarray:
+    """Definition 5: each member's burden, accuracy cost plus ``c_i |S|^alpha eps_i``."""
+    c = np.asarray(c, dtype=np.float64)
+    eps = np.asarray(eps, dtype=np.float64)
+    k = c.shape[0]
+    return estimator_variance(s, eps) + c * float(k) ** alpha * eps
+
+
+def entrant_burden(s: float, c_in: np.ndarray, c_j: float, alpha: float) -> float:
+    """Definition 7: outsider ``j``'s best burden joining alone, members' epsilon held fixed.
+
+    The entrant's optimal epsilon is its Lemma 2 level at size ``k + 1`` (its burden is separable).
+    """
+    k = len(c_in)
+    eps = np.append(eps_selfish(c_in, k, alpha), eps_selfish(np.array([c_j]), k + 1, alpha))
+    c = np.append(c_in, c_j)
+    return float(member_burdens(s, c, eps, alpha)[-1])
+
+
+def variance_d(c: np.ndarray, s: float, alpha: float) -> float:
+    """Eq. (5): ``Var_d(S)`` with every member at its Lemma 2 level."""
+    k = len(c)
+    return s / k + float(k) ** (2 * (alpha + 2) / 3) / 2 ** (1 / 3) * float(
+        np.sum(np.asarray(c) ** (2 / 3))) / k**2
+
+
+def social_cost_d(c: np.ndarray, n: int, s: float, alpha: float) -> float:
+    """Eq. (6): ``SC_d(S)``, the burdens of members and of the ``n - k`` outsiders."""
+    k = len(c)
+    mean = float(np.sum(np.asarray(c) ** (2 / 3))) / k
+    return (n + 1) * s - (k * s - (k + 2) * float(k) ** ((2 * alpha + 1) / 3) * mean / 2 ** (1 / 3))
+
+
+def variance_c(c_sorted: np.ndarray, k: int, s: float, alpha: float) -> float:
+    """Eq. (2): ``Var_c(k)`` of ``S_k``, the ``k`` cheapest players, at the designer's levels."""
+    mean = float(np.sum(np.asarray(c_sorted[:k]) ** (2 / 3))) / k
+    return (s + float(k) ** (2 * (alpha + 1) / 3) / 2 ** (1 / 3) * mean) / k
+
+
+def social_cost_c(c_sorted: np.ndarray, k: int, n: int, s: float, alpha: float) -> float:
+    """Eq. (3): ``SC_c(k)``, the least social cost of any coalition of size ``k``."""
+    mean = float(np.sum(np.asarray(c_sorted[:k]) ** (2 / 3))) / k
+    return (n + 1) * s - (k * s - 3 / 2 ** (1 / 3) * float(k) ** (2 * (alpha + 1) / 3) * mean)
+
+
+def central_optimum(costs: np.ndarray, s: float, alpha: float) -> tuple[int, float, float]:
+    """Eq. (4): ``(k*, SC_c(k*), Var_c(k*))``, or ``(0, n s, s)`` when no coalition beats none."""
+    c = np.sort(np.asarray(costs, dtype=np.float64))
+    n = c.shape[0]
+    sc = [social_cost_c(c, k, n, s, alpha) for k in range(2, n + 1)]
+    k = int(np.argmin(sc)) + 2
+    if sc[k - 2] <= n * s:
+        return k, sc[k - 2], variance_c(c, k, s, alpha)
+    return 0, n * s, s

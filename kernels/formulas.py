@@ -1,0 +1,123 @@
+"""Closed forms of the paper, as every kernel evaluates them.
+
+Notation: ``a_j = (c_j^2 / 2)^(1/3)`` (Claims 5, 6), ``A = sum_{j in S} a_j`` folded in ascending
+cost order, ``M = max_{j in S} a_j``, ``m = a`` of the cheapest outsider, ``k = |S|``,
+``s = sigma^2``, ``P(k) = k^((2 alpha + 1) / 3)`` and ``Q(k) = k^((2 alpha - 1) / 3)``.
+
+Both stability conditions are linear in ``s``, so a coalition is stable exactly on a half-open
+interval ``L <= s < U`` (Claims 5 and 6), and the minimum over outsiders in both claims is attained
+at the cheapest outsider. Each formula is split into per-(alpha, k) coefficients, built once by
+:func:`coefficients`, and a cheap per-coalition part; every kernel uses both, so the all-subsets,
+downward and point kernels agree bit for bit on the same coalition.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._numba import inline, kernel
+
+NASH = 0
+ROBUST = 1
+
+# rows of the coefficient table
+C_LOWER = 0  # L = (A + 2M) * c
+C_NASH_OUT = 1  # U_nash = m * c1 + A * c2
+C_NASH_IN = 2
+C_ROBUST = 3  # U_robust = (A + m + 2 max(M, m)) * c
+C_SC = 4  # SC_d = (n + 1 - k) s + A * c
+C_VAR = 5  # Var_d = s / k + A * c
+C_SC_CENTRAL = 6  # SC_c = (n + 1 - k) s + A_k * c
+C_VAR_CENTRAL = 7  # Var_c = s / k + A_k * c
+N_COEF = 8
+
+
+@inline
+def coefficient_row(fk, P, P1, Q):
+    """The ``C_*`` coefficients of size ``k`` from ``P(k)``, ``P(k+1)`` and ``Q(k)``.
+
+    Claim 5: ``(k-1) s >= (A + 2M) P(k)`` and ``k(k+1) s < 3m (k+1) P(k+1) + A k P(k)``.
+    Claim 6: ``k s < (A + m + 2 max(M, m)) P(k+1)``. Eq. (5), (6): ``Var_d = s/k + A P(k)/k``,
+    ``SC_d = (n+1-k) s + (k+2) A P(k)/k``. Eq. (2), (3): ``Var_c = s/k + A Q(k)/k``,
+    ``SC_c = (n+1-k) s + 3 A Q(k)``.
+    """
+    return (
+        P / (fk - 1.0),
+        3.0 * P1 / fk,
+        P / (fk + 1.0),
+        P1 / fk,
+        (fk + 2.0) * P / fk,
+        P / fk,
+        3.0 * Q,
+        Q / fk,
+    )
+
+
+@inline
+def exponents(alpha):
+    """``((2 alpha + 1) / 3, (2 alpha - 1) / 3)``: the powers of ``k`` in ``P`` and ``Q``."""
+    return (2.0 * alpha + 1.0) / 3.0, (2.0 * alpha - 1.0) / 3.0
+
+
+@kernel
+def log_table(n):
+    """``log(k)`` for ``k = 0..n+1`` (index 0 unused), shared by every alpha."""
+    t = np.zeros(n + 2)
+    for k in range(1, n + 2):
+        t[k] = np.log(np.float64(k))
+    return t
+
+
+@kernel
+def coefficients(n, alpha):
+    """Per-size coefficients ``C[row, k]`` for ``k = 0..n`` (rows ``C_*``; ``k < 2`` unused)."""
+    e, f = exponents(alpha)
+    lg = log_table(n)
+    C = np.zeros((N_COEF, n + 1))
+    for k in range(2, n + 1):
+        row = coefficient_row(np.float64(k), np.exp(e * lg[k]), np.exp(e * lg[k + 1]),
+                              np.exp(f * lg[k]))
+        for r in range(N_COEF):
+            C[r, k] = row[r]
+    return C
+
+
+@inline
+def lower_s(A, M, c_lower):
+    """Smallest ``s`` at which no member wants to leave (Claims 5 and 6, first condition)."""
+    return (A + 2.0 * M) * c_lower
+
+
+@inline
+def upper_s_nash(A, m_out, c_out, c_in):
+    """First ``s`` at which the cheapest outsider gains by joining alone (Claim 5, second)."""
+    return m_out * c_out + A * c_in
+
+
+@inline
+def upper_s_robust(A, M, m_out, c_robust):
+    """First ``s`` at which the cheapest outsider can validly enter (Claim 6, second)."""
+    return (A + m_out + 2.0 * max(M, m_out)) * c_robust
+
+
+@inline
+def social_cost(n, k, s, A, c):
+    """Social cost ``(n+1-k) s + A c``: eq. (6) with ``C_SC``, eq. (3) with ``C_SC_CENTRAL``."""
+    return (n + 1.0 - k) * s + A * c
+
+
+@inline
+def variance(k, s, A, c):
+    """Estimator variance ``s/k + A c``: eq. (5) with ``C_VAR``, eq. (2) with ``C_VAR_CENTRAL``."""
+    return s / k + A * c
+
+
+@kernel
+def prefix_fold(a):
+    """``A[k] = a[0] + ... + a[k-1]``, summed left to right (the fold every kernel uses)."""
+    A = np.zeros(a.shape[0] + 1)
+    acc = 0.0
+    for i in range(a.shape[0]):
+        acc = acc + a[i]
+        A[i + 1] = acc
+    return A

@@ -1,0 +1,110 @@
+"""Stability of coalitions at one point (alpha, sigma): the per-point path of the public API.
+
+Deliberately plain: every subset is checked on its own against Claims 5 and 6 with the same
+coefficients and fold as the grid kernels, so it doubles as a check of their range bookkeeping.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._numba import kernel
+from .formulas import (
+    C_LOWER,
+    C_NASH_IN,
+    C_NASH_OUT,
+    C_ROBUST,
+    NASH,
+    coefficients,
+    lower_s,
+    upper_s_nash,
+    upper_s_robust,
+)
+
+
+@kernel
+def coalition_bounds(a, member, alpha):
+    """``(L, U_nash, U_robust)`` in ``s`` for one coalition (``member[i]`` on ascending ``a``)."""
+    n = a.shape[0]
+    k = 0
+    A = 0.0
+    M = 0.0
+    z = -1
+    for i in range(n):
+        if member[i]:
+            k += 1
+            A = A + a[i]
+            M = a[i]
+        elif z < 0:
+            z = i
+    C = coefficients(n, alpha)
+    L = lower_s(A, M, C[C_LOWER, k])
+    if z < 0:
+        return L, np.inf, np.inf
+    UN = upper_s_nash(A, a[z], C[C_NASH_OUT, k], C[C_NASH_IN, k])
+    UR = upper_s_robust(A, M, a[z], C[C_ROBUST, k])
+    return L, UN, UR
+
+
+@kernel
+def stable_masks_all(a, alpha, s, notion):
+    """Bitmasks (over ascending ``a``) of every coalition stable at ``s``; ``n <= 62``."""
+    n = a.shape[0]
+    C = coefficients(n, alpha)
+    out = np.empty(16, dtype=np.uint64)
+    cnt = 0
+    for mask in range(3, 1 << n):
+        k = 0
+        A = 0.0
+        M = 0.0
+        z = -1
+        for i in range(n):
+            if (mask >> i) & 1:
+                k += 1
+                A = A + a[i]
+                M = a[i]
+            elif z < 0:
+                z = i
+        if k < 2:
+            continue
+        if not lower_s(A, M, C[C_LOWER, k]) <= s:
+            continue
+        if z >= 0:
+            if notion == NASH:
+                U = upper_s_nash(A, a[z], C[C_NASH_OUT, k], C[C_NASH_IN, k])
+            else:
+                U = upper_s_robust(A, M, a[z], C[C_ROBUST, k])
+            if not s < U:
+                continue
+        if cnt == out.shape[0]:
+            grown = np.empty(2 * cnt, dtype=np.uint64)
+            grown[:cnt] = out
+            out = grown
+        out[cnt] = mask
+        cnt += 1
+    return out[:cnt]
+
+
+@kernel
+def stable_sizes_downward(a, alpha, s, notion):
+    """Sizes ``k`` of the downward-closed coalitions ``S_k`` stable at ``s``."""
+    n = a.shape[0]
+    C = coefficients(n, alpha)
+    out = np.empty(n, dtype=np.int64)
+    cnt = 0
+    A = a[0]
+    for k in range(2, n + 1):
+        A = A + a[k - 1]
+        M = a[k - 1]
+        if not lower_s(A, M, C[C_LOWER, k]) <= s:
+            continue
+        if k < n:
+            if notion == NASH:
+                U = upper_s_nash(A, a[k], C[C_NASH_OUT, k], C[C_NASH_IN, k])
+            else:
+                U = upper_s_robust(A, M, a[k], C[C_ROBUST, k])
+            if not s < U:
+                continue
+        out[cnt] = k
+        cnt += 1
+    return out[:cnt]
