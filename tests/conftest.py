@@ -1,0 +1,1 @@
+import strategies  # noqa: F401  (registers the hypothesis profile: deadline=None for JIT)

@@ -1,0 +1,51 @@
+"""Small helpers shared by the tests."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from fastscan import model
+from reference import all_coalitions, interval_s
+
+NOTIONS = ("nash", "robust")
+
+
+def reference_intervals(costs, alpha, notion):
+    c = [float(x) for x in costs]
+    return {S: interval_s(c, alpha, S, notion) for S in all_coalitions(len(c))}
+
+
+def s_between_edges(intervals, u: float) -> float:
+    """An ``s`` log-uniformly placed around every threshold of the profile (``u`` in [0, 1])."""
+    edges = [x for iv in intervals.values() for x in iv if math.isfinite(x)]
+    lo, hi = min(edges) * 0.5, max(edges) * 2.0
+    return lo * (hi / lo) ** u
+
+
+def ulp_neighbours(x: float) -> list[float]:
+    return [math.nextafter(x, 0.0), x, math.nextafter(x, math.inf)]
+
+
+def bitmask(coalition) -> int:
+    return sum(1 << i for i in coalition)
+
+
+def social_cost(costs, coalition, s, alpha) -> float:
+    return model.social_cost_d(np.asarray(costs)[list(coalition)], len(costs), s, alpha)
+
+
+def expected_optimum(costs, stable, s, alpha):
+    """The stable coalition of least social cost, and every coalition tied with it (rel 1e-12)."""
+    if not stable:
+        return None, []
+    sc = {S: social_cost(costs, S, s, alpha) for S in stable}
+    best = min(sc.values())
+    tied = [S for S in stable if sc[S] <= best * (1 + 1e-12)]
+    return best, tied
+
+
+def same_cost_multiset(costs, coalitions) -> bool:
+    keys = {(len(S), tuple(sorted(float(costs[i]) for i in S))) for S in coalitions}
+    return len(keys) == 1
