@@ -17,6 +17,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check fastscan kernels cli tests bench
+	$(BIN)/ruff format --check fastscan kernels cli tests bench
 	$(BIN)/python -m pytest tests bench -q --benchmark-disable -p no:cacheprovider
 
 bench: $(STAMP)

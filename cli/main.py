@@ -39,14 +39,18 @@ def demo(alpha: float, points: int) -> None:
         raise ValueError(f"--points must be >= 2 (got {points})")
     sigma = np.linspace(0.05, 1.0, points)
     ds = fastscan.scan(FIG1_COSTS, alpha, sigma)
-    click.echo(f"Fig. 1 profile (n = {len(FIG1_COSTS)}), alpha = {alpha:g}, "
-               f"{points} sigma values in [0.05, 1], all {2**len(FIG1_COSTS)} subsets")
+    click.echo(
+        f"Fig. 1 profile (n = {len(FIG1_COSTS)}), alpha = {alpha:g}, "
+        f"{points} sigma values in [0.05, 1], all {2 ** len(FIG1_COSTS)} subsets"
+    )
     for notion in ("nash", "robust"):
         size = ds.max_size.sel(notion=notion).isel(profile=0, alpha=0).values
         click.echo(f"\n{notion}: max stable size along sigma ('.' = no equilibrium)")
         click.echo("  " + "".join(str(int(v)) if v else "." for v in size))
-        click.echo(f"  equilibria at {np.count_nonzero(size)} of {points} sigma values; "
-                   f"none on {_ranges(sigma, size == 0)}")
+        click.echo(
+            f"  equilibria at {np.count_nonzero(size)} of {points} sigma values; "
+            f"none on {_ranges(sigma, size == 0)}"
+        )
     pos = ds.pos_social_cost.sel(notion="nash").isel(profile=0, alpha=0).values
     click.echo(f"\nPrice of Stability (social cost, nash): {pos.min():.4f} .. {pos.max():.4f}")
     click.echo("\nLemma 3 instance (alpha = 1, sigma^2 = 0.25): coalition {1,2,3,4} of the paper")

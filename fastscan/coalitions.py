@@ -12,8 +12,9 @@ from . import model, validate
 from .engine import Profile
 
 
-def stable_coalitions(costs: Any, alpha: float, sigma: float, *, notion: str = "nash",
-                      sets: str = "all") -> list[tuple[int, ...]]:
+def stable_coalitions(
+    costs: Any, alpha: float, sigma: float, *, notion: str = "nash", sets: str = "all"
+) -> list[tuple[int, ...]]:
     """Every coalition stable at one ``(alpha, sigma)``.
 
     Returns
@@ -37,8 +38,10 @@ def stable_coalitions(costs: Any, alpha: float, sigma: float, *, notion: str = "
         found = [tuple(sorted(int(i) for i in prof.order[:k])) for k in sizes]
     else:
         masks = stable_masks_all(prof.a, alpha, s, code)
-        found = [tuple(sorted(int(prof.order[i]) for i in range(prof.n) if (int(m) >> i) & 1))
-                 for m in masks]
+        found = [
+            tuple(sorted(int(prof.order[i]) for i in range(prof.n) if (int(m) >> i) & 1))
+            for m in masks
+        ]
     return sorted(found, key=lambda c: (len(c), c))
 
 
@@ -57,8 +60,9 @@ def _sigma_at_least(x: float) -> float:
             return r
 
 
-def stability_interval(costs: Any, alpha: float, members: Any, *,
-                       notion: str = "nash") -> tuple[float, float] | None:
+def stability_interval(
+    costs: Any, alpha: float, members: Any, *, notion: str = "nash"
+) -> tuple[float, float] | None:
     """The sigma range ``[low, high)`` on which a coalition is stable, or None if empty.
 
     Exact for the kernels: every kernel reports the coalition stable at ``sigma`` if and only if
@@ -110,21 +114,29 @@ class CoalitionReport:
     def table(self) -> str:
         """A plain-text rendering of the report."""
         s2 = self.sigma**2
-        lines = [f"coalition {list(self.members)} at alpha={self.alpha:g}, sigma={self.sigma:g} "
-                 f"(sigma^2={s2:.6g}): nash {'stable' if self.nash_stable else 'not stable'}, "
-                 f"robust {'stable' if self.robust_stable else 'not stable'}",
-                 f"variance {self.variance:.6g}, social cost {self.social_cost:.6g}",
-                 f"{'player':>6} {'cost':>11} {'eps':>9} {'eps_designer':>12} {'burden':>9}"]
+        lines = [
+            f"coalition {list(self.members)} at alpha={self.alpha:g}, sigma={self.sigma:g} "
+            f"(sigma^2={s2:.6g}): nash {'stable' if self.nash_stable else 'not stable'}, "
+            f"robust {'stable' if self.robust_stable else 'not stable'}",
+            f"variance {self.variance:.6g}, social cost {self.social_cost:.6g}",
+            f"{'player':>6} {'cost':>11} {'eps':>9} {'eps_designer':>12} {'burden':>9}",
+        ]
         for i, p in enumerate(self.members):
-            lines.append(f"{p:>6} {self.costs[p]:>11.4g} {self.eps_selfish[i]:>9.4f} "
-                         f"{self.eps_designer[i]:>12.4f} {self.burdens[i]:>9.4f}")
+            lines.append(
+                f"{p:>6} {self.costs[p]:>11.4g} {self.eps_selfish[i]:>9.4f} "
+                f"{self.eps_designer[i]:>12.4f} {self.burdens[i]:>9.4f}"
+            )
         if self.outsiders:
-            lines.append(f"{'outsider':>8} {'cost':>11} {'join alone':>11} {'re-optimized':>13} "
-                         f"{'valid entry':>11}")
+            lines.append(
+                f"{'outsider':>8} {'cost':>11} {'join alone':>11} {'re-optimized':>13} "
+                f"{'valid entry':>11}"
+            )
             for i, p in enumerate(self.outsiders):
-                lines.append(f"{p:>8} {self.costs[p]:>11.4g} {self.outsider_burden[i]:>11.4f} "
-                             f"{self.outsider_burden_reoptimized[i]:>13.4f} "
-                             f"{'yes' if self.outsider_valid_entry[i] else 'no':>11}")
+                lines.append(
+                    f"{p:>8} {self.costs[p]:>11.4g} {self.outsider_burden[i]:>11.4f} "
+                    f"{self.outsider_burden_reoptimized[i]:>13.4f} "
+                    f"{'yes' if self.outsider_valid_entry[i] else 'no':>11}"
+                )
         return "\n".join(lines)
 
 
@@ -150,12 +162,19 @@ def describe_coalition(costs: Any, alpha: float, sigma: float, members: Any) -> 
         valid.append(bool(np.all(b_new <= s)))
     L, UN, UR = _bounds(Profile.from_costs(costs), alpha, members)
     return CoalitionReport(
-        costs=costs, alpha=alpha, sigma=sigma, members=members, outsiders=outsiders,
-        eps_selfish=eps, eps_designer=model.eps_designer(c_in, k, alpha),
+        costs=costs,
+        alpha=alpha,
+        sigma=sigma,
+        members=members,
+        outsiders=outsiders,
+        eps_selfish=eps,
+        eps_designer=model.eps_designer(c_in, k, alpha),
         burdens=model.member_burdens(s, c_in, eps, alpha),
         variance=model.estimator_variance(s, eps),
         social_cost=float(np.sum(model.member_burdens(s, c_in, eps, alpha)) + (n - k) * s),
-        outsider_burden=np.array(alone), outsider_burden_reoptimized=np.array(reopt),
+        outsider_burden=np.array(alone),
+        outsider_burden_reoptimized=np.array(reopt),
         outsider_valid_entry=np.array(valid, dtype=bool),
-        nash_stable=bool(L <= s < UN), robust_stable=bool(L <= s < UR),
+        nash_stable=bool(L <= s < UN),
+        robust_stable=bool(L <= s < UR),
     )

@@ -14,8 +14,15 @@ from . import validate
 from .model import a_values
 from .variables import PAPER, build_dataset
 
-GRID_OUTPUTS = ("stable_count", "max_size", "min_size", "opt_size", "opt_social_cost",
-                "opt_variance", "opt_members")
+GRID_OUTPUTS = (
+    "stable_count",
+    "max_size",
+    "min_size",
+    "opt_size",
+    "opt_social_cost",
+    "opt_variance",
+    "opt_members",
+)
 CELL_OUTPUTS = ("grand_stable", "central_size", "central_social_cost", "central_variance")
 
 
@@ -77,8 +84,9 @@ def allocate(n_alpha: int, n_s: int) -> dict[str, np.ndarray]:
     return out
 
 
-def run_block(profile: Profile, alpha: np.ndarray, grid: SigmaGrid, sets: str,
-              out: dict[str, np.ndarray]) -> None:
+def run_block(
+    profile: Profile, alpha: np.ndarray, grid: SigmaGrid, sets: str, out: dict[str, np.ndarray]
+) -> None:
     """Evaluate one profile for a block of alpha values into ``out`` (views are fine)."""
     from .kernels.allsets import scan_all
     from .kernels.downward import scan_downward
@@ -95,14 +103,17 @@ def run_block(profile: Profile, alpha: np.ndarray, grid: SigmaGrid, sets: str,
 
 
 def _blocks(n_profiles: int, n_alpha: int, workers: int) -> list[tuple[int, slice]]:
-    per_profile = max(1, min(n_alpha, math.ceil(2 * workers / n_profiles)))
+    # enough tasks per worker that uneven alpha (pruning differs) still balances
+    per_profile = max(1, min(n_alpha, math.ceil(8 * workers / n_profiles)))
     size = math.ceil(n_alpha / per_profile)
-    return [(p, slice(b, min(b + size, n_alpha)))
-            for p in range(n_profiles) for b in range(0, n_alpha, size)]
+    return [
+        (p, slice(b, min(b + size, n_alpha)))
+        for p in range(n_profiles)
+        for b in range(0, n_alpha, size)
+    ]
 
 
-def scan(costs: Any, alpha: Any, sigma: Any, *, sets: str = "all",
-         threads: int | None = None):
+def scan(costs: Any, alpha: Any, sigma: Any, *, sets: str = "all", threads: int | None = None):
     """Evaluate every (profile, alpha, sigma) cell and both notions into an in-memory Dataset.
 
     Parameters
@@ -144,8 +155,13 @@ def scan(costs: Any, alpha: Any, sigma: Any, *, sets: str = "all",
     return assemble(profiles, alpha, grid, outs, sets)
 
 
-def assemble(profiles: list[Profile], alpha: np.ndarray, grid: SigmaGrid,
-             outs: list[dict[str, np.ndarray]], sets: str):
+def assemble(
+    profiles: list[Profile],
+    alpha: np.ndarray,
+    grid: SigmaGrid,
+    outs: list[dict[str, np.ndarray]],
+    sets: str,
+):
     """Stack per-profile kernel outputs into the registry's Dataset (sigma back in given order)."""
     data = {}
     for name in GRID_OUTPUTS:
@@ -172,8 +188,11 @@ def assemble(profiles: list[Profile], alpha: np.ndarray, grid: SigmaGrid,
     attrs = {
         "title": "fastscan stability cube",
         "sets": sets,
-        "sets_description": ("every coalition of size >= 2" if sets == "all" else
-                             "downward-closed coalitions S_k of the k cheapest players only"),
+        "sets_description": (
+            "every coalition of size >= 2"
+            if sets == "all"
+            else "downward-closed coalitions S_k of the k cheapest players only"
+        ),
         "paper": PAPER,
         "fastscan_version": __version__,
     }

@@ -54,8 +54,13 @@ def entrant_burden(s: float, c_in: np.ndarray, c_j: float, alpha: float) -> floa
 def variance_d(c: np.ndarray, s: float, alpha: float) -> float:
     """Eq. (5): ``Var_d(S)`` with every member at its Lemma 2 level."""
     k = len(c)
-    return s / k + float(k) ** (2 * (alpha + 2) / 3) / 2 ** (1 / 3) * float(
-        np.sum(np.asarray(c) ** (2 / 3))) / k**2
+    return (
+        s / k
+        + float(k) ** (2 * (alpha + 2) / 3)
+        / 2 ** (1 / 3)
+        * float(np.sum(np.asarray(c) ** (2 / 3)))
+        / k**2
+    )
 
 
 def social_cost_d(c: np.ndarray, n: int, s: float, alpha: float) -> float:

@@ -61,7 +61,7 @@ def _check_row(row: np.ndarray, name: str, sets: str) -> None:
 
 
 def check_profiles(costs: Any, sets: str) -> list[np.ndarray]:
-    """Profiles from 1-D costs (one profile) or 2-D (profile x player, rows NaN-padded at the end)."""
+    """Profiles from 1-D costs (one profile) or 2-D (profile x player, NaN-padded at the end)."""
     arr = _float_array(costs, "costs")
     if arr.ndim == 1:
         return [check_profile(arr, sets)]
@@ -88,7 +88,9 @@ def check_alpha(alpha: Any) -> np.ndarray:
     """Alpha values: a scalar or 1-D, all finite (the paper studies [-1, 1])."""
     arr = np.atleast_1d(_float_array(alpha, "alpha"))
     if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"alpha must be a number or a non-empty 1-D sequence (got shape {arr.shape})")
+        raise ValueError(
+            f"alpha must be a number or a non-empty 1-D sequence (got shape {arr.shape})"
+        )
     if not np.isfinite(arr).all():
         bad = arr[~np.isfinite(arr)][0]
         raise ValueError(f"alpha must be finite (got {bad!r})")
@@ -99,7 +101,9 @@ def check_sigma(sigma: Any) -> np.ndarray:
     """Sigma values (standard deviation of the data): scalar or 1-D, finite, > 0."""
     arr = np.atleast_1d(_float_array(sigma, "sigma"))
     if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"sigma must be a number or a non-empty 1-D sequence (got shape {arr.shape})")
+        raise ValueError(
+            f"sigma must be a number or a non-empty 1-D sequence (got shape {arr.shape})"
+        )
     ok = np.isfinite(arr) & (arr >= SIGMA_MIN) & (arr <= SIGMA_MAX)
     if not ok.all():
         bad = arr[~ok][0]

@@ -47,46 +47,122 @@ _NONE = "; the empty coalition (size 0) when none is stable (paper's convention,
 VARIABLES: dict[str, Variable] = {
     v.name: v
     for v in [
-        _v("stable_count", GRID, "int64", -1,
-           "number of stable coalitions of size >= 2 (Claim 5 for nash, Claim 6 for robust)",
-           "coalitions"),
-        _v("max_size", GRID, "int32", -1,
-           "size of the largest stable coalition; 0 when none is stable", "players"),
-        _v("min_size", GRID, "int32", -1,
-           "size of the smallest stable coalition; 0 when none is stable", "players"),
-        _v("opt_size", GRID, "int32", -1,
-           "size of the stable coalition of least social cost (ties: smaller size, then smaller "
-           "bitmask)" + _NONE, "players"),
-        _v("opt_social_cost", GRID, "float64", np.nan,
-           "social cost SC_d (eq. 6) of the stable coalition of least social cost; n*sigma^2 when "
-           "none is stable (the empty coalition)", "sigma_units^2"),
-        _v("opt_variance", GRID, "float64", np.nan,
-           "estimator variance Var_d (eq. 5) of the stable coalition of least social cost; "
-           "sigma^2 when none is stable (the empty coalition)", "sigma_units^2"),
-        _v("opt_members", GRID, "uint64", 0,
-           "members of the stable coalition of least social cost as a bitmask over input "
-           "positions (bit i = player i); 0 when none is stable or when n > 64"),
-        _v("pos_social_cost", GRID, "float64", np.nan,
-           "Price of Stability in social cost: opt_social_cost / central_social_cost (Section 6)",
-           "1"),
-        _v("pos_variance", GRID, "float64", np.nan,
-           "Price of Stability in variance: opt_variance / central_variance (Section 6)", "1"),
-        _v("grand_stable", CELL, "bool", False,
-           "the grand coalition of all players is stable (Nash and robust agree on it)"),
-        _v("central_size", CELL, "int32", -1,
-           "k*, the coalition size the central designer chooses (eq. 4); 0 when no coalition "
-           "beats the empty one", "players"),
-        _v("central_social_cost", CELL, "float64", np.nan,
-           "social cost SC_c(k*) of the centralized optimum (eq. 3); n*sigma^2 when k* = 0",
-           "sigma_units^2"),
-        _v("central_variance", CELL, "float64", np.nan,
-           "estimator variance Var_c(k*) of the centralized optimum (eq. 2); sigma^2 when k* = 0",
-           "sigma_units^2"),
-        _v("costs", ("profile", "player"), "float64", np.nan,
-           "privacy cost c_i of each player in input order; NaN pads shorter profiles",
-           "sigma_units^2"),
-        _v("n_players", ("profile",), "int64", -1, "number of players n of the profile",
-           "players"),
+        _v(
+            "stable_count",
+            GRID,
+            "int64",
+            -1,
+            "number of stable coalitions of size >= 2 (Claim 5 for nash, Claim 6 for robust)",
+            "coalitions",
+        ),
+        _v(
+            "max_size",
+            GRID,
+            "int32",
+            -1,
+            "size of the largest stable coalition; 0 when none is stable",
+            "players",
+        ),
+        _v(
+            "min_size",
+            GRID,
+            "int32",
+            -1,
+            "size of the smallest stable coalition; 0 when none is stable",
+            "players",
+        ),
+        _v(
+            "opt_size",
+            GRID,
+            "int32",
+            -1,
+            "size of the stable coalition of least social cost (ties: smaller size, then smaller "
+            "bitmask)" + _NONE,
+            "players",
+        ),
+        _v(
+            "opt_social_cost",
+            GRID,
+            "float64",
+            np.nan,
+            "social cost SC_d (eq. 6) of the stable coalition of least social cost; n*sigma^2 when "
+            "none is stable (the empty coalition)",
+            "sigma_units^2",
+        ),
+        _v(
+            "opt_variance",
+            GRID,
+            "float64",
+            np.nan,
+            "estimator variance Var_d (eq. 5) of the stable coalition of least social cost; "
+            "sigma^2 when none is stable (the empty coalition)",
+            "sigma_units^2",
+        ),
+        _v(
+            "opt_members",
+            GRID,
+            "uint64",
+            0,
+            "members of the stable coalition of least social cost as a bitmask over input "
+            "positions (bit i = player i); 0 when none is stable or when n > 64",
+        ),
+        _v(
+            "pos_social_cost",
+            GRID,
+            "float64",
+            np.nan,
+            "Price of Stability in social cost: opt_social_cost / central_social_cost (Section 6)",
+            "1",
+        ),
+        _v(
+            "pos_variance",
+            GRID,
+            "float64",
+            np.nan,
+            "Price of Stability in variance: opt_variance / central_variance (Section 6)",
+            "1",
+        ),
+        _v(
+            "grand_stable",
+            CELL,
+            "bool",
+            False,
+            "the grand coalition of all players is stable (Nash and robust agree on it)",
+        ),
+        _v(
+            "central_size",
+            CELL,
+            "int32",
+            -1,
+            "k*, the coalition size the central designer chooses (eq. 4); 0 when no coalition "
+            "beats the empty one",
+            "players",
+        ),
+        _v(
+            "central_social_cost",
+            CELL,
+            "float64",
+            np.nan,
+            "social cost SC_c(k*) of the centralized optimum (eq. 3); n*sigma^2 when k* = 0",
+            "sigma_units^2",
+        ),
+        _v(
+            "central_variance",
+            CELL,
+            "float64",
+            np.nan,
+            "estimator variance Var_c(k*) of the centralized optimum (eq. 2); sigma^2 when k* = 0",
+            "sigma_units^2",
+        ),
+        _v(
+            "costs",
+            ("profile", "player"),
+            "float64",
+            np.nan,
+            "privacy cost c_i of each player in input order; NaN pads shorter profiles",
+            "sigma_units^2",
+        ),
+        _v("n_players", ("profile",), "int64", -1, "number of players n of the profile", "players"),
     ]
 }
 
@@ -99,16 +175,19 @@ COORDS: dict[str, str] = {
 }
 
 
-def build_dataset(data: dict[str, np.ndarray], coords: dict[str, np.ndarray],
-                  attrs: dict[str, Any]):
+def build_dataset(
+    data: dict[str, np.ndarray], coords: dict[str, np.ndarray], attrs: dict[str, Any]
+):
     """Build and validate a fastscan Dataset from arrays named as in :data:`VARIABLES`."""
     import xarray as xr
 
     missing = set(VARIABLES) - set(data)
     extra = set(data) - set(VARIABLES)
     if missing or extra:
-        raise ValueError(f"dataset variables differ from the registry: missing {sorted(missing)}, "
-                         f"unexpected {sorted(extra)}")
+        raise ValueError(
+            f"dataset variables differ from the registry: missing {sorted(missing)}, "
+            f"unexpected {sorted(extra)}"
+        )
     sizes = {d: len(c) for d, c in coords.items()}
     ds_vars = {}
     for name, var in VARIABLES.items():

@@ -31,7 +31,7 @@ from .formulas import (
     upper_s_robust,
     variance,
 )
-from .grid import floor_log2_table, locate
+from .grid import build_index, floor_log2_table, locate
 
 
 @inline
@@ -54,8 +54,24 @@ def _add_range(TA, TM, cdiff, top, log2, nu, lo, hi, A, m):
 
 
 @inline
-def _finish_size(TA, TM, cdiff, top, nu, n, k, s, c_sc, count, max_size, min_size,
-                 best_sc, best_k, best_A, best_m):
+def _finish_size(
+    TA,
+    TM,
+    cdiff,
+    top,
+    nu,
+    n,
+    k,
+    s,
+    c_sc,
+    count,
+    max_size,
+    min_size,
+    best_sc,
+    best_k,
+    best_A,
+    best_m,
+):
     """Fold the ranges of size ``k`` into the per-sigma aggregates, then clear the tables."""
     ns = s.shape[0]
     if top[nu] < 0:
@@ -91,8 +107,23 @@ def _finish_size(TA, TM, cdiff, top, nu, n, k, s, c_sc, count, max_size, min_siz
 
 
 @kernel
-def scan_all(a, inbit, alphas, s, count, max_size, min_size, opt_size, opt_sc, opt_var,
-             opt_members, grand, central_size, central_sc, central_var):
+def scan_all(
+    a,
+    inbit,
+    alphas,
+    s,
+    count,
+    max_size,
+    min_size,
+    opt_size,
+    opt_sc,
+    opt_var,
+    opt_members,
+    grand,
+    central_size,
+    central_sc,
+    central_var,
+):
     """Aggregate every coalition of one profile for each ``alphas[t]`` and sorted ``s[j]``.
 
     ``a`` holds ``(c^2/2)^(1/3)`` in ascending order, ``inbit[i]`` the input-position bit of the
@@ -101,7 +132,9 @@ def scan_all(a, inbit, alphas, s, count, max_size, min_size, opt_size, opt_sc, o
     """
     n = a.shape[0]
     ns = s.shape[0]
+    s0 = s[0]
     smax = s[ns - 1]
+    gt, gb, gs = build_index(s)
     log2 = floor_log2_table(ns)
     levels = log2[ns] + 1
     TA = np.full((2, levels, ns), np.inf)
@@ -148,20 +181,26 @@ def scan_all(a, inbit, alphas, s, count, max_size, min_size, opt_size, opt_sc, o
                     L = lower_s(A, M, cL)
                     if L > smax:
                         break  # A and M only grow with `last`
-                    lo = locate(s, L)
                     members = pim | inbit[last]
                     if k == n:
+                        lo = locate(s, gt, gb, gs, L)
                         _add_range(TA, TM, cdiff, top, log2, 0, lo, ns, A, members)
                         _add_range(TA, TM, cdiff, top, log2, 1, lo, ns, A, members)
                         continue
                     m_out = a[z] if z < last else a[last + 1]
-                    sl = s[lo]
                     UN = upper_s_nash(A, m_out, cN1, cN2)
-                    if UN > sl:
-                        _add_range(TA, TM, cdiff, top, log2, 0, lo, locate(s, UN), A, members)
                     UR = upper_s_robust(A, M, m_out, cR)
+                    U = max(UN, UR)
+                    if U <= L or U <= s0:
+                        continue  # stable on no grid point, under either notion
+                    lo = locate(s, gt, gb, gs, L)
+                    sl = s[lo]
+                    if UN > sl:
+                        hi = locate(s, gt, gb, gs, UN)
+                        _add_range(TA, TM, cdiff, top, log2, 0, lo, hi, A, members)
                     if UR > sl:
-                        _add_range(TA, TM, cdiff, top, log2, 1, lo, locate(s, UR), A, members)
+                        hi = locate(s, gt, gb, gs, UR)
+                        _add_range(TA, TM, cdiff, top, log2, 1, lo, hi, A, members)
                 # next prefix p[0..k-2] in lexicographic order
                 d = k - 2
                 while d >= 0 and p[d] >= n - k + d:
@@ -177,8 +216,22 @@ def scan_all(a, inbit, alphas, s, count, max_size, min_size, opt_size, opt_sc, o
                     im[e + 1] = im[e] | inbit[p[e]]
             for nu in range(2):
                 _finish_size(
-                    TA, TM, cdiff, top, nu, n, k, s, C[C_SC, k], cnt, mx, mn,
-                    best_sc, best_k, best_A, best_m,
+                    TA,
+                    TM,
+                    cdiff,
+                    top,
+                    nu,
+                    n,
+                    k,
+                    s,
+                    C[C_SC, k],
+                    cnt,
+                    mx,
+                    mn,
+                    best_sc,
+                    best_k,
+                    best_A,
+                    best_m,
                 )
         for j in range(ns):
             for nu in range(2):
@@ -193,4 +246,13 @@ def scan_all(a, inbit, alphas, s, count, max_size, min_size, opt_size, opt_sc, o
                     opt_var[t, j, nu] = s[j]
                     opt_members[t, j, nu] = 0
             grand[t, j] = lower_s(Afold[n], a[n - 1], C[C_LOWER, n]) <= s[j]
-        central_optimum(n, Afold, C[C_SC_CENTRAL], C[C_VAR_CENTRAL], s, central_size[t], central_sc[t], central_var[t])
+        central_optimum(
+            n,
+            Afold,
+            C[C_SC_CENTRAL],
+            C[C_VAR_CENTRAL],
+            s,
+            central_size[t],
+            central_sc[t],
+            central_var[t],
+        )

@@ -24,12 +24,27 @@ from .formulas import (
     upper_s_robust,
     variance,
 )
-from .grid import locate
+from .grid import build_index, locate
 
 
 @kernel
-def scan_downward(a, inprefix, alphas, s, count, max_size, min_size, opt_size, opt_sc, opt_var,
-                  opt_members, grand, central_size, central_sc, central_var):
+def scan_downward(
+    a,
+    inprefix,
+    alphas,
+    s,
+    count,
+    max_size,
+    min_size,
+    opt_size,
+    opt_sc,
+    opt_var,
+    opt_members,
+    grand,
+    central_size,
+    central_sc,
+    central_var,
+):
     """Aggregate ``S_2 .. S_n`` of one profile for each ``alphas[t]`` and sorted ``s[j]``.
 
     ``a`` holds ``(c^2/2)^(1/3)`` ascending; ``inprefix[k]`` is the input-position bitmask of
@@ -38,6 +53,7 @@ def scan_downward(a, inprefix, alphas, s, count, max_size, min_size, opt_size, o
     n = a.shape[0]
     ns = s.shape[0]
     smax = s[ns - 1]
+    gt, gb, gs = build_index(s)
     lg = log_table(n)
     Afold = prefix_fold(a)
     cs = np.zeros(n + 1)
@@ -66,7 +82,7 @@ def scan_downward(a, inprefix, alphas, s, count, max_size, min_size, opt_size, o
             L = lower_s(A, M, cL)
             if L > smax:
                 continue
-            lo = locate(s, L)
+            lo = locate(s, gt, gb, gs, L)
             if k == n:
                 U[0] = np.inf
                 U[1] = np.inf
@@ -77,7 +93,7 @@ def scan_downward(a, inprefix, alphas, s, count, max_size, min_size, opt_size, o
             for nu in range(2):
                 if U[nu] <= s[lo]:
                     continue
-                hi = locate(s, U[nu])
+                hi = locate(s, gt, gb, gs, U[nu])
                 for j in range(lo, hi):
                     cnt[j, nu] += 1
                     mx[j, nu] = k
@@ -94,8 +110,9 @@ def scan_downward(a, inprefix, alphas, s, count, max_size, min_size, opt_size, o
                 if k > 0:
                     opt_sc[t, j, nu] = best_sc[j, nu]
                     P = np.exp(e * lg[k])
-                    row = coefficient_row(np.float64(k), P, np.exp(e * lg[k + 1]),
-                                          np.exp(f * lg[k]))
+                    row = coefficient_row(
+                        np.float64(k), P, np.exp(e * lg[k + 1]), np.exp(f * lg[k])
+                    )
                     opt_var[t, j, nu] = variance(k, s[j], Afold[k], row[5])
                     opt_members[t, j, nu] = inprefix[k]
                 else:

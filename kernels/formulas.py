@@ -75,8 +75,9 @@ def coefficients(n, alpha):
     lg = log_table(n)
     C = np.zeros((N_COEF, n + 1))
     for k in range(2, n + 1):
-        row = coefficient_row(np.float64(k), np.exp(e * lg[k]), np.exp(e * lg[k + 1]),
-                              np.exp(f * lg[k]))
+        row = coefficient_row(
+            np.float64(k), np.exp(e * lg[k]), np.exp(e * lg[k + 1]), np.exp(f * lg[k])
+        )
         for r in range(N_COEF):
             C[r, k] = row[r]
     return C

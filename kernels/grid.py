@@ -1,15 +1,36 @@
-"""Where a threshold falls on the sorted grid of ``s = sigma^2`` values."""
+"""Where a threshold falls on the sorted grid of ``s = sigma^2`` values.
+
+Positive float64 values order like their bit patterns, and the top bits of a bit pattern are a
+piecewise-linear logarithm. A small table over those bits sends a threshold straight to (almost)
+its grid index, so a lookup is a shift and a couple of compares instead of a binary search.
+"""
 
 from __future__ import annotations
 
 import numpy as np
+from llvmlite import ir
+from numba.core import types
+from numba.extending import intrinsic
 
 from ._numba import inline, kernel
 
+MAX_PER_BUCKET = 4
+
+
+@intrinsic
+def float_bits(typingctx, x):
+    """The IEEE-754 bit pattern of a float64 as int64 (a register move, no memory)."""
+    sig = types.int64(types.float64)
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(64))
+
+    return sig, codegen
+
 
 @inline
-def locate(s, x):
-    """First index ``j`` with ``s[j] >= x`` (``numpy.searchsorted(s, x, 'left')``)."""
+def locate_search(s, x):
+    """First index ``j`` with ``s[j] >= x`` by binary search (``searchsorted(s, x, 'left')``)."""
     lo = 0
     hi = s.shape[0]
     while lo < hi:
@@ -19,6 +40,61 @@ def locate(s, x):
         else:
             hi = mid
     return lo
+
+
+@kernel
+def build_index(s):
+    """``(table, base, shift)`` for :func:`locate` on ascending positive ``s``.
+
+    ``table[b]`` is the first grid index whose bits reach bucket ``b``; the shift is lowered until
+    no bucket holds more than ``MAX_PER_BUCKET`` grid points (or the table outgrows 64 per point).
+    """
+    ns = s.shape[0]
+    base = float_bits(s[0])
+    span = float_bits(s[ns - 1]) - base
+    shift = 62
+    while shift > 0 and (span >> shift) < 4 * ns:
+        shift -= 1
+    while True:
+        nb = (span >> shift) + 2
+        table = np.empty(nb, dtype=np.int64)
+        b = 0
+        worst = 0
+        for j in range(ns):
+            bj = (float_bits(s[j]) - base) >> shift
+            while b <= bj:
+                table[b] = j
+                b += 1
+        while b < nb:
+            table[b] = ns
+            b += 1
+        for b in range(nb - 1):
+            worst = max(worst, table[b + 1] - table[b])
+        if worst <= MAX_PER_BUCKET or shift == 0 or nb > 64 * ns:
+            return table, base, shift
+        shift -= 1
+
+
+@inline
+def locate(s, table, base, shift, x):
+    """First index ``j`` with ``s[j] >= x`` (``numpy.searchsorted(s, x, 'left')``)."""
+    # clamped, branch-free bucket: below the grid -> 0, above it -> the last bucket (= len(s))
+    b = min(max((float_bits(x) - base) >> shift, 0), table.shape[0] - 1)
+    j = table[b]
+    ns = s.shape[0]
+    while j < ns and s[j] < x:
+        j += 1
+    return j
+
+
+@kernel
+def locate_many(s, xs):
+    """:func:`locate` for an array of thresholds (for tests and benchmarks)."""
+    table, base, shift = build_index(s)
+    out = np.empty(xs.shape[0], dtype=np.int64)
+    for i in range(xs.shape[0]):
+        out[i] = locate(s, table, base, shift, xs[i])
+    return out
 
 
 @kernel

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from reference import all_coalitions, interval_s
 
 from fastscan import model
-from reference import all_coalitions, interval_s
 
 NOTIONS = ("nash", "robust")
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import itertools
 import math
-from functools import lru_cache
+from functools import cache
 
 from scipy.optimize import minimize_scalar
 
 
-@lru_cache(maxsize=None)
+@cache
 def best_eps(c: float, k: int, alpha: float) -> float:
     """Epsilon minimizing a member's burden in a size-k coalition (others' epsilon fixed).
 
@@ -27,8 +27,9 @@ def best_eps(c: float, k: int, alpha: float) -> float:
     def own(t: float) -> float:
         return 2.0 / (k * k) * math.exp(-2.0 * t) + scale * math.exp(t)
 
-    res = minimize_scalar(own, bounds=(-60.0, 60.0), method="bounded",
-                          options={"xatol": 1e-11, "maxiter": 2000})
+    res = minimize_scalar(
+        own, bounds=(-60.0, 60.0), method="bounded", options={"xatol": 1e-11, "maxiter": 2000}
+    )
     # polish to machine precision: Newton on d(own)/dt, differentiated from Definition 5
     t = res.x
     for _ in range(6):

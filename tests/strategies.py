@@ -6,8 +6,9 @@ import numpy as np
 from hypothesis import settings
 from hypothesis import strategies as st
 
-settings.register_profile("fastscan", deadline=None, max_examples=40, derandomize=False,
-                          print_blob=True)
+settings.register_profile(
+    "fastscan", deadline=None, max_examples=40, derandomize=False, print_blob=True
+)
 settings.load_profile("fastscan")
 
 

@@ -16,8 +16,9 @@ import fastscan
 from fastscan import model
 
 
-@given(costs=cost_profiles(), alpha=wide_alphas, u=st.floats(0.0, 1.0),
-       notion=st.sampled_from(NOTIONS))
+@given(
+    costs=cost_profiles(), alpha=wide_alphas, u=st.floats(0.0, 1.0), notion=st.sampled_from(NOTIONS)
+)
 def test_stable_coalitions_match_definitions(costs, alpha, u, notion):
     ivs = reference_intervals(costs, alpha, notion)
     sigma = math.sqrt(s_between_edges(ivs, u))
@@ -92,8 +93,9 @@ def test_grid_at_endpoints_matches_points(costs, alpha, data):
 
 @given(c=st.floats(1e-6, 10.0), k=st.integers(2, 50), alpha=wide_alphas)
 def test_lemma2_epsilon_is_the_best_response(c, k, alpha):
-    assert model.eps_selfish(np.array([c]), k, alpha)[0] == pytest.approx(best_eps(c, k, alpha),
-                                                                          rel=1e-7)
+    assert model.eps_selfish(np.array([c]), k, alpha)[0] == pytest.approx(
+        best_eps(c, k, alpha), rel=1e-7
+    )
 
 
 @given(costs=cost_profiles(), alpha=wide_alphas, data=st.data())

@@ -1,4 +1,4 @@
-"""scan(): every aggregate against the per-point path, downward against all, the Dataset contract."""
+"""scan(): aggregates against the per-point path, downward against all, the Dataset contract."""
 
 from __future__ import annotations
 
@@ -66,13 +66,17 @@ def check_cell(costs, alpha, sigma, cell, notion, sets="all"):
 
 
 def check_central(costs, alpha, sigma, cell):
-    k, sc, var = model.central_optimum(costs, sigma * sigma, alpha)
+    s = sigma * sigma
+    k, sc, var = model.central_optimum(costs, s, alpha)
     assert float(cell.central_social_cost) == pytest.approx(sc, rel=1e-12)
-    assert float(cell.central_variance) == pytest.approx(var, rel=1e-9)
-    if int(cell.central_size) != k:  # only a float tie between two sizes may differ
-        c = np.sort(costs)
-        other = model.social_cost_c(c, int(cell.central_size), len(c), sigma * sigma, alpha)
-        assert other == pytest.approx(sc, rel=1e-12)
+    got = int(cell.central_size)
+    if got == k:
+        assert float(cell.central_variance) == pytest.approx(var, rel=1e-9)
+        return
+    # only a float tie may differ: between two sizes, or a size and the empty coalition (eq. 4)
+    c = np.sort(costs)
+    other = len(c) * s if got == 0 else model.social_cost_c(c, got, len(c), s, alpha)
+    assert other == pytest.approx(sc, rel=1e-12)
 
 
 @given(costs=cost_profiles(), alpha=wide_alphas, data=st.data())
@@ -91,8 +95,9 @@ def test_scan_matches_points(costs, alpha, data):
             check_central(costs, a, sigma, cells)
     pos = ds.opt_social_cost / ds.central_social_cost
     np.testing.assert_array_equal(ds.pos_social_cost.values, pos.values)
-    np.testing.assert_array_equal(ds.pos_variance.values,
-                                  (ds.opt_variance / ds.central_variance).values)
+    np.testing.assert_array_equal(
+        ds.pos_variance.values, (ds.opt_variance / ds.central_variance).values
+    )
 
 
 def _downward_sets(costs):
@@ -127,8 +132,7 @@ def test_downward_large_n_matches_points(seed, n, alpha):
     for j, sigma in enumerate(sigmas):
         cells = ds.isel(profile=0, alpha=0, sigma=j)
         for notion in NOTIONS:
-            stable = fastscan.stable_coalitions(costs, alpha, sigma, notion=notion,
-                                                sets="downward")
+            stable = fastscan.stable_coalitions(costs, alpha, sigma, notion=notion, sets="downward")
             cell = cells.sel(notion=notion)
             assert int(cell.stable_count) == len(stable)
             assert int(cell.max_size) == max((len(c) for c in stable), default=0)
@@ -147,8 +151,9 @@ def test_many_profiles_padded():
     for p, row in enumerate(rows):
         one = fastscan.scan(row[~np.isnan(row)], [-0.5, 1.0], sig)
         for name in ("stable_count", "opt_members", "opt_social_cost", "central_size"):
-            np.testing.assert_array_equal(ds[name].isel(profile=p).values,
-                                          one[name].isel(profile=0).values)
+            np.testing.assert_array_equal(
+                ds[name].isel(profile=p).values, one[name].isel(profile=0).values
+            )
     assert np.isnan(ds.costs.values[0, 3])
 
 
