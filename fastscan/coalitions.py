@@ -35,7 +35,7 @@ def stable_coalitions(
     s = sigma * sigma
     if sets == "downward":
         sizes = stable_sizes_downward(prof.a, alpha, s, code)
-        found = [tuple(sorted(int(i) for i in prof.order[:k])) for k in sizes]
+        found = [tuple(np.sort(prof.order[:k]).tolist()) for k in sizes]
     else:
         masks = stable_masks_all(prof.a, alpha, s, code)
         found = [

@@ -68,16 +68,21 @@ def log_table(n):
     return t
 
 
+@inline
+def row_for(k, e, f):
+    """The coefficient row of size ``k`` for exponents ``(e, f)`` of :func:`exponents`."""
+    fk = np.float64(k)
+    lk = np.log(fk)
+    return coefficient_row(fk, np.exp(e * lk), np.exp(e * np.log(fk + 1.0)), np.exp(f * lk))
+
+
 @kernel
 def coefficients(n, alpha):
     """Per-size coefficients ``C[row, k]`` for ``k = 0..n`` (rows ``C_*``; ``k < 2`` unused)."""
     e, f = exponents(alpha)
-    lg = log_table(n)
     C = np.zeros((N_COEF, n + 1))
     for k in range(2, n + 1):
-        row = coefficient_row(
-            np.float64(k), np.exp(e * lg[k]), np.exp(e * lg[k + 1]), np.exp(f * lg[k])
-        )
+        row = row_for(k, e, f)
         for r in range(N_COEF):
             C[r, k] = row[r]
     return C

@@ -16,7 +16,9 @@ from .formulas import (
     C_ROBUST,
     NASH,
     coefficients,
+    exponents,
     lower_s,
+    row_for,
     upper_s_nash,
     upper_s_robust,
 )
@@ -37,12 +39,13 @@ def coalition_bounds(a, member, alpha):
             M = a[i]
         elif z < 0:
             z = i
-    C = coefficients(n, alpha)
-    L = lower_s(A, M, C[C_LOWER, k])
+    e, f = exponents(alpha)
+    row = row_for(k, e, f)
+    L = lower_s(A, M, row[C_LOWER])
     if z < 0:
         return L, np.inf, np.inf
-    UN = upper_s_nash(A, a[z], C[C_NASH_OUT, k], C[C_NASH_IN, k])
-    UR = upper_s_robust(A, M, a[z], C[C_ROBUST, k])
+    UN = upper_s_nash(A, a[z], row[C_NASH_OUT], row[C_NASH_IN])
+    UR = upper_s_robust(A, M, a[z], row[C_ROBUST])
     return L, UN, UR
 
 
@@ -89,20 +92,21 @@ def stable_masks_all(a, alpha, s, notion):
 def stable_sizes_downward(a, alpha, s, notion):
     """Sizes ``k`` of the downward-closed coalitions ``S_k`` stable at ``s``."""
     n = a.shape[0]
-    C = coefficients(n, alpha)
+    e, f = exponents(alpha)
     out = np.empty(n, dtype=np.int64)
     cnt = 0
     A = a[0]
     for k in range(2, n + 1):
         A = A + a[k - 1]
         M = a[k - 1]
-        if not lower_s(A, M, C[C_LOWER, k]) <= s:
+        row = row_for(k, e, f)
+        if not lower_s(A, M, row[C_LOWER]) <= s:
             continue
         if k < n:
             if notion == NASH:
-                U = upper_s_nash(A, a[k], C[C_NASH_OUT, k], C[C_NASH_IN, k])
+                U = upper_s_nash(A, a[k], row[C_NASH_OUT], row[C_NASH_IN])
             else:
-                U = upper_s_robust(A, M, a[k], C[C_ROBUST, k])
+                U = upper_s_robust(A, M, a[k], row[C_ROBUST])
             if not s < U:
                 continue
         out[cnt] = k
