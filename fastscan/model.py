@@ -91,3 +91,20 @@ def central_optimum(costs: np.ndarray, s: float, alpha: float) -> tuple[int, flo
     if sc[k - 2] <= n * s:
         return k, sc[k - 2], variance_c(c, k, s, alpha)
     return 0, n * s, s
+
+
+def price_of_stability(costs: np.ndarray, coalition, s: float, alpha: float) -> tuple[float, float]:
+    """Section 6: ``(PoS(SC), PoS(Var))`` of a decentralized outcome against the optimum.
+
+    ``coalition`` is the decentralized outcome (input positions) or None for the empty coalition,
+    the paper's convention when nothing is stable (social cost ``n s``, variance ``s``).
+    """
+    c = np.asarray(costs, dtype=np.float64)
+    n = c.shape[0]
+    if coalition is None or len(coalition) == 0:
+        sc_d, var_d = n * s, s
+    else:
+        c_in = c[list(coalition)]
+        sc_d, var_d = social_cost_d(c_in, n, s, alpha), variance_d(c_in, s, alpha)
+    _, sc_c, var_c = central_optimum(c, s, alpha)
+    return sc_d / sc_c, var_d / var_c

@@ -180,3 +180,17 @@ def test_threads_do_not_change_results():
     one = fastscan.scan(costs, a, sig, threads=1)
     two = fastscan.scan(costs, a, sig, threads=2)
     assert one.equals(two)
+
+
+@given(costs=cost_profiles(), alpha=alphas, sigma=st.floats(0.01, 2.0))
+def test_pos_matches_model(costs, alpha, sigma):
+    ds = fastscan.scan(costs, alpha, sigma)
+    for notion in NOTIONS:
+        cell = ds.isel(profile=0, alpha=0, sigma=0).sel(notion=notion)
+        members = [i for i in range(len(costs)) if (int(cell.opt_members) >> i) & 1] or None
+        k, sc, _ = model.central_optimum(costs, sigma * sigma, alpha)
+        if int(cell.central_size) != k:
+            continue  # a float tie between optima (checked in test_scan_matches_points)
+        pos_sc, pos_var = model.price_of_stability(costs, members, sigma * sigma, alpha)
+        assert float(cell.pos_social_cost) == pytest.approx(pos_sc, rel=1e-10)
+        assert float(cell.pos_variance) == pytest.approx(pos_var, rel=1e-9)
