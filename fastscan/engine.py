@@ -91,15 +91,15 @@ def run_block(
     from .kernels.allsets import scan_all
     from .kernels.downward import scan_downward
 
-    args = [out[name] for name in GRID_OUTPUTS + CELL_OUTPUTS]
+    outs = tuple(out[name] for name in GRID_OUTPUTS + CELL_OUTPUTS)
     alpha = np.ascontiguousarray(alpha, dtype=np.float64)
     if sets == "all":
-        scan_all(profile.a, profile.inbit, alpha, grid.s, *args)
+        scan_all(profile.a, profile.inbit, alpha, grid.s, outs)
     else:
         inprefix = np.zeros(profile.n + 1, dtype=np.uint64)
         if profile.n <= 64:
             inprefix[1:] = np.bitwise_or.accumulate(profile.inbit)
-        scan_downward(profile.a, inprefix, alpha, grid.s, *args)
+        scan_downward(profile.a, inprefix, alpha, grid.s, outs)
 
 
 def _blocks(n_profiles: int, n_alpha: int, workers: int) -> list[tuple[int, slice]]:

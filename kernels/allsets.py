@@ -27,9 +27,9 @@ from .formulas import (
     lower_s,
     prefix_fold,
     social_cost,
+    store_optimum,
     upper_s_nash,
     upper_s_robust,
-    variance,
 )
 from .grid import build_index, floor_log2_table, locate
 
@@ -107,29 +107,17 @@ def _finish_size(
 
 
 @kernel
-def scan_all(
-    a,
-    inbit,
-    alphas,
-    s,
-    count,
-    max_size,
-    min_size,
-    opt_size,
-    opt_sc,
-    opt_var,
-    opt_members,
-    grand,
-    central_size,
-    central_sc,
-    central_var,
-):
+def scan_all(a, inbit, alphas, s, outs):
     """Aggregate every coalition of one profile for each ``alphas[t]`` and sorted ``s[j]``.
 
     ``a`` holds ``(c^2/2)^(1/3)`` in ascending order, ``inbit[i]`` the input-position bit of the
-    ``i``-th cheapest player. Per-notion outputs have shape ``(n_alpha, n_s, 2)`` (nash, robust),
-    the others ``(n_alpha, n_s)``.
+    ``i``-th cheapest player.
+    ``outs`` is the tuple ``(stable_count, max_size, min_size, opt_size, opt_social_cost,
+    opt_variance, opt_members, grand_stable, central_size, central_social_cost,
+    central_variance)``: per-notion arrays of shape ``(n_alpha, n_s, 2)`` (nash, robust), the
+    others ``(n_alpha, n_s)``; sigma ascending.
     """
+    count, max_size, min_size, grand = outs[0], outs[1], outs[2], outs[7]
     n = a.shape[0]
     ns = s.shape[0]
     s0 = s[0]
@@ -236,15 +224,10 @@ def scan_all(
         for j in range(ns):
             for nu in range(2):
                 k = best_k[j, nu]
-                opt_size[t, j, nu] = k
-                if k > 0:
-                    opt_sc[t, j, nu] = best_sc[j, nu]
-                    opt_var[t, j, nu] = variance(k, s[j], best_A[j, nu], C[C_VAR, k])
-                    opt_members[t, j, nu] = best_m[j, nu]
-                else:
-                    opt_sc[t, j, nu] = n * s[j]
-                    opt_var[t, j, nu] = s[j]
-                    opt_members[t, j, nu] = 0
+                c_var = C[C_VAR, k]
+                store_optimum(
+                    outs, t, j, nu, n, s[j], k, best_sc[j, nu], best_A[j, nu], c_var, best_m[j, nu]
+                )
             grand[t, j] = lower_s(Afold[n], a[n - 1], C[C_LOWER, n]) <= s[j]
         central_optimum(
             n,
@@ -252,7 +235,7 @@ def scan_all(
             C[C_SC_CENTRAL],
             C[C_VAR_CENTRAL],
             s,
-            central_size[t],
-            central_sc[t],
-            central_var[t],
+            outs[8][t],
+            outs[9][t],
+            outs[10][t],
         )

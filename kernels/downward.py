@@ -14,42 +14,33 @@ import numpy as np
 from ._numba import kernel
 from .central import central_optimum
 from .formulas import (
+    C_VAR,
     coefficient_row,
     exponents,
     log_table,
     lower_s,
     prefix_fold,
+    row_for,
     social_cost,
+    store_optimum,
     upper_s_nash,
     upper_s_robust,
-    variance,
 )
 from .grid import build_index, locate
 
 
 @kernel
-def scan_downward(
-    a,
-    inprefix,
-    alphas,
-    s,
-    count,
-    max_size,
-    min_size,
-    opt_size,
-    opt_sc,
-    opt_var,
-    opt_members,
-    grand,
-    central_size,
-    central_sc,
-    central_var,
-):
+def scan_downward(a, inprefix, alphas, s, outs):
     """Aggregate ``S_2 .. S_n`` of one profile for each ``alphas[t]`` and sorted ``s[j]``.
 
     ``a`` holds ``(c^2/2)^(1/3)`` ascending; ``inprefix[k]`` is the input-position bitmask of
-    ``S_k`` (zeros when ``n > 64``). Output shapes as in :func:`scan_all`.
+    ``S_k`` (zeros when ``n > 64``).
+    ``outs`` is the tuple ``(stable_count, max_size, min_size, opt_size, opt_social_cost,
+    opt_variance, opt_members, grand_stable, central_size, central_social_cost,
+    central_variance)``: per-notion arrays of shape ``(n_alpha, n_s, 2)`` (nash, robust), the
+    others ``(n_alpha, n_s)``; sigma ascending.
     """
+    count, max_size, min_size, grand = outs[0], outs[1], outs[2], outs[7]
     n = a.shape[0]
     ns = s.shape[0]
     smax = s[ns - 1]
@@ -106,18 +97,9 @@ def scan_downward(
         for j in range(ns):
             for nu in range(2):
                 k = best_k[j, nu]
-                opt_size[t, j, nu] = k
-                if k > 0:
-                    opt_sc[t, j, nu] = best_sc[j, nu]
-                    P = np.exp(e * lg[k])
-                    row = coefficient_row(
-                        np.float64(k), P, np.exp(e * lg[k + 1]), np.exp(f * lg[k])
-                    )
-                    opt_var[t, j, nu] = variance(k, s[j], Afold[k], row[5])
-                    opt_members[t, j, nu] = inprefix[k]
-                else:
-                    opt_sc[t, j, nu] = n * s[j]
-                    opt_var[t, j, nu] = s[j]
-                    opt_members[t, j, nu] = 0
+                c_var = row_for(k, e, f)[C_VAR] if k > 0 else 0.0
+                store_optimum(
+                    outs, t, j, nu, n, s[j], k, best_sc[j, nu], Afold[k], c_var, inprefix[k]
+                )
             grand[t, j] = lower_s(Afold[n], a[n - 1], cL) <= s[j]
-        central_optimum(n, Afold, cs, cv, s, central_size[t], central_sc[t], central_var[t])
+        central_optimum(n, Afold, cs, cv, s, outs[8][t], outs[9][t], outs[10][t])

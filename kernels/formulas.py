@@ -118,6 +118,22 @@ def variance(k, s, A, c):
     return s / k + A * c
 
 
+@inline
+def store_optimum(outs, t, j, nu, n, s, k, sc, A, c_var, members):
+    """Write the least-cost stable coalition of cell ``(t, j, nu)``; size 0 means none is stable,
+    stored as the empty coalition (social cost ``n s``, variance ``s``: Section 6's convention)."""
+    opt_size, opt_sc, opt_var, opt_members = outs[3], outs[4], outs[5], outs[6]
+    opt_size[t, j, nu] = k
+    if k > 0:
+        opt_sc[t, j, nu] = sc
+        opt_var[t, j, nu] = variance(k, s, A, c_var)
+        opt_members[t, j, nu] = members
+    else:
+        opt_sc[t, j, nu] = n * s
+        opt_var[t, j, nu] = s
+        opt_members[t, j, nu] = 0
+
+
 @kernel
 def prefix_fold(a):
     """``A[k] = a[0] + ... + a[k-1]``, summed left to right (the fold every kernel uses)."""
