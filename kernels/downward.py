@@ -14,7 +14,14 @@ import numpy as np
 from ._numba import kernel
 from .central import central_optimum
 from .formulas import (
+    C_LOWER,
+    C_NASH_IN,
+    C_NASH_OUT,
+    C_ROBUST,
+    C_SC,
+    C_SC_CENTRAL,
     C_VAR,
+    C_VAR_CENTRAL,
     coefficient_row,
     exponents,
     log_table,
@@ -65,9 +72,10 @@ def scan_downward(a, inprefix, alphas, s, outs):
             P = P1  # P(k) is last step's P(k+1): the same expression, the same bits
             P1 = np.exp(e * lg[k + 1])
             row = coefficient_row(np.float64(k), P, P1, np.exp(f * lg[k]))
-            cL, cN1, cN2, cR, cS = row[0], row[1], row[2], row[3], row[4]
-            cs[k] = row[6]
-            cv[k] = row[7]
+            cL, cS = row[C_LOWER], row[C_SC]
+            cN1, cN2, cR = row[C_NASH_OUT], row[C_NASH_IN], row[C_ROBUST]
+            cs[k] = row[C_SC_CENTRAL]
+            cv[k] = row[C_VAR_CENTRAL]
             A = Afold[k]
             M = a[k - 1]
             L = lower_s(A, M, cL)
