@@ -13,7 +13,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "scan": "fastscan.engine",
+    "scan": "fastscan.runner",
     "stable_coalitions": "fastscan.coalitions",
     "stability_interval": "fastscan.coalitions",
     "describe_coalition": "fastscan.coalitions",

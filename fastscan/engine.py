@@ -1,18 +1,18 @@
-"""Grids, blocks and threads: runs the kernels over (profile, alpha) blocks into one Dataset."""
+"""Runs the kernels over chunks of (profile, alpha, sigma), and blocks of one huge profile.
+
+A chunk is a rectangular, Zarr-aligned region of the cube. With ``sets="all"`` and many players,
+a chunk's profile is split into blocks by the membership of its cheapest players; each block's
+partial result merges exactly with the others (:func:`merge_parts`).
+"""
 
 from __future__ import annotations
 
-import math
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from . import validate
 from .model import a_values
-from .variables import PAPER, build_dataset
+from .variables import VARIABLES
 
 GRID_OUTPUTS = (
     "stable_count",
@@ -24,6 +24,23 @@ GRID_OUTPUTS = (
     "opt_members",
 )
 CELL_OUTPUTS = ("grand_stable", "central_size", "central_social_cost", "central_variance")
+# a block's partial result: count, sizes, the optimum's key, and the per-cell outputs
+PART = (
+    ("stable_count", "int64", 3),
+    ("max_size", "int32", 3),
+    ("min_size", "int32", 3),
+    ("best_sc", "float64", 3),
+    ("best_k", "int32", 3),
+    ("best_A", "float64", 3),
+    ("best_members", "uint64", 3),
+    ("grand_stable", "bool", 2),
+    ("central_size", "int32", 2),
+    ("central_social_cost", "float64", 2),
+    ("central_variance", "float64", 2),
+)
+# blocks only pay off past this many players; 2^MAX_FIXED blocks at most per profile
+BLOCK_FROM = 22
+MAX_FIXED = 6
 
 
 @dataclass(frozen=True)
@@ -72,128 +89,135 @@ class SigmaGrid:
         return out
 
 
-def allocate(n_alpha: int, n_s: int) -> dict[str, np.ndarray]:
-    """Kernel output buffers for one profile (sigma axis in ascending order)."""
-    from .variables import VARIABLES
+def fixed_players(n: int, sets: str) -> int:
+    """How many cheapest players split a profile's coalitions into ``2^k`` blocks."""
+    if sets != "all" or n <= BLOCK_FROM:
+        return 0
+    return min(n - BLOCK_FROM, MAX_FIXED)
 
-    out = {}
-    for name in GRID_OUTPUTS:
-        out[name] = np.zeros((n_alpha, n_s, 2), dtype=VARIABLES[name].dtype)
-    for name in CELL_OUTPUTS:
-        out[name] = np.zeros((n_alpha, n_s), dtype=VARIABLES[name].dtype)
+
+def _zeros(n_alpha: int, n_s: int, dtype, ndim: int) -> np.ndarray:
+    shape = (n_alpha, n_s, 2) if ndim == 3 else (n_alpha, n_s)
+    return np.zeros(shape, dtype=dtype)
+
+
+def compute_part(
+    profile: Profile, alpha: np.ndarray, grid: SigmaGrid, n_fixed: int = 0, pattern: int = 0
+) -> dict[str, np.ndarray]:
+    """The coalitions whose ``n_fixed`` cheapest players follow ``pattern`` (sets="all")."""
+    from .kernels.allsets import scan_all
+
+    part = {name: _zeros(alpha.size, grid.s.size, dt, nd) for name, dt, nd in PART}
+    scan_all(
+        profile.a,
+        profile.inbit,
+        np.ascontiguousarray(alpha, dtype=np.float64),
+        grid.s,
+        n_fixed,
+        np.uint64(pattern),
+        tuple(part[name] for name, _, _ in PART),
+    )
+    return part
+
+
+def merge_parts(x: dict[str, np.ndarray], y: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Combine two blocks' parts exactly: counts add, sizes take max / min (0 = none), and the
+    optimum is the least (social cost, size, A, members), the order every kernel uses."""
+    out = dict(x)
+    out["stable_count"] = x["stable_count"] + y["stable_count"]
+    out["max_size"] = np.maximum(x["max_size"], y["max_size"])
+    lo = np.minimum(x["min_size"], y["min_size"])
+    out["min_size"] = np.where(
+        x["min_size"] == 0, y["min_size"], np.where(y["min_size"] == 0, x["min_size"], lo)
+    )
+    kx, ky = x["best_k"], y["best_k"]
+    sx, sy = x["best_sc"], y["best_sc"]
+    ax, ay = x["best_A"], y["best_A"]
+    mx, my = x["best_members"], y["best_members"]
+    take_y = (sy < sx) | (
+        (sy == sx) & ((ky < kx) | ((ky == kx) & ((ay < ax) | ((ay == ax) & (my < mx)))))
+    )
+    take_y &= ky > 0  # size 0: nothing stable in that block
+    for name, a, b in (
+        ("best_sc", sx, sy),
+        ("best_k", kx, ky),
+        ("best_A", ax, ay),
+        ("best_members", mx, my),
+    ):
+        out[name] = np.where(take_y, b, a)
     return out
 
 
-def run_block(
-    profile: Profile, alpha: np.ndarray, grid: SigmaGrid, sets: str, out: dict[str, np.ndarray]
-) -> None:
-    """Evaluate one profile for a block of alpha values into ``out`` (views are fine)."""
-    from .kernels.allsets import scan_all
+def finish_part(
+    profile: Profile, alpha: np.ndarray, grid: SigmaGrid, part: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Cube values (sigma ascending) from a profile's merged part."""
+    from .kernels.allsets import finish_optimum
+
+    out = {name: part[name] for name in ("stable_count", "max_size", "min_size")}
+    for name in CELL_OUTPUTS:
+        out[name] = part[name]
+    for name in ("opt_size", "opt_social_cost", "opt_variance", "opt_members"):
+        out[name] = _zeros(alpha.size, grid.s.size, VARIABLES[name].dtype, 3)
+    finish_optimum(
+        profile.n,
+        np.ascontiguousarray(alpha, dtype=np.float64),
+        grid.s,
+        part["best_sc"],
+        part["best_k"],
+        part["best_A"],
+        part["best_members"],
+        tuple(out[name] for name in GRID_OUTPUTS + CELL_OUTPUTS),
+    )
+    return out
+
+
+def compute_downward(profile: Profile, alpha: np.ndarray, grid: SigmaGrid) -> dict[str, np.ndarray]:
+    """Cube values (sigma ascending) of the downward-closed coalitions of one profile."""
     from .kernels.downward import scan_downward
 
-    outs = tuple(out[name] for name in GRID_OUTPUTS + CELL_OUTPUTS)
-    alpha = np.ascontiguousarray(alpha, dtype=np.float64)
-    if sets == "all":
-        scan_all(profile.a, profile.inbit, alpha, grid.s, outs)
-    else:
-        inprefix = np.zeros(profile.n + 1, dtype=np.uint64)
-        if profile.n <= 64:
-            inprefix[1:] = np.bitwise_or.accumulate(profile.inbit)
-        scan_downward(profile.a, inprefix, alpha, grid.s, outs)
-
-
-def _blocks(n_profiles: int, n_alpha: int, workers: int) -> list[tuple[int, slice]]:
-    # enough tasks per worker that uneven alpha (pruning differs) still balances
-    per_profile = max(1, min(n_alpha, math.ceil(8 * workers / n_profiles)))
-    size = math.ceil(n_alpha / per_profile)
-    return [
-        (p, slice(b, min(b + size, n_alpha)))
-        for p in range(n_profiles)
-        for b in range(0, n_alpha, size)
-    ]
-
-
-def scan(costs: Any, alpha: Any, sigma: Any, *, sets: str = "all", threads: int | None = None):
-    """Evaluate every (profile, alpha, sigma) cell and both notions into an in-memory Dataset.
-
-    Parameters
-    ----------
-    costs : array_like
-        One profile (1-D) or profile x player (2-D, shorter rows NaN-padded at the end).
-    alpha, sigma : float or 1-D array_like
-        Grids, kept exactly as given as the Dataset's coordinates.
-    sets : {"all", "downward"}
-        Every coalition of size >= 2 (n <= 40), or only ``S_k``, the ``k`` cheapest players.
-    threads : int, optional
-        Threads running kernels side by side (default: all cores).
-
-    Returns
-    -------
-    xarray.Dataset
-        The variables of :data:`fastscan.variables.VARIABLES`.
-    """
-    validate.check_sets(sets)
-    rows = validate.check_profiles(costs, sets)
-    alpha = validate.check_alpha(alpha)
-    sigma = validate.check_sigma(sigma)
-    profiles = [Profile.from_costs(r) for r in rows]
-    grid = SigmaGrid.from_sigma(sigma)
-    workers = threads or os.cpu_count() or 1
-    outs = [allocate(alpha.size, sigma.size) for _ in profiles]
-    tasks = _blocks(len(profiles), alpha.size, workers)
-
-    def work(task: tuple[int, slice]) -> None:
-        p, b = task
-        run_block(profiles[p], alpha[b], grid, sets, {k: v[b] for k, v in outs[p].items()})
-
-    if workers == 1 or len(tasks) == 1:
-        for task in tasks:
-            work(task)
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(work, tasks))
-    return assemble(profiles, alpha, grid, outs, sets)
-
-
-def assemble(
-    profiles: list[Profile],
-    alpha: np.ndarray,
-    grid: SigmaGrid,
-    outs: list[dict[str, np.ndarray]],
-    sets: str,
-):
-    """Stack per-profile kernel outputs into the registry's Dataset (sigma back in given order)."""
-    data = {}
-    for name in GRID_OUTPUTS:
-        data[name] = grid.unsort(np.stack([o[name] for o in outs]), axis=2)
+    out = {name: _zeros(alpha.size, grid.s.size, VARIABLES[name].dtype, 3) for name in GRID_OUTPUTS}
     for name in CELL_OUTPUTS:
-        data[name] = grid.unsort(np.stack([o[name] for o in outs]), axis=2)
-    data["pos_social_cost"] = data["opt_social_cost"] / data["central_social_cost"][..., None]
-    data["pos_variance"] = data["opt_variance"] / data["central_variance"][..., None]
-    width = max(p.n for p in profiles)
-    costs = np.full((len(profiles), width), np.nan)
-    for i, p in enumerate(profiles):
-        costs[i, : p.n] = p.costs
-    data["costs"] = costs
-    data["n_players"] = np.array([p.n for p in profiles], dtype=np.int64)
-    coords = {
-        "profile": np.arange(len(profiles)),
-        "alpha": alpha,
-        "sigma": grid.sigma,
-        "notion": np.array(["nash", "robust"], dtype=object),
-        "player": np.arange(width),
-    }
-    from . import __version__
+        out[name] = _zeros(alpha.size, grid.s.size, VARIABLES[name].dtype, 2)
+    inprefix = np.zeros(profile.n + 1, dtype=np.uint64)
+    if profile.n <= 64:
+        inprefix[1:] = np.bitwise_or.accumulate(profile.inbit)
+    scan_downward(
+        profile.a,
+        inprefix,
+        np.ascontiguousarray(alpha, dtype=np.float64),
+        grid.s,
+        tuple(out[name] for name in GRID_OUTPUTS + CELL_OUTPUTS),
+    )
+    return out
 
-    attrs = {
-        "title": "fastscan stability cube",
-        "sets": sets,
-        "sets_description": (
-            "every coalition of size >= 2"
-            if sets == "all"
-            else "downward-closed coalitions S_k of the k cheapest players only"
-        ),
-        "paper": PAPER,
-        "fastscan_version": __version__,
-    }
-    return build_dataset(data, coords, attrs)
+
+def compute_profile(
+    profile: Profile, alpha: np.ndarray, grid: SigmaGrid, sets: str
+) -> dict[str, np.ndarray]:
+    """Cube values (sigma ascending) of one profile, all its blocks in turn."""
+    if sets == "downward":
+        return compute_downward(profile, alpha, grid)
+    n_fixed = fixed_players(profile.n, sets)
+    part = None
+    for pattern in range(2**n_fixed):
+        p = compute_part(profile, alpha, grid, n_fixed, pattern)
+        part = p if part is None else merge_parts(part, p)
+    return finish_part(profile, alpha, grid, part)
+
+
+def with_pos(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Add the Price of Stability (Section 6) to a set of cube values."""
+    out = dict(values)
+    out["pos_social_cost"] = values["opt_social_cost"] / values["central_social_cost"][..., None]
+    out["pos_variance"] = values["opt_variance"] / values["central_variance"][..., None]
+    return out
+
+
+def warm_up() -> None:
+    """Compile every kernel on a tiny instance (once per process)."""
+    prof = Profile.from_costs(np.array([1e-3, 2e-3, 3e-3]))
+    grid = SigmaGrid.from_sigma(np.array([0.1, 0.5]))
+    alpha = np.array([0.0])
+    compute_profile(prof, alpha, grid, "all")
+    compute_downward(prof, alpha, grid)

@@ -174,11 +174,26 @@ COORDS: dict[str, str] = {
     "player": "player position in the input cost profile (0-based)",
 }
 
+PROFILE_PARAMS: dict[str, str] = {
+    "n": "family parameter: number of players",
+    "cost": "family parameter: the (first) privacy cost",
+    "ratio": "family parameter: ratio of consecutive costs (geometric)",
+    "low": "family parameter: lowest cost",
+    "high": "family parameter: highest cost",
+    "seed": "family parameter: random seed (uniform; the same seed gives the same profile)",
+}
+
 
 def build_dataset(
-    data: dict[str, np.ndarray], coords: dict[str, np.ndarray], attrs: dict[str, Any]
+    data: dict[str, Any],
+    coords: dict[str, np.ndarray],
+    attrs: dict[str, Any],
+    profile_coords: dict[str, np.ndarray] | None = None,
 ):
-    """Build and validate a fastscan Dataset from arrays named as in :data:`VARIABLES`."""
+    """Build and validate a fastscan Dataset from arrays named as in :data:`VARIABLES`.
+
+    Arrays may be NumPy or Dask; ``profile_coords`` are family parameters along ``profile``.
+    """
     import xarray as xr
 
     missing = set(VARIABLES) - set(data)
@@ -191,7 +206,9 @@ def build_dataset(
     sizes = {d: len(c) for d, c in coords.items()}
     ds_vars = {}
     for name, var in VARIABLES.items():
-        arr = np.asarray(data[name])
+        arr = data[name]
+        if not hasattr(arr, "dtype"):
+            arr = np.asarray(arr)
         shape = tuple(sizes[d] for d in var.dims)
         if arr.shape != shape:
             raise ValueError(f"{name} has shape {arr.shape}, expected {shape} for dims {var.dims}")
@@ -202,4 +219,7 @@ def build_dataset(
     for dim, values in coords.items():
         values = np.asarray(values, dtype=object) if dim == "notion" else np.asarray(values)
         xr_coords[dim] = xr.Variable((dim,), values, attrs={"description": COORDS[dim]})
+    for name, values in (profile_coords or {}).items():
+        desc = PROFILE_PARAMS.get(name, f"family parameter {name} of the profile")
+        xr_coords[name] = xr.Variable(("profile",), np.asarray(values), attrs={"description": desc})
     return xr.Dataset(ds_vars, coords=xr_coords, attrs=dict(attrs))

@@ -106,21 +106,53 @@ def _finish_size(
     top[nu] = -1
 
 
-@kernel
-def scan_all(a, inbit, alphas, s, outs):
-    """Aggregate every coalition of one profile for each ``alphas[t]`` and sorted ``s[j]``.
+@inline
+def _visit(TA, TM, cdiff, top, log2, s, gt, gb, gs, L, A, M, m_out, members, grand, cN1, cN2, cR):
+    """Offer one coalition with ``L <= s[-1]`` to both notions' tables (Claims 5 and 6)."""
+    ns = s.shape[0]
+    if grand:
+        lo = locate(s, gt, gb, gs, L)
+        _add_range(TA, TM, cdiff, top, log2, 0, lo, ns, A, members)
+        _add_range(TA, TM, cdiff, top, log2, 1, lo, ns, A, members)
+        return
+    UN = upper_s_nash(A, m_out, cN1, cN2)
+    UR = upper_s_robust(A, M, m_out, cR)
+    U = max(UN, UR)
+    if U <= L or U <= s[0]:
+        return  # stable on no grid point, under either notion
+    lo = locate(s, gt, gb, gs, L)
+    sl = s[lo]
+    if UN > sl:
+        _add_range(TA, TM, cdiff, top, log2, 0, lo, locate(s, gt, gb, gs, UN), A, members)
+    if UR > sl:
+        _add_range(TA, TM, cdiff, top, log2, 1, lo, locate(s, gt, gb, gs, UR), A, members)
 
-    ``a`` holds ``(c^2/2)^(1/3)`` in ascending order, ``inbit[i]`` the input-position bit of the
-    ``i``-th cheapest player.
-    ``outs`` is the tuple ``(stable_count, max_size, min_size, opt_size, opt_social_cost,
-    opt_variance, opt_members, grand_stable, central_size, central_social_cost,
-    central_variance)``: per-notion arrays of shape ``(n_alpha, n_s, 2)`` (nash, robust), the
-    others ``(n_alpha, n_s)``; sigma ascending.
+
+@inline
+def _lowest_zero(mask):
+    z = 0
+    while (mask >> np.uint64(z)) & np.uint64(1):
+        z += 1
+    return z
+
+
+@kernel
+def scan_all(a, inbit, alphas, s, n_fixed, pattern, part):
+    """Aggregate the coalitions of one profile in which the ``n_fixed`` cheapest players are in
+    or out as bit ``i`` of ``pattern`` says (``n_fixed = 0``: every coalition), for each
+    ``alphas[t]`` and ascending ``s[j]``.
+
+    ``a`` holds ``(c^2/2)^(1/3)`` ascending, ``inbit[i]`` the input-position bit of the ``i``-th
+    cheapest player. ``part`` is the tuple ``(stable_count, max_size, min_size, best_sc, best_k,
+    best_A, best_members, grand_stable, central_size, central_social_cost, central_variance)``;
+    the per-notion arrays have shape ``(n_alpha, n_s, 2)``, the others ``(n_alpha, n_s)``. Parts of
+    different patterns merge exactly (:func:`fastscan.engine.merge_parts`): counts add, sizes take
+    max / min, and the optimum is the least ``(social cost, size, A, members)``.
     """
-    count, max_size, min_size, grand = outs[0], outs[1], outs[2], outs[7]
+    count, max_size, min_size = part[0], part[1], part[2]
+    best_sc, best_k, best_A, best_m, grand = part[3], part[4], part[5], part[6], part[7]
     n = a.shape[0]
     ns = s.shape[0]
-    s0 = s[0]
     smax = s[ns - 1]
     gt, gb, gs = build_index(s)
     log2 = floor_log2_table(ns)
@@ -129,79 +161,112 @@ def scan_all(a, inbit, alphas, s, outs):
     TM = np.zeros((2, levels, ns), dtype=np.uint64)
     cdiff = np.zeros((2, ns + 1), dtype=np.int64)
     top = np.full(2, -1, dtype=np.int64)
-    best_sc = np.empty((ns, 2))
-    best_k = np.zeros((ns, 2), dtype=np.int64)
-    best_A = np.zeros((ns, 2))
-    best_m = np.zeros((ns, 2), dtype=np.uint64)
     p = np.empty(n, dtype=np.int64)
     ps = np.zeros(n + 1)
     mk = np.zeros(n + 1, dtype=np.uint64)
     im = np.zeros(n + 1, dtype=np.uint64)
     Afold = prefix_fold(a)
     one = np.uint64(1)
+    # the fixed cheapest players: their fold comes first (ascending order), like every kernel's
+    q = 0
+    fold0 = 0.0
+    mask0 = np.uint64(0)
+    inmask0 = np.uint64(0)
+    max0 = 0.0
+    for i in range(n_fixed):
+        if (pattern >> np.uint64(i)) & one:
+            q += 1
+            fold0 = fold0 + a[i]
+            mask0 |= one << np.uint64(i)
+            inmask0 |= inbit[i]
+            max0 = a[i]
     for t in range(alphas.shape[0]):
         C = coefficients(n, alphas[t])
-        cnt = count[t]
-        mx = max_size[t]
-        mn = min_size[t]
-        best_sc[:] = np.inf
-        best_k[:] = 0
-        for k in range(2, n + 1):
-            cL = C[C_LOWER, k]
-            cN1 = C[C_NASH_OUT, k]
-            cN2 = C[C_NASH_IN, k]
-            cR = C[C_ROBUST, k]
-            for d in range(k - 1):
-                p[d] = d
-                ps[d + 1] = ps[d] + a[d]
-                mk[d + 1] = mk[d] | (one << np.uint64(d))
-                im[d + 1] = im[d] | inbit[d]
-            while True:
-                base = ps[k - 1]
-                pm = mk[k - 1]
-                pim = im[k - 1]
-                z = 0  # cheapest player not in the prefix
-                while (pm >> np.uint64(z)) & one:
-                    z += 1
-                for last in range(p[k - 2] + 1, n):
-                    A = base + a[last]
-                    M = a[last]
-                    L = lower_s(A, M, cL)
-                    if L > smax:
-                        break  # A and M only grow with `last`
-                    members = pim | inbit[last]
-                    if k == n:
-                        lo = locate(s, gt, gb, gs, L)
-                        _add_range(TA, TM, cdiff, top, log2, 0, lo, ns, A, members)
-                        _add_range(TA, TM, cdiff, top, log2, 1, lo, ns, A, members)
-                        continue
-                    m_out = a[z] if z < last else a[last + 1]
-                    UN = upper_s_nash(A, m_out, cN1, cN2)
-                    UR = upper_s_robust(A, M, m_out, cR)
-                    U = max(UN, UR)
-                    if U <= L or U <= s0:
-                        continue  # stable on no grid point, under either notion
-                    lo = locate(s, gt, gb, gs, L)
-                    sl = s[lo]
-                    if UN > sl:
-                        hi = locate(s, gt, gb, gs, UN)
-                        _add_range(TA, TM, cdiff, top, log2, 0, lo, hi, A, members)
-                    if UR > sl:
-                        hi = locate(s, gt, gb, gs, UR)
-                        _add_range(TA, TM, cdiff, top, log2, 1, lo, hi, A, members)
-                # next prefix p[0..k-2] in lexicographic order
-                d = k - 2
-                while d >= 0 and p[d] >= n - k + d:
-                    d -= 1
-                if d < 0:
-                    break
-                p[d] += 1
-                for e in range(d + 1, k - 1):
-                    p[e] = p[e - 1] + 1
-                for e in range(d, k - 1):
-                    ps[e + 1] = ps[e] + a[p[e]]
-                    mk[e + 1] = mk[e] | (one << np.uint64(p[e]))
-                    im[e + 1] = im[e] | inbit[p[e]]
+        bsc, bk, bA, bm = best_sc[t], best_k[t], best_A[t], best_m[t]
+        bsc[:] = np.inf
+        bk[:] = 0
+        for k in range(max(2, q), q + n - n_fixed + 1):
+            cL, cN1, cN2, cR = C[C_LOWER, k], C[C_NASH_OUT, k], C[C_NASH_IN, k], C[C_ROBUST, k]
+            r = k - q  # members among the free players n_fixed..n-1
+            if r == 0:
+                L = lower_s(fold0, max0, cL)
+                if L <= smax:
+                    z = _lowest_zero(mask0)
+                    _visit(
+                        TA,
+                        TM,
+                        cdiff,
+                        top,
+                        log2,
+                        s,
+                        gt,
+                        gb,
+                        gs,
+                        L,
+                        fold0,
+                        max0,
+                        a[z],
+                        inmask0,
+                        False,
+                        cN1,
+                        cN2,
+                        cR,
+                    )
+            else:
+                ps[0] = fold0
+                mk[0] = mask0
+                im[0] = inmask0
+                for d in range(r - 1):
+                    p[d] = n_fixed + d
+                    ps[d + 1] = ps[d] + a[p[d]]
+                    mk[d + 1] = mk[d] | (one << np.uint64(p[d]))
+                    im[d + 1] = im[d] | inbit[p[d]]
+                while True:
+                    base = ps[r - 1]
+                    pim = im[r - 1]
+                    z = _lowest_zero(mk[r - 1])  # cheapest player outside prefix and pattern
+                    first = p[r - 2] + 1 if r >= 2 else n_fixed
+                    for last in range(first, n):
+                        A = base + a[last]
+                        M = a[last]
+                        L = lower_s(A, M, cL)
+                        if L > smax:
+                            break  # A and M only grow with `last`
+                        is_grand = k == n
+                        m_out = 0.0 if is_grand else (a[z] if z < last else a[last + 1])
+                        _visit(
+                            TA,
+                            TM,
+                            cdiff,
+                            top,
+                            log2,
+                            s,
+                            gt,
+                            gb,
+                            gs,
+                            L,
+                            A,
+                            M,
+                            m_out,
+                            pim | inbit[last],
+                            is_grand,
+                            cN1,
+                            cN2,
+                            cR,
+                        )
+                    # next prefix p[0..r-2] in lexicographic order
+                    d = r - 2
+                    while d >= 0 and p[d] >= n - r + d:
+                        d -= 1
+                    if d < 0:
+                        break
+                    p[d] += 1
+                    for e in range(d + 1, r - 1):
+                        p[e] = p[e - 1] + 1
+                    for e in range(d, r - 1):
+                        ps[e + 1] = ps[e] + a[p[e]]
+                        mk[e + 1] = mk[e] | (one << np.uint64(p[e]))
+                        im[e + 1] = im[e] | inbit[p[e]]
             for nu in range(2):
                 _finish_size(
                     TA,
@@ -213,29 +278,39 @@ def scan_all(a, inbit, alphas, s, outs):
                     k,
                     s,
                     C[C_SC, k],
-                    cnt,
-                    mx,
-                    mn,
-                    best_sc,
-                    best_k,
-                    best_A,
-                    best_m,
+                    count[t],
+                    max_size[t],
+                    min_size[t],
+                    bsc,
+                    bk,
+                    bA,
+                    bm,
                 )
         for j in range(ns):
-            for nu in range(2):
-                k = best_k[j, nu]
-                c_var = C[C_VAR, k]
-                store_optimum(
-                    outs, t, j, nu, n, s[j], k, best_sc[j, nu], best_A[j, nu], c_var, best_m[j, nu]
-                )
             grand[t, j] = lower_s(Afold[n], a[n - 1], C[C_LOWER, n]) <= s[j]
         central_optimum(
-            n,
-            Afold,
-            C[C_SC_CENTRAL],
-            C[C_VAR_CENTRAL],
-            s,
-            outs[8][t],
-            outs[9][t],
-            outs[10][t],
+            n, Afold, C[C_SC_CENTRAL], C[C_VAR_CENTRAL], s, part[8][t], part[9][t], part[10][t]
         )
+
+
+@kernel
+def finish_optimum(n, alphas, s, best_sc, best_k, best_A, best_m, outs):
+    """Turn merged optima into ``opt_*`` of ``outs`` (the tuple of :func:`scan_downward`)."""
+    for t in range(alphas.shape[0]):
+        C = coefficients(n, alphas[t])
+        for j in range(s.shape[0]):
+            for nu in range(2):
+                k = best_k[t, j, nu]
+                store_optimum(
+                    outs,
+                    t,
+                    j,
+                    nu,
+                    n,
+                    s[j],
+                    k,
+                    best_sc[t, j, nu],
+                    best_A[t, j, nu],
+                    C[C_VAR, k],
+                    best_m[t, j, nu],
+                )

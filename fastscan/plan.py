@@ -1,0 +1,204 @@
+"""What a scan will compute: its grids, its chunks and blocks, its size and its configuration."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+
+from . import validate
+from .engine import fixed_players
+from .grids import ProfileSet
+from .variables import PAPER, VARIABLES, build_dataset
+
+MAX_CELLS = 2**18  # (profile, alpha, sigma) cells per chunk: ~40 MB of output
+TARGET_WORK = 2**26  # coalition evaluations per chunk or block, about a second of one core
+SIGMA_CHUNK = 4096
+
+
+def coalitions(n: int, sets: str) -> int:
+    """Coalitions of size >= 2 that ``sets`` evaluates for ``n`` players."""
+    return 2**n - n - 1 if sets == "all" else n - 1
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A Zarr-aligned region of the cube and its name among the store's markers."""
+
+    index: tuple[int, int, int]
+    p: slice
+    a: slice
+    s: slice
+
+    @property
+    def name(self) -> str:
+        return "p{}-a{}-s{}".format(*self.index)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A validated scan: profiles x alpha x sigma in chunks of ``chunks`` cells."""
+
+    profiles: ProfileSet
+    alpha: np.ndarray
+    sigma: np.ndarray
+    sets: str
+    chunks: tuple[int, int, int]
+
+    @classmethod
+    def build(
+        cls,
+        profiles: ProfileSet,
+        alpha,
+        sigma,
+        sets: str = "all",
+        chunks: tuple[int, int, int] | None = None,
+    ) -> Plan:
+        """Validate everything (nothing is written before this passes) and choose chunks."""
+        validate.check_sets(sets)
+        validate.check_profiles(profiles.costs, sets)
+        alpha = validate.check_alpha(alpha)
+        sigma = validate.check_sigma(sigma)
+        if chunks is None:
+            chunks = _choose_chunks(profiles.n_players, alpha.size, sigma.size, sets)
+        return cls(profiles, alpha, sigma, sets, tuple(int(c) for c in chunks))
+
+    # --- shape of the work -----------------------------------------------------------------
+    @property
+    def cells(self) -> int:
+        return len(self.profiles) * self.alpha.size * self.sigma.size
+
+    @property
+    def evaluations(self) -> int:
+        """Evaluated (profile, alpha, sigma, coalition) cells."""
+        per = sum(coalitions(int(n), self.sets) for n in self.profiles.n_players)
+        return per * self.alpha.size * self.sigma.size
+
+    def chunk_list(self) -> list[Chunk]:
+        pc, ac, sc = self.chunks
+        out = []
+        for i, p0 in enumerate(range(0, len(self.profiles), pc)):
+            for j, a0 in enumerate(range(0, self.alpha.size, ac)):
+                for k, s0 in enumerate(range(0, self.sigma.size, sc)):
+                    out.append(
+                        Chunk((i, j, k), slice(p0, p0 + pc), slice(a0, a0 + ac), slice(s0, s0 + sc))
+                    )
+        return out
+
+    def blocks(self, chunk: Chunk) -> int:
+        """Blocks of the chunk's (single) profile; 1 when it is not split."""
+        n = self.profiles.n_players[chunk.p]
+        return 2 ** fixed_players(int(n.max()), self.sets) if n.size == 1 else 1
+
+    def nbytes(self) -> int:
+        """Uncompressed size of the cube's arrays."""
+        sizes = self.sizes()
+        return sum(
+            v.dtype.itemsize * math.prod(sizes[d] for d in v.dims) for v in VARIABLES.values()
+        )
+
+    def sizes(self) -> dict[str, int]:
+        return {
+            "profile": len(self.profiles),
+            "alpha": self.alpha.size,
+            "sigma": self.sigma.size,
+            "notion": 2,
+            "player": self.profiles.costs.shape[1],
+        }
+
+    # --- identity ----------------------------------------------------------------------------
+    def config(self) -> dict:
+        """Everything that determines the cube's values (compared on resume)."""
+        digest = hashlib.sha256(np.ascontiguousarray(self.profiles.costs).tobytes()).hexdigest()
+        return {
+            "profiles": self.profiles.spec,
+            "costs_sha256": digest,
+            "n_profiles": len(self.profiles),
+            "alpha": self.alpha.tolist(),
+            "sigma": self.sigma.tolist(),
+            "sets": self.sets,
+            "chunks": list(self.chunks),
+        }
+
+    def template(self):
+        """The cube as lazy zeros (for creating the store) and its Zarr encoding."""
+        import dask.array as da
+
+        from . import __version__
+
+        sizes = self.sizes()
+        pc, ac, sc = self.chunks
+        chunk_of = {"profile": pc, "alpha": ac, "sigma": sc, "notion": 2, "player": sizes["player"]}
+        data, encoding = {}, {}
+        for name, var in VARIABLES.items():
+            shape = tuple(sizes[d] for d in var.dims)
+            chunks = tuple(min(chunk_of[d], sizes[d]) for d in var.dims)
+            encoding[name] = {"chunks": chunks, "fill_value": var.fill}
+            if name == "costs":
+                data[name] = self.profiles.costs
+            elif name == "n_players":
+                data[name] = self.profiles.n_players.astype(var.dtype)
+            else:
+                data[name] = da.full(shape, var.fill, dtype=var.dtype, chunks=chunks)
+        attrs = {
+            "title": "fastscan stability cube",
+            "sets": self.sets,
+            "paper": PAPER,
+            "fastscan_version": __version__,
+            "fastscan_config": json.dumps(self.config()),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        return build_dataset(data, self.coords(), attrs, self.profile_coords()), encoding
+
+    def coords(self) -> dict[str, np.ndarray]:
+        return {
+            "profile": np.arange(len(self.profiles)),
+            "alpha": self.alpha,
+            "sigma": self.sigma,
+            "notion": np.array(["nash", "robust"], dtype=object),
+            "player": np.arange(self.profiles.costs.shape[1]),
+        }
+
+    def profile_coords(self) -> dict[str, np.ndarray]:
+        return dict(self.profiles.coords)
+
+
+def _choose_chunks(
+    n_players: np.ndarray, n_alpha: int, n_sigma: int, sets: str
+) -> tuple[int, int, int]:
+    sc = min(n_sigma, SIGMA_CHUNK)
+    n_max = int(n_players.max())
+    split = fixed_players(n_max, sets)
+    per_alpha = coalitions(n_max, sets) / 2**split + 8 * sc  # one profile, one alpha
+    ac = int(np.clip(TARGET_WORK // per_alpha, 1, n_alpha))
+    ac = max(1, min(ac, MAX_CELLS // sc))
+    if split:
+        return 1, ac, sc
+    pc = int(np.clip(TARGET_WORK // (per_alpha * ac), 1, len(n_players)))
+    pc = max(1, min(pc, MAX_CELLS // (sc * ac)))
+    return pc, ac, sc
+
+
+def calibrate(plan: Plan, seconds: float = 0.3) -> float:
+    """Seconds per coalition evaluation, timed on a small piece of this plan (kernels warm)."""
+    from .engine import Profile, SigmaGrid, compute_profile
+
+    i = int(np.argmax(plan.profiles.n_players))
+    row = plan.profiles.costs[i]
+    row = row[~np.isnan(row)]
+    cap = 18 if plan.sets == "all" else 10**6
+    prof = Profile.from_costs(row[:cap])
+    grid = SigmaGrid.from_sigma(np.sort(plan.sigma[: plan.chunks[2]]))
+    evals = 0
+    start = time.perf_counter()
+    while True:
+        compute_profile(prof, plan.alpha[:1], grid, plan.sets)
+        evals += coalitions(prof.n, plan.sets) * grid.s.size
+        if time.perf_counter() - start > seconds:
+            break
+    return (time.perf_counter() - start) / max(evals, 1)

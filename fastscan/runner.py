@@ -1,0 +1,233 @@
+"""Execution: a Dask graph of chunk (and block) tasks, written to memory or to a Zarr store."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from .engine import (
+    CELL_OUTPUTS,
+    GRID_OUTPUTS,
+    Profile,
+    SigmaGrid,
+    compute_part,
+    compute_profile,
+    finish_part,
+    fixed_players,
+    merge_parts,
+    warm_up,
+    with_pos,
+)
+from .plan import Chunk, Plan
+from .store import Store
+from .variables import VARIABLES, build_dataset
+
+VALUE_NAMES = GRID_OUTPUTS + CELL_OUTPUTS + ("pos_social_cost", "pos_variance")
+
+
+def _profile(plan: Plan, p: int) -> Profile:
+    row = plan.profiles.costs[p]
+    return Profile.from_costs(row[~np.isnan(row)])
+
+
+def _grid(plan: Plan, chunk: Chunk) -> SigmaGrid:
+    return SigmaGrid.from_sigma(plan.sigma[chunk.s])
+
+
+def block_task(plan: Plan, chunk: Chunk, block: int, sink) -> Any:
+    """One block of a huge profile's coalitions; kept by the sink until its chunk merges."""
+    p = chunk.p.start
+    prof = _profile(plan, p)
+    part = compute_part(
+        prof, plan.alpha[chunk.a], _grid(plan, chunk), fixed_players(prof.n, plan.sets), block
+    )
+    return sink.keep_part(chunk, block, part)
+
+
+def chunk_task(plan: Plan, chunk: Chunk, sink, *parts) -> str:
+    """Compute (or merge the blocks of) one chunk and write it; returns the chunk's name."""
+    grid = _grid(plan, chunk)
+    alpha = plan.alpha[chunk.a]
+    rows = []
+    for p in range(chunk.p.start, min(chunk.p.stop, len(plan.profiles))):
+        prof = _profile(plan, p)
+        if plan.blocks(chunk) > 1:
+            merged = None
+            for part in sink.parts(chunk, parts):
+                merged = part if merged is None else merge_parts(merged, part)
+            values = finish_part(prof, alpha, grid, merged)
+        else:
+            values = compute_profile(prof, alpha, grid, plan.sets)
+        rows.append({k: grid.unsort(v, axis=1) for k, v in with_pos(values).items()})
+    sink.write(chunk, {k: np.stack([r[k] for r in rows]) for k in VALUE_NAMES})
+    return chunk.name
+
+
+class MemorySink:
+    """Fills in-memory arrays of the whole cube (threads share them)."""
+
+    def __init__(self, plan: Plan):
+        sizes = plan.sizes()
+        self.arrays = {}
+        for name in VALUE_NAMES:
+            var = VARIABLES[name]
+            self.arrays[name] = np.full(tuple(sizes[d] for d in var.dims), var.fill, var.dtype)
+
+    def done(self) -> set[str]:
+        return set()
+
+    def keep_part(self, chunk: Chunk, block: int, part):
+        return part
+
+    def parts(self, chunk: Chunk, parts):
+        return parts
+
+    def write(self, chunk: Chunk, values: dict[str, np.ndarray]) -> None:
+        for name, v in values.items():
+            self.arrays[name][
+                (chunk.p, chunk.a, chunk.s)[: v.ndim - (v.ndim == 4)]
+                + ((slice(None),) if v.ndim == 4 else ())
+            ] = v
+
+
+class StoreSink:
+    """Writes chunks into a Zarr store, each followed by its done marker; block parts persist
+    in the store until their chunk is merged, so a resumed scan redoes only missing blocks."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def done(self) -> set[str]:
+        return self.store.done()
+
+    def keep_part(self, chunk: Chunk, block: int, part) -> None:
+        self.store.save_partial(chunk.name, block, part)
+
+    def parts(self, chunk: Chunk, parts):
+        for path in self.store.partials(chunk.name).values():
+            yield self.store.load_partial(path)
+
+    def write(self, chunk: Chunk, values: dict[str, np.ndarray]) -> None:
+        self.store.write_region((chunk.p, chunk.a, chunk.s), values)
+        self.store.mark_done(chunk.name)  # only after the data
+        self.store.drop_partials(chunk.name)
+
+
+def graph(plan: Plan, sink, chunks: list[Chunk], kept: dict[str, set[int]]):
+    """Delayed chunk tasks (each depending on its missing blocks) and the block count."""
+    import dask
+
+    dplan = dask.delayed(plan, pure=True, traverse=False)
+    dsink = dask.delayed(sink, pure=True, traverse=False)
+    out, n_blocks = [], 0
+    for c in chunks:
+        blocks = [
+            dask.delayed(block_task, pure=True)(
+                dplan, c, b, dsink, dask_key_name=f"block-{c.name}-{b}"
+            )
+            for b in range(plan.blocks(c))
+            if plan.blocks(c) > 1 and b not in kept.get(c.name, set())
+        ]
+        n_blocks += len(blocks)
+        out.append(
+            dask.delayed(chunk_task, pure=True)(
+                dplan, c, dsink, *blocks, dask_key_name=f"chunk-{c.name}"
+            )
+        )
+    return out, n_blocks
+
+
+def execute(plan: Plan, sink, progress=None, client=None, workers: int | None = None) -> None:
+    """Run every chunk the sink has not finished; ``client``: a dask.distributed Client."""
+    import dask
+    from dask.callbacks import Callback
+
+    finished = sink.done()
+    chunks = [c for c in plan.chunk_list() if c.name not in finished]
+    kept = {
+        c.name: set(sink.store.partials(c.name))
+        for c in chunks
+        if isinstance(sink, StoreSink) and plan.blocks(c) > 1
+    }
+    tasks, _ = graph(plan, sink, chunks, kept)
+    if not tasks:
+        return
+    if client is None:
+        warm_up()
+
+        class Tick(Callback):
+            def _posttask(self, key, result, dsk, state, worker_id):
+                name = key if isinstance(key, str) else key[0]
+                if progress is not None and str(name).startswith(progress.key_prefix):
+                    progress.advance()
+
+        with Tick():
+            dask.compute(*tasks, scheduler="threads", num_workers=workers or os.cpu_count())
+        return
+    from distributed import as_completed
+
+    client.run(warm_up)
+    futures = client.compute(tasks)
+    try:
+        for _ in as_completed(futures):
+            if progress is not None:
+                progress.advance()
+    except BaseException:
+        client.cancel(futures)
+        raise
+
+
+def scan(costs: Any, alpha: Any, sigma: Any, *, sets: str = "all", threads: int | None = None):
+    """Evaluate every (profile, alpha, sigma) cell and both notions into an in-memory Dataset.
+
+    Parameters
+    ----------
+    costs : array_like
+        One profile (1-D) or profile x player (2-D, shorter rows NaN-padded at the end).
+    alpha, sigma : float or 1-D array_like
+        Grids, kept exactly as given as the Dataset's coordinates.
+    sets : {"all", "downward"}
+        Every coalition of size >= 2 (n <= 40), or only ``S_k``, the ``k`` cheapest players.
+    threads : int, optional
+        Threads running kernels side by side (default: all cores).
+
+    Returns
+    -------
+    xarray.Dataset
+        The variables of :data:`fastscan.variables.VARIABLES`.
+    """
+    from . import __version__, validate
+    from .grids import ProfileSet
+    from .variables import PAPER
+
+    validate.check_sets(sets)
+    rows = validate.check_profiles(costs, sets)
+    width = max(len(r) for r in rows)
+    padded = np.full((len(rows), width), np.nan)
+    for i, r in enumerate(rows):
+        padded[i, : len(r)] = r
+    plan = Plan.build(ProfileSet(padded, {}, {"source": "costs"}), alpha, sigma, sets)
+    plan = _spread(plan, threads or os.cpu_count() or 1)
+    sink = MemorySink(plan)
+    execute(plan, sink, workers=threads)
+    data = dict(sink.arrays)
+    data["costs"] = plan.profiles.costs
+    data["n_players"] = plan.profiles.n_players.astype(np.int64)
+    attrs = {
+        "title": "fastscan stability cube",
+        "sets": sets,
+        "paper": PAPER,
+        "fastscan_version": __version__,
+    }
+    return build_dataset(data, plan.coords(), attrs)
+
+
+def _spread(plan: Plan, workers: int) -> Plan:
+    """Smaller alpha chunks when there are fewer chunks than workers can share (in memory)."""
+    pc, ac, sc = plan.chunks
+    while ac > 1 and len(plan.chunk_list()) < 4 * workers:
+        ac = (ac + 1) // 2
+        plan = Plan(plan.profiles, plan.alpha, plan.sigma, plan.sets, (pc, ac, sc))
+    return plan
