@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/fastscan demo
+	$(BIN)/fastscan scan
 
 test: $(STAMP)
 	$(BIN)/ruff check fastscan kernels cli tests bench

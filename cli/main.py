@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 
 import click
 
-FIG1_COSTS = (2.2e-4, 5.4e-4, 7e-4, 11e-4, 30e-4, 33e-4, 34e-4, 36e-4, 38e-4)
+FIG1_COSTS = "2.2e-4,5.4e-4,7e-4,11e-4,30e-4,33e-4,34e-4,36e-4,38e-4"
+DEMO_OUT = "fastscan-demo.zarr"
+SIZE_LIMIT = 2 * 2**30  # bytes a plan may write without --yes
 
 
 class _Group(click.Group):
-    """Turns a library ``ValueError`` into one line on stderr and exit code 2."""
+    """Turns a library ``ValueError`` or a usage error into one line on stderr and exit 2."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.UsageError as err:
+            click.echo(f"fastscan: error: {err.format_message()}", err=True)
+            sys.exit(2)
         except ValueError as err:
             click.echo(f"fastscan: error: {err}", err=True)
             sys.exit(2)
@@ -26,36 +33,217 @@ def main() -> None:
     """Where stable data-sharing coalitions exist (Bassily et al., 2026)."""
 
 
+def _storage_options(items: tuple[str, ...]) -> dict:
+    out = {}
+    for item in items:
+        if "=" not in item:
+            raise ValueError(f"--storage-option must be KEY=VALUE (got {item!r})")
+        k, v = item.split("=", 1)
+        out[k] = v
+    return out
+
+
+def _profiles(costs, costs_file, family, params):
+    from fastscan import grids
+
+    sources = [x for x in (costs, costs_file, family) if x is not None]
+    if len(sources) > 1:
+        raise ValueError("give one of --costs, --costs-file, --family")
+    given = [k for k, v in params.items() if v is not None]
+    if family is None and given:
+        raise ValueError(f"--{given[0]} needs --family")
+    if costs is not None:
+        return grids.from_text(costs)
+    if costs_file is not None:
+        return grids.from_file(costs_file)
+    if family is not None:
+        return grids.from_family(family, params)
+    return None
+
+
+def _human(nbytes: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if nbytes < 1024 or unit == "TiB":
+            return f"{nbytes:.1f} {unit}" if unit != "B" else f"{int(nbytes)} B"
+        nbytes /= 1024
+    return ""
+
+
 @main.command()
-@click.option("--alpha", default=1.0, show_default=True, help="alpha of the demo instance")
-@click.option("--points", default=96, show_default=True, help="sigma values in [0.05, 1]")
-def demo(alpha: float, points: int) -> None:
-    """Evaluate the paper's Fig. 1 profile and print where equilibria exist along sigma."""
+@click.option("--costs", help="one profile: comma list of costs")
+@click.option("--costs-file", type=click.Path(), help="CSV or .npy, one profile per row")
+@click.option("--family", help="identical | geometric | linear | uniform")
+@click.option("--n", "n", help="family: players (grid)")
+@click.option("--cost", help="family: cost (grid)")
+@click.option("--ratio", help="family geometric: ratio of consecutive costs (grid)")
+@click.option("--low", help="family linear/uniform: lowest cost (grid)")
+@click.option("--high", help="family linear/uniform: highest cost (grid)")
+@click.option("--seed", help="family uniform: random seeds (grid)")
+@click.option(
+    "--alpha", default="-1:1:201", show_default=True, help="number, list or START:STOP:NUM"
+)
+@click.option(
+    "--sigma", default="0.05:1:400", show_default=True, help="number, list or START:STOP:NUM"
+)
+@click.option("--sets", default="all", show_default=True, help="all | downward")
+@click.option("--out", help="Zarr store: path or fsspec URL (file://, memory://, s3://...)")
+@click.option("--storage-option", multiple=True, help="KEY=VALUE passed to fsspec (repeatable)")
+@click.option("--resume", is_flag=True, help="finish an interrupted scan of the same parameters")
+@click.option("--overwrite", is_flag=True, help="replace an existing store")
+@click.option(
+    "--scheduler",
+    envvar="FASTSCAN_SCHEDULER",
+    help="dask.distributed address (or FASTSCAN_SCHEDULER); default: threads on this machine",
+)
+@click.option("--yes", is_flag=True, help=f"run plans over {SIZE_LIMIT // 2**30} GiB too")
+@click.option("--quiet", is_flag=True, help="no plan, no progress")
+def scan(
+    costs,
+    costs_file,
+    family,
+    n,
+    cost,
+    ratio,
+    low,
+    high,
+    seed,
+    alpha,
+    sigma,
+    sets,
+    out,
+    storage_option,
+    resume,
+    overwrite,
+    scheduler,
+    yes,
+    quiet,
+) -> None:
+    """Scan profiles x alpha x sigma into a resumable Zarr cube (no profile: the demo)."""
+    from fastscan import grids
+    from fastscan.plan import Plan, calibrate
+    from fastscan.runner import connect, prepare
+    from fastscan.store import Store
+
+    params = {"n": n, "cost": cost, "ratio": ratio, "low": low, "high": high, "seed": seed}
+    profiles = _profiles(costs, costs_file, family, params)
+    demo = profiles is None
+    if demo:
+        profiles = grids.from_text(FIG1_COSTS)
+        out = out or DEMO_OUT
+        resume = resume or not overwrite
+    if out is None:
+        raise ValueError("--out is required (a path or fsspec URL for the Zarr store)")
+    if resume and overwrite:
+        raise ValueError("give --resume or --overwrite, not both")
+    plan = Plan.build(
+        profiles, grids.parse_grid(alpha, "--alpha"), grids.parse_grid(sigma, "--sigma"), sets
+    )
+    store = Store(out, _storage_options(storage_option))
+    if scheduler and store.url.startswith("memory://"):
+        raise ValueError(
+            "--out memory:// lives in one process; use a path or shared URL with --scheduler"
+        )
+    client = connect(scheduler) if scheduler else None
+    mode = "resume" if resume else "overwrite" if overwrite else "new"
+    plan, done = prepare(plan, store, mode)
+    chunks = plan.chunk_list()
+    say = (lambda *a: None) if quiet else (lambda msg: click.echo(msg, err=True))
+    if done == len(chunks):
+        say(f"{out}: complete ({done} of {len(chunks)} chunks), nothing to do")
+    else:
+        _print_plan(plan, say, done, client, calibrate, yes)
+        _run(plan, store, mode, client, quiet, out, demo, len(chunks), done)
+    if demo:
+        _demo_summary(store)
+
+
+def _print_plan(plan, say, done, client, calibrate, yes) -> None:
+    from fastscan.engine import warm_up
+
+    chunks = plan.chunk_list()
+    blocks = sum(plan.blocks(c) for c in chunks)
+    say(
+        f"plan: {len(plan.profiles)} profiles x {plan.alpha.size} alpha x {plan.sigma.size} "
+        f"sigma = {plan.cells:,} cells; {plan.evaluations:,} coalition evaluations "
+        f"(sets={plan.sets})"
+    )
+    block_note = f" in {blocks} blocks" if blocks > len(chunks) else ""
+    say(
+        f"      {len(chunks)} chunks of {' x '.join(map(str, plan.chunks))}{block_note}"
+        f"{f', {done} already done' if done else ''}; output up to {_human(plan.nbytes())}"
+    )
+    if plan.nbytes() > SIZE_LIMIT and not yes:
+        raise ValueError(
+            f"the cube would take up to {_human(plan.nbytes())} (limit "
+            f"{_human(SIZE_LIMIT)}); add --yes to run it"
+        )
+    warm_up()
+    per_eval = calibrate(plan)
+    workers = (sum(client.nthreads().values()) if client is not None else os.cpu_count()) or 1
+    left = 1 - done / max(len(chunks), 1)
+    eta = per_eval * plan.evaluations * left / workers
+    say(f"      estimated {eta:,.1f} s on {workers} {'threads' if client is None else 'workers'}")
+
+
+def _run(plan, store, mode, client, quiet, out, demo, total, done) -> None:
+    from fastscan.progress import Progress
+    from fastscan.runner import run_to_store
+
+    blocks = sum(plan.blocks(c) for c in plan.chunk_list()) > total
+    unit, prefix = ("blocks", "block-") if blocks else ("chunks", "chunk-")
+    todo = total - done
+    if blocks:
+        todo = (
+            sum(plan.blocks(c) for c in plan.chunk_list() if c.name not in store.done())
+            if store.exists()
+            else sum(plan.blocks(c) for c in plan.chunk_list())
+        )
+    start = time.monotonic()
+    progress = Progress(todo, unit=unit, quiet=quiet)
+    progress.key_prefix = prefix
+    resume_cmd = " ".join(
+        ["fastscan"]
+        + [a for a in sys.argv[1:] if a != "--overwrite"]
+        + ([] if "--resume" in sys.argv or demo else ["--resume"])
+    )
+    try:
+        with progress:
+            run_to_store(plan, store, mode, client=client, progress=progress)
+    except KeyboardInterrupt:
+        finished = len(store.done()) if store.exists() else 0
+        click.echo(
+            f"\nfastscan: interrupted; {finished} of {total} chunks are safely stored. "
+            f"Continue with: {resume_cmd}",
+            err=True,
+        )
+        sys.exit(130)
+    if not quiet:
+        click.echo(f"done: {total} chunks in {time.monotonic() - start:.1f} s -> {out}", err=True)
+
+
+def _demo_summary(store) -> None:
     import numpy as np
+    import xarray as xr
 
-    import fastscan
-
-    if points < 2:
-        raise ValueError(f"--points must be >= 2 (got {points})")
-    sigma = np.linspace(0.05, 1.0, points)
-    ds = fastscan.scan(FIG1_COSTS, alpha, sigma)
+    ds = xr.open_zarr(store.zarr_store())
     click.echo(
-        f"Fig. 1 profile (n = {len(FIG1_COSTS)}), alpha = {alpha:g}, "
-        f"{points} sigma values in [0.05, 1], all {2 ** len(FIG1_COSTS)} subsets"
+        f"\nFig. 1 profile (n = 9) over alpha in [-1, 1] x sigma in [0.05, 1], all 512 "
+        f"subsets, stored in {store.url}"
     )
     for notion in ("nash", "robust"):
-        size = ds.max_size.sel(notion=notion).isel(profile=0, alpha=0).values
-        click.echo(f"\n{notion}: max stable size along sigma ('.' = no equilibrium)")
-        click.echo("  " + "".join(str(int(v)) if v else "." for v in size))
+        exists = (ds.stable_count.sel(notion=notion).isel(profile=0) > 0).values
+        share = exists.mean()
+        at1 = exists[int(np.argmin(np.abs(ds.alpha.values - 1.0)))]
+        sig = ds.sigma.values
+        gaps = _ranges(sig, ~at1)
         click.echo(
-            f"  equilibria at {np.count_nonzero(size)} of {points} sigma values; "
-            f"none on {_ranges(sigma, size == 0)}"
+            f"{notion:>7}: an equilibrium exists in {100 * share:.1f}% of (alpha, sigma) "
+            f"cells; at alpha = 1 none for sigma in {gaps}"
         )
-    pos = ds.pos_social_cost.sel(notion="nash").isel(profile=0, alpha=0).values
-    click.echo(f"\nPrice of Stability (social cost, nash): {pos.min():.4f} .. {pos.max():.4f}")
-    click.echo("\nLemma 3 instance (alpha = 1, sigma^2 = 0.25): coalition {1,2,3,4} of the paper")
-    costs = [1.80e-3, 2.15e-3, 2.20e-3, 15e-3, 15.5e-3, 17e-3]
-    click.echo(fastscan.describe_coalition(costs, 1.0, 0.5, (0, 1, 2, 3)).table())
+    click.echo(
+        "\nnext:\n  fastscan info " + store.url + f'\n  python -c "import xarray as xr; '
+        f"print(xr.open_zarr('{store.url}').max_size.sel(notion='robust', alpha=1.0))\""
+    )
 
 
 def _ranges(sigma, mask) -> str:
@@ -66,7 +254,17 @@ def _ranges(sigma, mask) -> str:
         elif not m and start is not None:
             out.append(f"[{sigma[start]:.3f}, {sigma[i - 1]:.3f}]")
             start = None
-    return ", ".join(out) or "no sigma in the grid"
+    return ", ".join(out) or "no sigma of the grid"
+
+
+@main.command()
+@click.argument("store")
+@click.option("--storage-option", multiple=True, help="KEY=VALUE passed to fsspec (repeatable)")
+def info(store, storage_option) -> None:
+    """Dimensions, variables, provenance and completeness of a stored cube."""
+    from fastscan.store import Store, describe
+
+    click.echo(describe(Store(store, _storage_options(storage_option))))
 
 
 if __name__ == "__main__":

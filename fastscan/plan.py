@@ -17,7 +17,7 @@ from .grids import ProfileSet
 from .variables import PAPER, VARIABLES, build_dataset
 
 MAX_CELLS = 2**18  # (profile, alpha, sigma) cells per chunk: ~40 MB of output
-TARGET_WORK = 2**26  # coalition evaluations per chunk or block, about a second of one core
+TARGET_WORK = 2**24  # coalition evaluations per chunk or block: a fraction of a second
 SIGMA_CHUNK = 4096
 
 

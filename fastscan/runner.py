@@ -231,3 +231,72 @@ def _spread(plan: Plan, workers: int) -> Plan:
         ac = (ac + 1) // 2
         plan = Plan(plan.profiles, plan.alpha, plan.sigma, plan.sets, (pc, ac, sc))
     return plan
+
+
+def connect(address: str):
+    """A dask.distributed Client for ``address``; a clear error when it cannot be reached."""
+    try:
+        from distributed import Client
+
+        return Client(address, timeout="10s", set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise ValueError(f"--scheduler {address!r} could not be reached: {err}") from None
+
+
+def differences(old: dict, new: dict) -> list[str]:
+    """Which parts of two scan configurations differ (chunks are the store's own business)."""
+    out = []
+    for key in sorted(set(old) | set(new)):
+        if key == "chunks" or old.get(key) == new.get(key):
+            continue
+        a, b = old.get(key), new.get(key)
+        if isinstance(a, list) and isinstance(b, list) and (len(a) > 4 or len(b) > 4):
+            a, b = (
+                f"{len(a)} values [{a[0]:g} .. {a[-1]:g}]",
+                f"{len(b)} values [{b[0]:g} .. {b[-1]:g}]",
+            )
+        out.append(f"{key}: store has {a}, this scan has {b}")
+    return out
+
+
+def prepare(plan: Plan, store: Store, mode: str) -> tuple[Plan, int]:
+    """Check ``store`` against ``mode`` ("new", "resume", "overwrite") before anything is written;
+    returns the plan to run (on resume with the store's chunks) and the chunks already done."""
+    store.check_writable()
+    if not store.exists():
+        return plan, 0
+    if mode == "new":
+        raise ValueError(
+            f"--out {store.url!r} already exists; add --resume to finish it or "
+            f"--overwrite to replace it"
+        )
+    if not store.is_cube():
+        raise ValueError(f"--out {store.url!r} is not a fastscan cube; refusing to touch it")
+    if mode == "overwrite":
+        return plan, 0
+    old = store.config()
+    diff = differences(old, plan.config())
+    if diff:
+        raise ValueError(
+            f"--resume: {store.url!r} was scanned with other parameters: " + "; ".join(diff)
+        )
+    plan = Plan(plan.profiles, plan.alpha, plan.sigma, plan.sets, tuple(old["chunks"]))
+    return plan, len(store.done())
+
+
+def run_to_store(plan: Plan, store: Store, mode: str, client=None, progress=None) -> None:
+    """Create (or re-create) the store as ``mode`` says and compute every missing chunk."""
+    if mode == "overwrite" and store.exists():
+        store.acquire()  # refuses while another scan writes there
+        store.remove()
+    if not store.exists():
+        template, encoding = plan.template()
+        try:
+            store.create(template, encoding)
+        except FileExistsError:
+            raise ValueError(f"--out {store.url!r} was just created by another scan") from None
+    store.acquire()
+    try:
+        execute(plan, StoreSink(store), progress=progress, client=client)
+    finally:
+        store.release()

@@ -57,6 +57,12 @@ class Store:
             return zarr.storage.LocalStore(self.root)
         return zarr.storage.FsspecStore.from_url(self.url, storage_options=self.storage_options)
 
+    def _put(self, path: str, data: bytes) -> None:
+        parent = path.rsplit("/", 1)[0]
+        if self.local:
+            self.fs.makedirs(parent, exist_ok=True)
+        self.fs.pipe(path, data)
+
     def exists(self) -> bool:
         """A Zarr group is here (whatever wrote it)."""
         return self.fs.exists(self._p("zarr.json"))
@@ -112,7 +118,7 @@ class Store:
             group[name][region[: data.ndim]] = data
 
     def mark_done(self, chunk: str) -> None:
-        self.fs.pipe(self._p(META, "done", chunk), b"")
+        self._put(self._p(META, "done", chunk), b"")
 
     def done(self) -> set[str]:
         path = self._p(META, "done")
@@ -124,7 +130,7 @@ class Store:
         buf = io.BytesIO()
         np.savez(buf, **part)
         tmp = self._p(META, "partial", chunk, f"b{block}.tmp")
-        self.fs.pipe(tmp, buf.getvalue())
+        self._put(tmp, buf.getvalue())
         self.fs.mv(tmp, self._p(META, "partial", chunk, f"b{block}.npz"))  # whole or absent
 
     def partials(self, chunk: str) -> dict[int, str]:
@@ -166,7 +172,7 @@ class Store:
                     f"(pid {other.get('pid')} on {other.get('host')}); wait for it "
                     f"or stop it, then resume"
                 )
-        self.fs.pipe(path, json.dumps(me).encode())
+        self._put(path, json.dumps(me).encode())
 
     def release(self) -> None:
         path = self._p(META, "lock")
@@ -194,3 +200,61 @@ def _open_group(url: str, options_json: str, uid: str) -> Any:
 
     store = Store(url, json.loads(options_json)).zarr_store()
     return zarr.open_group(store, mode="r+", zarr_format=3)
+
+
+def describe(store: Store) -> str:
+    """``fastscan info``: dims and coordinate ranges, variables, configuration, completeness."""
+    import xarray as xr
+
+    if not store.exists():
+        raise ValueError(f"STORE {store.url!r} does not exist")
+    if not store.is_cube():
+        raise ValueError(f"STORE {store.url!r} is not a fastscan cube")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = xr.open_zarr(store.zarr_store())
+    cfg = store.config()
+    lines = [
+        f"{store.url}: fastscan cube (sets={ds.attrs.get('sets')}, "
+        f"fastscan {ds.attrs.get('fastscan_version')}, created {ds.attrs.get('created')})",
+        f"paper: {ds.attrs.get('paper')}",
+        "",
+        "dimensions:",
+    ]
+    for dim, size in ds.sizes.items():
+        if dim in ds.coords and ds[dim].dtype.kind == "f":
+            vals = ds[dim].values
+            lines.append(f"  {dim:8} {size:>8}  [{vals.min():g} .. {vals.max():g}]")
+        elif dim in ds.coords and dim == "notion":
+            lines.append(f"  {dim:8} {size:>8}  {', '.join(map(str, ds[dim].values))}")
+        else:
+            lines.append(f"  {dim:8} {size:>8}")
+    extra = [c for c in ds.coords if c not in ds.dims]
+    if extra:
+        lines.append(
+            "profile coordinates: "
+            + ", ".join(f"{c} [{ds[c].values.min():g} .. {ds[c].values.max():g}]" for c in extra)
+        )
+    lines += ["", "variables:"]
+    for name, var in ds.data_vars.items():
+        units = var.attrs.get("units")
+        lines.append(
+            f"  {name:20} ({', '.join(var.dims)}) {var.dtype}"
+            f"{f' [{units}]' if units else ''}: {var.attrs.get('description', '')}"
+        )
+    total = 1
+    pc, ac, sc = cfg["chunks"]
+    for size, c in zip(
+        (ds.sizes["profile"], ds.sizes["alpha"], ds.sizes["sigma"]), (pc, ac, sc), strict=True
+    ):
+        total *= -(-size // c)
+    done = len(store.done())
+    state = "complete" if done == total else "incomplete: resume with fastscan scan ... --resume"
+    lines += [
+        "",
+        f"profiles: {json.dumps(cfg['profiles'])[:200]}",
+        f"chunks: {done} of {total} done ({state})",
+    ]
+    if store.fs.exists(store._p(META, "lock")):
+        lines.append("a scan holds the write lock (or died holding it)")
+    return "\n".join(lines)

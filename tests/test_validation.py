@@ -76,23 +76,16 @@ def test_any_alpha_is_accepted_and_costs_in_any_order():
     assert fastscan.stable_coalitions([3e-3, 1e-3, 2e-3], 0.0, 1.0, notion="robust") == [(0, 1, 2)]
 
 
-def test_cli_demo_and_error_exit_code():
-    out = subprocess.run(
-        [sys.executable, "-m", "fastscan.cli.main", "demo", "--points", "24"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "nash: max stable size" in out.stdout and "robust" in out.stdout
-    assert "3.2624" in out.stdout  # Lemma 3's first epsilon
-    bad = subprocess.run(
-        [sys.executable, "-m", "fastscan.cli.main", "demo", "--points", "1"],
-        capture_output=True,
-        text=True,
-    )
-    assert bad.returncode == 2
-    assert bad.stderr.strip().count("\n") == 0 and "--points" in bad.stderr
-    assert "Traceback" not in bad.stderr
+def test_cli_default_scan_is_the_demo_and_reruns(tmp_path):
+    from test_store_cli import cli
+
+    first = cli("scan", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "plan:" in first.stderr and "nash: an equilibrium exists" in first.stdout
+    assert (tmp_path / "fastscan-demo.zarr" / ".fastscan" / "done").exists()
+    again = cli("scan", cwd=tmp_path)
+    assert again.returncode == 0 and "nothing to do" in again.stderr
+    assert again.stdout == first.stdout  # the same summary, from the same cube
 
 
 def test_help_does_not_import_heavy_modules():
