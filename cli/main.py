@@ -152,7 +152,11 @@ def scan(
         say(f"{out}: complete ({done} of {len(chunks)} chunks), nothing to do")
     else:
         _print_plan(plan, say, done, client, calibrate, yes)
-        _run(plan, store, mode, client, quiet, out, demo, len(chunks), done)
+        try:
+            _run(plan, store, mode, client, quiet, out, demo, len(chunks), done)
+        finally:
+            if client is not None:
+                client.close()
     if demo:
         _demo_summary(store)
 
@@ -187,20 +191,17 @@ def _print_plan(plan, say, done, client, calibrate, yes) -> None:
 
 def _run(plan, store, mode, client, quiet, out, demo, total, done) -> None:
     from fastscan.progress import Progress
-    from fastscan.runner import run_to_store
+    from fastscan.runner import StoreSink, pending, run_to_store, units
 
-    blocks = sum(plan.blocks(c) for c in plan.chunk_list()) > total
-    unit, prefix = ("blocks", "block-") if blocks else ("chunks", "chunk-")
-    todo = total - done
-    if blocks:
-        todo = (
-            sum(plan.blocks(c) for c in plan.chunk_list() if c.name not in store.done())
-            if store.exists()
-            else sum(plan.blocks(c) for c in plan.chunk_list())
-        )
+    split = any(plan.blocks(c) > 1 for c in plan.chunk_list())
+    unit = "blocks" if split else "chunks"
+    todo = (
+        units(plan, *pending(plan, StoreSink(store)))
+        if store.exists()
+        else units(plan, plan.chunk_list(), {})
+    )
     start = time.monotonic()
     progress = Progress(todo, unit=unit, quiet=quiet)
-    progress.key_prefix = prefix
     resume_cmd = " ".join(
         ["fastscan"]
         + [a for a in sys.argv[1:] if a != "--overwrite"]

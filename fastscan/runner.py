@@ -115,35 +115,40 @@ class StoreSink:
         self.store.drop_partials(chunk.name)
 
 
+def units(plan: Plan, chunks: list[Chunk], kept: dict[str, set[int]]) -> int:
+    """Progress units still to do: each block of a split chunk, each unsplit chunk."""
+    return sum(
+        plan.blocks(c) - len(kept.get(c.name, ())) if plan.blocks(c) > 1 else 1 for c in chunks
+    )
+
+
 def graph(plan: Plan, sink, chunks: list[Chunk], kept: dict[str, set[int]]):
-    """Delayed chunk tasks (each depending on its missing blocks) and the block count."""
+    """Delayed chunk tasks (each depending on its missing blocks), and the tasks that count as
+    one unit of progress (every block of a split chunk, every unsplit chunk)."""
     import dask
 
     dplan = dask.delayed(plan, pure=True, traverse=False)
     dsink = dask.delayed(sink, pure=True, traverse=False)
-    out, n_blocks = [], 0
+    out, counted = [], []
     for c in chunks:
+        split = plan.blocks(c) > 1
         blocks = [
             dask.delayed(block_task, pure=True)(
                 dplan, c, b, dsink, dask_key_name=f"block-{c.name}-{b}"
             )
             for b in range(plan.blocks(c))
-            if plan.blocks(c) > 1 and b not in kept.get(c.name, set())
+            if split and b not in kept.get(c.name, set())
         ]
-        n_blocks += len(blocks)
-        out.append(
-            dask.delayed(chunk_task, pure=True)(
-                dplan, c, dsink, *blocks, dask_key_name=f"chunk-{c.name}"
-            )
+        task = dask.delayed(chunk_task, pure=True)(
+            dplan, c, dsink, *blocks, dask_key_name=f"chunk-{c.name}"
         )
-    return out, n_blocks
+        out.append(task)
+        counted += blocks if split else [task]
+    return out, counted
 
 
-def execute(plan: Plan, sink, progress=None, client=None, workers: int | None = None) -> None:
-    """Run every chunk the sink has not finished; ``client``: a dask.distributed Client."""
-    import dask
-    from dask.callbacks import Callback
-
+def pending(plan: Plan, sink) -> tuple[list[Chunk], dict[str, set[int]]]:
+    """Chunks the sink has not finished, and the blocks of them it already keeps."""
     finished = sink.done()
     chunks = [c for c in plan.chunk_list() if c.name not in finished]
     kept = {
@@ -151,16 +156,25 @@ def execute(plan: Plan, sink, progress=None, client=None, workers: int | None = 
         for c in chunks
         if isinstance(sink, StoreSink) and plan.blocks(c) > 1
     }
-    tasks, _ = graph(plan, sink, chunks, kept)
+    return chunks, kept
+
+
+def execute(plan: Plan, sink, progress=None, client=None, workers: int | None = None) -> None:
+    """Run every chunk the sink has not finished; ``client``: a dask.distributed Client."""
+    import dask
+    from dask.callbacks import Callback
+
+    chunks, kept = pending(plan, sink)
+    tasks, counted = graph(plan, sink, chunks, kept)
     if not tasks:
         return
     if client is None:
         warm_up()
+        keys = {t.key for t in counted}
 
         class Tick(Callback):
             def _posttask(self, key, result, dsk, state, worker_id):
-                name = key if isinstance(key, str) else key[0]
-                if progress is not None and str(name).startswith(progress.key_prefix):
+                if progress is not None and key in keys:
                     progress.advance()
 
         with Tick():
@@ -169,13 +183,20 @@ def execute(plan: Plan, sink, progress=None, client=None, workers: int | None = 
     from distributed import as_completed
 
     client.run(warm_up)
+    chunk_keys = {t.key for t in tasks}
+    counted_keys = {t.key for t in counted}
     futures = client.compute(tasks)
+    # blocks share keys with the chunks' dependencies, so the cluster computes them once
+    ticks = client.compute([t for t in counted if t.key not in chunk_keys]) + [
+        f for f, t in zip(futures, tasks, strict=True) if t.key in counted_keys
+    ]
     try:
-        for _ in as_completed(futures):
+        for _ in as_completed(ticks, loop=client.loop):
             if progress is not None:
                 progress.advance()
+        client.gather(futures)
     except BaseException:
-        client.cancel(futures)
+        client.cancel(futures + ticks)
         raise
 
 

@@ -92,8 +92,11 @@ class Store:
 
     def create(self, template, encoding: dict) -> None:
         """Write metadata, coordinates and the small variables; never over an existing store."""
+        import dask
+
         template.attrs["fastscan_store_id"] = uuid.uuid4().hex
-        with warnings.catch_warnings():
+        # metadata only; never hand this to a distributed client that may exist in the process
+        with warnings.catch_warnings(), dask.config.set(scheduler="threads"):
             warnings.filterwarnings("ignore", message=".*[Cc]onsolidated metadata.*")
             template.to_zarr(
                 self.zarr_store(),

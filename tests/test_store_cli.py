@@ -363,4 +363,24 @@ def test_distributed_cluster_matches_threads(tmp_path):
     ):
         cl = Store(str(tmp_path / "d.zarr"))
         run_to_store(plan, cl, "new", client=client)
+        # the command line on the same cluster
+        r = cli(
+            "scan",
+            "--costs",
+            ",".join(f"{c:.6g}" for c in prof.costs[0]),
+            "--alpha",
+            "-1:1:7",
+            "--sigma",
+            "0.05:1:9",
+            "--out",
+            str(tmp_path / "c.zarr"),
+            "--scheduler",
+            cluster.scheduler_address,
+        )
+        assert r.returncode == 0, r.stderr
+        assert "chunks (100%)" in r.stderr
     same(xr.open_zarr(threads.zarr_store()).load(), xr.open_zarr(cl.zarr_store()).load())
+    one = fastscan.scan(
+        [float(f"{c:.6g}") for c in prof.costs[0]], np.linspace(-1, 1, 7), np.linspace(0.05, 1, 9)
+    )
+    same(xr.open_zarr(tmp_path / "c.zarr").load(), one)
