@@ -25,43 +25,83 @@ def main() -> None:
     ap.add_argument("--sigma", type=int, default=200)
     ap.add_argument("--sets", default="all")
     args = ap.parse_args()
-    cli_args = ["--family", "uniform", "--n", str(args.n), "--low", "1e-4", "--high", "1e-2",
-                "--seed", f"0:{args.seeds - 1}:{args.seeds}", "--alpha", f"-1:1:{args.alpha}",
-                "--sigma", f"0.05:1:{args.sigma}", "--sets", args.sets]
+    cli_args = [
+        "--family",
+        "uniform",
+        "--n",
+        str(args.n),
+        "--low",
+        "1e-4",
+        "--high",
+        "1e-2",
+        "--seed",
+        f"0:{args.seeds - 1}:{args.seeds}",
+        "--alpha",
+        f"-1:1:{args.alpha}",
+        "--sigma",
+        f"0.05:1:{args.sigma}",
+        "--sets",
+        args.sets,
+    ]
 
     from fastscan import grids
     from fastscan.engine import Profile, SigmaGrid, compute_profile, warm_up
     from fastscan.plan import Plan
 
-    prof = grids.from_family("uniform", {"n": str(args.n), "low": "1e-4", "high": "1e-2",
-                                         "seed": f"0:{args.seeds - 1}:{args.seeds}"})
-    plan = Plan.build(prof, np.linspace(-1, 1, args.alpha), np.linspace(0.05, 1, args.sigma),
-                      args.sets)
+    prof = grids.from_family(
+        "uniform",
+        {
+            "n": str(args.n),
+            "low": "1e-4",
+            "high": "1e-2",
+            "seed": f"0:{args.seeds - 1}:{args.seeds}",
+        },
+    )
+    plan = Plan.build(
+        prof, np.linspace(-1, 1, args.alpha), np.linspace(0.05, 1, args.sigma), args.sets
+    )
     warm_up()
     grid = SigmaGrid.from_sigma(plan.sigma)
     start = time.perf_counter()
     with ThreadPoolExecutor(os.cpu_count()) as pool:
-        list(pool.map(lambda r: compute_profile(Profile.from_costs(r), plan.alpha, grid,
-                                                args.sets), prof.costs))
+        list(
+            pool.map(
+                lambda r: compute_profile(Profile.from_costs(r), plan.alpha, grid, args.sets),
+                prof.costs,
+            )
+        )
     bare = time.perf_counter() - start
     bare_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     out = tempfile.mkdtemp(prefix="fastscan-overhead-")
     store = os.path.join(out, "cube.zarr")
-    cmd = [sys.executable, "-m", "fastscan.cli.main", "scan", *cli_args, "--out", store,
-           "--yes", "--quiet"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "fastscan.cli.main",
+        "scan",
+        *cli_args,
+        "--out",
+        store,
+        "--yes",
+        "--quiet",
+    ]
     start = time.perf_counter()
     subprocess.run(cmd, check=True)
     wall = time.perf_counter() - start
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(store) for f in fs)
     shutil.rmtree(out)
-    print(f"grid: {len(plan.profiles)} profiles x {plan.alpha.size} alpha x {plan.sigma.size} "
-          f"sigma, {plan.evaluations:.3e} evaluated cells (sets={args.sets})")
+    print(
+        f"grid: {len(plan.profiles)} profiles x {plan.alpha.size} alpha x {plan.sigma.size} "
+        f"sigma, {plan.evaluations:.3e} evaluated cells (sets={args.sets})"
+    )
     print(f"bare kernels (threads, no storage): {bare:.2f} s, peak RSS {bare_rss:.0f} MiB")
-    print(f"fastscan scan -> Zarr (whole command, incl. start-up, compile, plan, calibration): "
-          f"{wall:.2f} s, peak RSS {child_rss:.0f} MiB, cube {size / 2**20:.1f} MiB on disk "
-          f"({plan.nbytes() / 2**20:.0f} MiB uncompressed)")
+    print(
+        f"fastscan scan -> Zarr (whole command, incl. start-up, compile, plan, calibration): "
+        f"{wall:.2f} s, peak RSS {child_rss:.0f} MiB, cube {size / 2**20:.1f} MiB on disk "
+        f"({plan.nbytes() / 2**20:.0f} MiB uncompressed)"
+    )
     print(f"ratio: {wall / bare:.2f}")
 
 

@@ -107,28 +107,6 @@ def _finish_size(
 
 
 @inline
-def _visit(TA, TM, cdiff, top, log2, s, gt, gb, gs, L, A, M, m_out, members, grand, cN1, cN2, cR):
-    """Offer one coalition with ``L <= s[-1]`` to both notions' tables (Claims 5 and 6)."""
-    ns = s.shape[0]
-    if grand:
-        lo = locate(s, gt, gb, gs, L)
-        _add_range(TA, TM, cdiff, top, log2, 0, lo, ns, A, members)
-        _add_range(TA, TM, cdiff, top, log2, 1, lo, ns, A, members)
-        return
-    UN = upper_s_nash(A, m_out, cN1, cN2)
-    UR = upper_s_robust(A, M, m_out, cR)
-    U = max(UN, UR)
-    if U <= L or U <= s[0]:
-        return  # stable on no grid point, under either notion
-    lo = locate(s, gt, gb, gs, L)
-    sl = s[lo]
-    if UN > sl:
-        _add_range(TA, TM, cdiff, top, log2, 0, lo, locate(s, gt, gb, gs, UN), A, members)
-    if UR > sl:
-        _add_range(TA, TM, cdiff, top, log2, 1, lo, locate(s, gt, gb, gs, UR), A, members)
-
-
-@inline
 def _lowest_zero(mask):
     z = 0
     while (mask >> np.uint64(z)) & np.uint64(1):
@@ -153,6 +131,7 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part):
     best_sc, best_k, best_A, best_m, grand = part[3], part[4], part[5], part[6], part[7]
     n = a.shape[0]
     ns = s.shape[0]
+    s0 = s[0]
     smax = s[ns - 1]
     gt, gb, gs = build_index(s)
     log2 = floor_log2_table(ns)
@@ -188,85 +167,66 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part):
         for k in range(max(2, q), q + n - n_fixed + 1):
             cL, cN1, cN2, cR = C[C_LOWER, k], C[C_NASH_OUT, k], C[C_NASH_IN, k], C[C_ROBUST, k]
             r = k - q  # members among the free players n_fixed..n-1
-            if r == 0:
-                L = lower_s(fold0, max0, cL)
-                if L <= smax:
-                    z = _lowest_zero(mask0)
-                    _visit(
-                        TA,
-                        TM,
-                        cdiff,
-                        top,
-                        log2,
-                        s,
-                        gt,
-                        gb,
-                        gs,
-                        L,
-                        fold0,
-                        max0,
-                        a[z],
-                        inmask0,
-                        False,
-                        cN1,
-                        cN2,
-                        cR,
-                    )
-            else:
-                ps[0] = fold0
-                mk[0] = mask0
-                im[0] = inmask0
-                for d in range(r - 1):
-                    p[d] = n_fixed + d
-                    ps[d + 1] = ps[d] + a[p[d]]
-                    mk[d + 1] = mk[d] | (one << np.uint64(p[d]))
-                    im[d + 1] = im[d] | inbit[p[d]]
-                while True:
-                    base = ps[r - 1]
-                    pim = im[r - 1]
-                    z = _lowest_zero(mk[r - 1])  # cheapest player outside prefix and pattern
-                    first = p[r - 2] + 1 if r >= 2 else n_fixed
-                    for last in range(first, n):
+            ps[0] = fold0
+            mk[0] = mask0
+            im[0] = inmask0
+            for d in range(r - 1):
+                p[d] = n_fixed + d
+                ps[d + 1] = ps[d] + a[p[d]]
+                mk[d + 1] = mk[d] | (one << np.uint64(p[d]))
+                im[d + 1] = im[d] | inbit[p[d]]
+            while True:
+                pre = max(r - 1, 0)
+                base = ps[pre]
+                pim = im[pre]
+                z = _lowest_zero(mk[pre])  # cheapest player outside prefix and pattern
+                first = p[r - 2] + 1 if r >= 2 else n_fixed
+                # r = 0: the pattern's players alone, one coalition; else one per `last`
+                for it in range(1 if r == 0 else n - first):
+                    if r == 0:
+                        A, M, members, grand_, m_out = base, max0, pim, False, a[z]
+                    else:
+                        last = first + it
                         A = base + a[last]
                         M = a[last]
-                        L = lower_s(A, M, cL)
-                        if L > smax:
-                            break  # A and M only grow with `last`
-                        is_grand = k == n
-                        m_out = 0.0 if is_grand else (a[z] if z < last else a[last + 1])
-                        _visit(
-                            TA,
-                            TM,
-                            cdiff,
-                            top,
-                            log2,
-                            s,
-                            gt,
-                            gb,
-                            gs,
-                            L,
-                            A,
-                            M,
-                            m_out,
-                            pim | inbit[last],
-                            is_grand,
-                            cN1,
-                            cN2,
-                            cR,
-                        )
-                    # next prefix p[0..r-2] in lexicographic order
-                    d = r - 2
-                    while d >= 0 and p[d] >= n - r + d:
-                        d -= 1
-                    if d < 0:
-                        break
-                    p[d] += 1
-                    for e in range(d + 1, r - 1):
-                        p[e] = p[e - 1] + 1
-                    for e in range(d, r - 1):
-                        ps[e + 1] = ps[e] + a[p[e]]
-                        mk[e + 1] = mk[e] | (one << np.uint64(p[e]))
-                        im[e + 1] = im[e] | inbit[p[e]]
+                        members = pim | inbit[last]
+                        grand_ = k == n
+                        m_out = 0.0 if grand_ else (a[z] if z < last else a[last + 1])
+                    L = lower_s(A, M, cL)
+                    if L > smax:
+                        break  # A and M only grow with `last`
+                    # the body stays in the loop: a helper call costs 5x in reference counting
+                    if grand_:
+                        lo = locate(s, gt, gb, gs, L)
+                        _add_range(TA, TM, cdiff, top, log2, 0, lo, ns, A, members)
+                        _add_range(TA, TM, cdiff, top, log2, 1, lo, ns, A, members)
+                        continue
+                    UN = upper_s_nash(A, m_out, cN1, cN2)
+                    UR = upper_s_robust(A, M, m_out, cR)
+                    U = max(UN, UR)
+                    if U <= L or U <= s0:
+                        continue  # stable on no grid point, under either notion
+                    lo = locate(s, gt, gb, gs, L)
+                    sl = s[lo]
+                    if UN > sl:
+                        hi = locate(s, gt, gb, gs, UN)
+                        _add_range(TA, TM, cdiff, top, log2, 0, lo, hi, A, members)
+                    if UR > sl:
+                        hi = locate(s, gt, gb, gs, UR)
+                        _add_range(TA, TM, cdiff, top, log2, 1, lo, hi, A, members)
+                # next prefix p[0..r-2] in lexicographic order
+                d = r - 2
+                while d >= 0 and p[d] >= n - r + d:
+                    d -= 1
+                if d < 0:
+                    break
+                p[d] += 1
+                for e in range(d + 1, r - 1):
+                    p[e] = p[e - 1] + 1
+                for e in range(d, r - 1):
+                    ps[e + 1] = ps[e] + a[p[e]]
+                    mk[e + 1] = mk[e] | (one << np.uint64(p[e]))
+                    im[e + 1] = im[e] | inbit[p[e]]
             for nu in range(2):
                 _finish_size(
                     TA,
