@@ -268,5 +268,170 @@ def info(store, storage_option) -> None:
     click.echo(describe(Store(store, _storage_options(storage_option))))
 
 
+SEL_HELP = "DIM=VALUE (nearest for floats), DIM=#INDEX, or a profile parameter like seed=3"
+
+
+@main.command()
+@click.argument("store")
+@click.option("--var", "var", required=True, help="variable (or 'exists': stable_count > 0)")
+@click.option("--sel", multiple=True, help=SEL_HELP)
+@click.option(
+    "--reduce", "reductions", multiple=True, help="OP:DIM, OP in mean min max sum any all"
+)
+@click.option("--format", "fmt", default="table", show_default=True, help="table | csv | json")
+@click.option("--storage-option", multiple=True, help="KEY=VALUE passed to fsspec (repeatable)")
+def query(store, var, sel, reductions, fmt, storage_option) -> None:
+    """Print a selection of a cube (streamed), optionally reduced."""
+    from fastscan import query as q
+
+    if fmt not in ("table", "csv", "json"):
+        raise ValueError(f"--format must be table, csv or json (got {fmt!r})")
+    ds = q.open_cube(store, _storage_options(storage_option))
+    da, fixed = q.select(ds, q.variable(ds, var), list(sel))
+    da, _ = q.reduce(da, list(reductions))
+    if fixed:
+        click.echo(f"# selected {', '.join(fixed)}", err=True)
+    if fmt == "json":
+        click.echo(q.to_json(da))
+        return
+    head = q.header(da)
+    if fmt == "csv":
+        click.echo(",".join(head))
+        for row in q.rows(da):
+            click.echo(",".join(row))
+        return
+    width = max(12, *(len(h) + 2 for h in head))
+    click.echo("".join(h.rjust(width) for h in head))
+    for row in q.rows(da):
+        click.echo("".join(v.rjust(width) for v in row))
+
+
+@main.command()
+@click.option("--costs", required=True, help="comma list of costs")
+@click.option("--alpha", required=True, type=float)
+@click.option("--sigma", required=True, type=float)
+@click.option("--notion", default="both", show_default=True, help="nash | robust | both")
+@click.option("--sets", default="all", show_default=True, help="all | downward")
+def coalitions(costs, alpha, sigma, notion, sets) -> None:
+    """The stable coalitions at one point, the table of the proof of Lemmas 3/4, k* and PoS."""
+    import numpy as np
+
+    import fastscan
+    from fastscan import grids
+
+    costs = grids.from_text(costs).costs[0]
+    notions = ("nash", "robust") if notion == "both" else (notion,)
+    for nu in notions:
+        fastscan.stable_coalitions(costs, alpha, sigma, notion=nu, sets=sets)  # validates
+    cell = fastscan.scan(costs, alpha, sigma, sets=sets).isel(profile=0, alpha=0, sigma=0)
+    for nu in notions:
+        found = fastscan.stable_coalitions(costs, alpha, sigma, notion=nu, sets=sets)
+        click.echo(
+            f"{nu}: {len(found)} stable coalition{'s' if len(found) != 1 else ''} at "
+            f"alpha={alpha:g}, sigma={sigma:g}"
+        )
+        for c in found:
+            click.echo(fastscan.describe_coalition(costs, alpha, sigma, c).table())
+            click.echo("")
+        opt = cell.sel(notion=nu)
+        click.echo(
+            f"{nu}: optimal stable coalition size {int(opt.opt_size)}, social cost "
+            f"{float(opt.opt_social_cost):.6g}, variance {float(opt.opt_variance):.6g}; "
+            f"PoS(SC) {float(opt.pos_social_cost):.6g}, PoS(Var) "
+            f"{float(opt.pos_variance):.6g}\n"
+        )
+    k = int(cell.central_size)
+    click.echo(
+        f"centralized optimum (Lemma 1, eq. 4): k* = {k}, social cost "
+        f"{float(cell.central_social_cost):.6g}, variance {float(cell.central_variance):.6g}"
+    )
+    if k:
+        from fastscan import model
+
+        order = np.argsort(costs, kind="stable")[:k]
+        eps = model.eps_designer(costs[order], k, alpha)
+        click.echo(
+            "  designer's epsilon: "
+            + ", ".join(f"player {int(i)}: {e:.4f}" for i, e in zip(order, eps, strict=True))
+        )
+
+
+@main.command()
+@click.option("--costs", required=True, help="comma list of costs")
+@click.option("--alpha", required=True, type=float)
+@click.option("--notion", default="both", show_default=True, help="nash | robust | both")
+@click.option("--sets", default="all", show_default=True, help="all | downward")
+@click.option("--format", "fmt", default="table", show_default=True, help="table | json")
+def intervals(costs, alpha, notion, sets, fmt) -> None:
+    """Exact sigma ranges [low, high) on which equilibria exist, and which coalitions are stable."""
+    import json
+
+    from fastscan import grids
+    from fastscan.intervals import equilibrium_ranges
+
+    if fmt not in ("table", "json"):
+        raise ValueError(f"--format must be table or json (got {fmt!r})")
+    if notion not in ("nash", "robust", "both"):
+        raise ValueError(f"--notion must be nash, robust or both (got {notion!r})")
+    costs = grids.from_text(costs).costs[0]
+    ranges = []
+    for nu in ("nash", "robust") if notion == "both" else (notion,):
+        ranges += equilibrium_ranges(costs, alpha, notion=nu, sets=sets)
+    if fmt == "json":
+        click.echo(json.dumps([r.to_dict() for r in ranges], indent=1))
+        return
+    for r in ranges:
+        hi = "inf" if r.high is None else f"{r.high:.10g}"
+        listed = "; ".join(",".join(map(str, c)) for c in r.coalitions[:6])
+        more = f" (+{len(r.coalitions) - 6} more)" if len(r.coalitions) > 6 else ""
+        click.echo(
+            f"{r.notion:7} [{r.low:.10g}, {hi}) max size {r.max_size:2d}  "
+            f"{listed or 'no equilibrium'}{more}"
+        )
+
+
+@main.command()
+@click.argument("store")
+@click.option("--var", "var", required=True, help="variable (or 'exists')")
+@click.option("--x", "x", required=True, help="dimension along the x axis")
+@click.option("--y", "y", help="second dimension: a heatmap (phase diagram)")
+@click.option("--sel", multiple=True, help=SEL_HELP)
+@click.option(
+    "--reduce", "reductions", multiple=True, help="OP:DIM, OP in mean min max sum any all"
+)
+@click.option("--out", required=True, help="image file: .png, .svg or .pdf")
+@click.option("--storage-option", multiple=True, help="KEY=VALUE passed to fsspec (repeatable)")
+def plot(store, var, x, y, sel, reductions, out, storage_option) -> None:
+    """A phase diagram (--x and --y) or Fig. 1-style lines (--x; Nash left, robust right)."""
+    import os
+
+    from fastscan import plotting
+    from fastscan import query as q
+
+    folder = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        raise ValueError(f"--out {out!r}: folder {folder!r} is not writable")
+    ds = q.open_cube(store, _storage_options(storage_option))
+    da, fixed = q.select(ds, q.variable(ds, var), list(sel))
+    da, reduced = q.reduce(da, list(reductions))
+    keep = {x, y, "notion"}
+    da = da.squeeze([d for d in da.dims if da.sizes[d] == 1 and d not in keep])
+    for dim in (x, y):
+        if dim is not None and dim not in da.dims:
+            raise ValueError(
+                f"--x/--y {dim!r} is not a dimension left "
+                f"(dimensions: {', '.join(da.dims) or 'none'})"
+            )
+    if y is not None:
+        plotting.heatmap(da, x, y, fixed, reduced, out)
+    else:
+        exists = None
+        if not reductions and var != "exists":
+            exists, _ = q.select(ds, q.variable(ds, "exists"), list(sel))
+            exists = exists.squeeze([d for d in exists.dims if d not in da.dims])
+        plotting.lines(da, x, fixed, reduced, out, exists)
+    click.echo(out)
+
+
 if __name__ == "__main__":
     main()

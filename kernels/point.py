@@ -112,3 +112,59 @@ def stable_sizes_downward(a, alpha, s, notion):
         out[cnt] = k
         cnt += 1
     return out[:cnt]
+
+
+@kernel
+def bounds_all(a, alpha):
+    """``(masks, L, U_nash, U_robust)`` in ``s`` of every coalition of size >= 2 (``n <= 30``)."""
+    n = a.shape[0]
+    C = coefficients(n, alpha)
+    total = (1 << n) - n - 1
+    masks = np.empty(total, dtype=np.uint64)
+    out = np.empty((3, total))
+    i = 0
+    for mask in range(3, 1 << n):
+        k = 0
+        A = 0.0
+        M = 0.0
+        z = -1
+        for j in range(n):
+            if (mask >> j) & 1:
+                k += 1
+                A = A + a[j]
+                M = a[j]
+            elif z < 0:
+                z = j
+        if k < 2:
+            continue
+        masks[i] = mask
+        out[0, i] = lower_s(A, M, C[C_LOWER, k])
+        if z < 0:
+            out[1, i] = np.inf
+            out[2, i] = np.inf
+        else:
+            out[1, i] = upper_s_nash(A, a[z], C[C_NASH_OUT, k], C[C_NASH_IN, k])
+            out[2, i] = upper_s_robust(A, M, a[z], C[C_ROBUST, k])
+        i += 1
+    return masks, out
+
+
+@kernel
+def bounds_downward(a, alpha):
+    """``(L, U_nash, U_robust)`` in ``s`` of ``S_k`` for ``k = 2..n`` (row ``k - 2``)."""
+    n = a.shape[0]
+    e, f = exponents(alpha)
+    out = np.empty((3, n - 1))
+    A = a[0]
+    for k in range(2, n + 1):
+        A = A + a[k - 1]
+        M = a[k - 1]
+        row = row_for(k, e, f)
+        out[0, k - 2] = lower_s(A, M, row[C_LOWER])
+        if k == n:
+            out[1, k - 2] = np.inf
+            out[2, k - 2] = np.inf
+        else:
+            out[1, k - 2] = upper_s_nash(A, a[k], row[C_NASH_OUT], row[C_NASH_IN])
+            out[2, k - 2] = upper_s_robust(A, M, a[k], row[C_ROBUST])
+    return out
