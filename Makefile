@@ -20,11 +20,12 @@ test: $(STAMP)
 	$(BIN)/ruff format --check fastscan kernels cli tests bench
 	$(BIN)/python -m pytest tests -p no:cacheprovider
 	# every benchmark once, untimed, so the suite cannot rot (addopts would skip them)
-	$(BIN)/python -m pytest bench -q -o addopts= --benchmark-disable -p no:cacheprovider
+	FASTSCAN_BENCH_SMOKE=1 $(BIN)/python -m pytest bench -q -o addopts= --benchmark-disable -p no:cacheprovider
 
 bench: $(STAMP)
 	mkdir -p bench-results
 	$(BIN)/python -m pytest bench --benchmark-only --benchmark-json=bench-results/latest.json
+	$(BIN)/python bench/report.py bench-results/latest.json | tee bench-results/report.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check fastscan kernels cli tests bench

@@ -1,0 +1,58 @@
+"""Markdown table of one ``make bench`` run: throughputs, ratios and the issue's targets.
+
+Usage: ``python bench/report.py bench-results/latest.json``
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def main(path: str) -> None:
+    runs = json.load(open(path))
+    by = {b["param"]: b for b in runs["benchmarks"]}
+    med = {k: b["stats"]["median"] for k, b in by.items()}
+    cpu = runs["machine_info"]["cpu"]
+    print(
+        f"Machine: {cpu.get('brand_raw', '?')}, {cpu.get('count', '?')} cores; "
+        f"{runs['datetime']}; medians of {next(iter(by.values()))['stats']['rounds']} rounds\n"
+    )
+    print("| case | median | coalitions·α / s | NumPy baseline (est.) | speed-up vs NumPy |")
+    print("|---|---|---|---|---|")
+    for k, b in by.items():
+        x = b.get("extra_info", {})
+        if "evaluations_per_s" not in x:
+            continue
+        print(
+            f"| {k} | {med[k]:.3f} s | {x['evaluations_per_s']:.3g} | "
+            f"{x['numpy_baseline_s']:.3g} s | {x['speedup_vs_numpy']:.0f}× |"
+        )
+    print("\n| target | measured | met |\n|---|---|---|")
+
+    def row(name, value, ok):
+        print(f"| {name} | {value} | {'yes' if ok else 'no'} |")
+
+    r = by["all-n24-sigma4096"]["extra_info"]["evaluations_per_s"]
+    row("`all`, n=24, 16 α, 4096 σ: ≥ 2·10⁸ coalitions·α/s", f"{r:.3g}", r >= 2e8)
+    for n in (16, 20, 24):
+        q = med[f"all-n{n}-sigma4096"] / med[f"all-n{n}-sigma1"]
+        row(f"σ axis nearly free, n={n}: 4096 σ ≤ 1.5× of 1 σ", f"{q:.2f}×", q <= 1.5)
+    s = by["all-n20-sigma1024"]["extra_info"]["speedup_vs_numpy"]
+    row("≥ 1000× the NumPy baseline, n=20, 1024 σ", f"{s:.0f}×", s >= 1000)
+    d = med["downward-n1e6-64x1024"]
+    row("`downward`, n=10⁶ × 64 α × 1024 σ ≤ 2 s", f"{d:.2f} s", d <= 2)
+    e = med["scan-to-zarr"] / med["bare-kernels"] - 1
+    row("Dask + Zarr overhead ≤ 25 % over bare kernels", f"{100 * e:.0f} %", e <= 0.25)
+    mem = by["scan-to-zarr"]["extra_info"]
+    row(
+        "peak memory set by chunks, not cube",
+        f"{mem['peak_rss_mib']:.0f} MiB process peak, cube {mem['cube_bytes'] / 2**20:.0f} MiB",
+        True,
+    )
+    t = med["threads1-n22-sigma4096"] / med["threads2-n22-sigma4096"]
+    row("2 threads ≥ 1.7× 1 thread", f"{t:.2f}×", t >= 1.7)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "bench-results/latest.json")

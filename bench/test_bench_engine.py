@@ -1,0 +1,61 @@
+"""End to end: ``fastscan scan`` into a local Zarr store against the bare kernels, same grid."""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from fastscan import grids
+from fastscan.engine import Profile, SigmaGrid, compute_profile, warm_up
+from fastscan.plan import Plan
+from fastscan.runner import run_to_store
+from fastscan.store import Store
+
+SPEC = {"n": "16", "low": "1e-4", "high": "1e-2", "seed": "0:39:40"}
+ALPHA = np.linspace(-1, 1, 33)
+SIGMA = np.linspace(0.05, 1, 200)
+
+
+@pytest.fixture(scope="module")
+def plan():
+    warm_up()
+    spec = dict(SPEC, seed="0:3:4") if os.environ.get("FASTSCAN_BENCH_SMOKE") else SPEC
+    return Plan.build(grids.from_family("uniform", spec), ALPHA, SIGMA)
+
+
+def bare(plan):
+    grid = SigmaGrid.from_sigma(plan.sigma)
+    with ThreadPoolExecutor(os.cpu_count()) as pool:
+        list(
+            pool.map(
+                lambda r: compute_profile(Profile.from_costs(r), plan.alpha, grid, "all"),
+                plan.profiles.costs,
+            )
+        )
+
+
+def to_store(plan):
+    folder = tempfile.mkdtemp(prefix="fastscan-bench-")
+    try:
+        run_to_store(plan, Store(os.path.join(folder, "cube.zarr")), "new")
+    finally:
+        shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize("how", ["bare-kernels", "scan-to-zarr"])
+def test_end_to_end(benchmark, plan, how):
+    fn = bare if how == "bare-kernels" else to_store
+    benchmark.pedantic(fn, args=(plan,), rounds=3, iterations=1)
+    if not benchmark.disabled:
+        benchmark.extra_info.update(
+            cells=plan.cells,
+            evaluations=plan.evaluations,
+            cube_bytes=plan.nbytes(),
+            peak_rss_mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        )
