@@ -23,6 +23,7 @@ from .formulas import (
     C_SC_CENTRAL,
     C_VAR,
     C_VAR_CENTRAL,
+    N_COEF,
     coefficients,
     lower_s,
     prefix_fold,
@@ -59,6 +60,7 @@ def _finish_size(
     TM,
     cdiff,
     top,
+    slot,
     nu,
     n,
     k,
@@ -74,36 +76,36 @@ def _finish_size(
 ):
     """Fold the ranges of size ``k`` into the per-sigma aggregates, then clear the tables."""
     ns = s.shape[0]
-    if top[nu] < 0:
+    if top[slot] < 0:
         return
-    for lev in range(top[nu], 0, -1):
+    for lev in range(top[slot], 0, -1):
         half = 1 << (lev - 1)
         for i in range(ns - (1 << lev) + 1):
-            A = TA[nu, lev, i]
+            A = TA[slot, lev, i]
             if A < np.inf:
-                m = TM[nu, lev, i]
-                _offer(TA, TM, nu, lev - 1, i, A, m)
-                _offer(TA, TM, nu, lev - 1, i + half, A, m)
-                TA[nu, lev, i] = np.inf
+                m = TM[slot, lev, i]
+                _offer(TA, TM, slot, lev - 1, i, A, m)
+                _offer(TA, TM, slot, lev - 1, i + half, A, m)
+                TA[slot, lev, i] = np.inf
     running = 0
     for j in range(ns):
-        running += cdiff[nu, j]
-        cdiff[nu, j] = 0
+        running += cdiff[slot, j]
+        cdiff[slot, j] = 0
         if running > 0:
             count[j, nu] += running
             max_size[j, nu] = k
             if min_size[j, nu] == 0:
                 min_size[j, nu] = k
-            A = TA[nu, 0, j]
+            A = TA[slot, 0, j]
             sc = social_cost(n, k, s[j], A, c_sc)
             if sc < best_sc[j, nu]:  # strict: a tie keeps the smaller size
                 best_sc[j, nu] = sc
                 best_k[j, nu] = k
                 best_A[j, nu] = A
-                best_m[j, nu] = TM[nu, 0, j]
-        TA[nu, 0, j] = np.inf
-    cdiff[nu, ns] = 0
-    top[nu] = -1
+                best_m[j, nu] = TM[slot, 0, j]
+        TA[slot, 0, j] = np.inf
+    cdiff[slot, ns] = 0
+    top[slot] = -1
 
 
 @inline
@@ -112,6 +114,142 @@ def _lowest_zero(mask):
     while (mask >> np.uint64(z)) & np.uint64(1):
         z += 1
     return z
+
+
+@inline
+def _sizes(
+    a,
+    inbit,
+    s,
+    n,
+    n_fixed,
+    q,
+    fold0,
+    mask0,
+    inmask0,
+    max0,
+    g0,
+    g1,
+    Ctab,
+    cL,
+    cN1,
+    cN2,
+    cR,
+    TA,
+    TM,
+    cdiff,
+    top,
+    log2,
+    gt,
+    gb,
+    gs,
+    p,
+    ps,
+    mk,
+    im,
+    part,
+):
+    """Enumerate every coalition of every size once for the alphas ``g0..g1-1``."""
+    count, max_size, min_size = part[0], part[1], part[2]
+    best_sc, best_k, best_A, best_m = part[3], part[4], part[5], part[6]
+    ns = s.shape[0]
+    s0 = s[0]
+    smax = s[ns - 1]
+    one = np.uint64(1)
+    for k in range(max(2, q), q + n - n_fixed + 1):
+        for t in range(g0, g1):
+            cL[t] = Ctab[t, C_LOWER, k]
+            cN1[t] = Ctab[t, C_NASH_OUT, k]
+            cN2[t] = Ctab[t, C_NASH_IN, k]
+            cR[t] = Ctab[t, C_ROBUST, k]
+        cL_min = cL[g0:g1].min()
+        r = k - q  # members among the free players n_fixed..n-1
+        ps[0] = fold0
+        mk[0] = mask0
+        im[0] = inmask0
+        for d in range(r - 1):
+            p[d] = n_fixed + d
+            ps[d + 1] = ps[d] + a[p[d]]
+            mk[d + 1] = mk[d] | (one << np.uint64(p[d]))
+            im[d + 1] = im[d] | inbit[p[d]]
+        while True:
+            pre = max(r - 1, 0)
+            base = ps[pre]
+            pim = im[pre]
+            z = _lowest_zero(mk[pre])  # cheapest player outside prefix and pattern
+            first = p[r - 2] + 1 if r >= 2 else n_fixed
+            # r = 0: the pattern's players alone, one coalition; else one per `last`
+            for it in range(1 if r == 0 else n - first):
+                if r == 0:
+                    A, M, members, grand_, m_out = base, max0, pim, False, a[z]
+                else:
+                    last = first + it
+                    A = base + a[last]
+                    M = a[last]
+                    members = pim | inbit[last]
+                    grand_ = k == n
+                    m_out = 0.0 if grand_ else (a[z] if z < last else a[last + 1])
+                B = A + 2.0 * M
+                if B * cL_min > smax:
+                    break  # above the grid for every alpha; A and M only grow
+                # the body stays in the loop: a helper call costs 5x in reference counting
+                for t in range(g0, g1):
+                    L = B * cL[t]  # lower_s(A, M, cL[t]), the same expression
+                    if L > smax:
+                        continue
+                    slot = 2 * (t - g0)
+                    if grand_:
+                        lo = locate(s, gt, gb, gs, L)
+                        _add_range(TA, TM, cdiff, top, log2, slot, lo, ns, A, members)
+                        _add_range(TA, TM, cdiff, top, log2, slot + 1, lo, ns, A, members)
+                        continue
+                    UN = upper_s_nash(A, m_out, cN1[t], cN2[t])
+                    UR = upper_s_robust(A, M, m_out, cR[t])
+                    U = max(UN, UR)
+                    if U <= L or U <= s0:
+                        continue  # stable on no grid point, under either notion
+                    lo = locate(s, gt, gb, gs, L)
+                    sl = s[lo]
+                    if UN > sl:
+                        hi = locate(s, gt, gb, gs, UN)
+                        _add_range(TA, TM, cdiff, top, log2, slot, lo, hi, A, members)
+                    if UR > sl:
+                        hi = locate(s, gt, gb, gs, UR)
+                        _add_range(TA, TM, cdiff, top, log2, slot + 1, lo, hi, A, members)
+            # next prefix p[0..r-2] in lexicographic order
+            d = r - 2
+            while d >= 0 and p[d] >= n - r + d:
+                d -= 1
+            if d < 0:
+                break
+            p[d] += 1
+            for e in range(d + 1, r - 1):
+                p[e] = p[e - 1] + 1
+            for e in range(d, r - 1):
+                ps[e + 1] = ps[e] + a[p[e]]
+                mk[e + 1] = mk[e] | (one << np.uint64(p[e]))
+                im[e + 1] = im[e] | inbit[p[e]]
+        for t in range(g0, g1):
+            for nu in range(2):
+                _finish_size(
+                    TA,
+                    TM,
+                    cdiff,
+                    top,
+                    2 * (t - g0) + nu,
+                    nu,
+                    n,
+                    k,
+                    s,
+                    Ctab[t, C_SC, k],
+                    count[t],
+                    max_size[t],
+                    min_size[t],
+                    best_sc[t],
+                    best_k[t],
+                    best_A[t],
+                    best_m[t],
+                )
 
 
 @kernel
@@ -127,19 +265,28 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part):
     different patterns merge exactly (:func:`fastscan.engine.merge_parts`): counts add, sizes take
     max / min, and the optimum is the least ``(social cost, size, A, members)``.
     """
-    count, max_size, min_size = part[0], part[1], part[2]
-    best_sc, best_k, best_A, best_m, grand = part[3], part[4], part[5], part[6], part[7]
+    best_sc, best_k, grand = part[3], part[4], part[7]
     n = a.shape[0]
     ns = s.shape[0]
-    s0 = s[0]
-    smax = s[ns - 1]
     gt, gb, gs = build_index(s)
     log2 = floor_log2_table(ns)
     levels = log2[ns] + 1
-    TA = np.full((2, levels, ns), np.inf)
-    TM = np.zeros((2, levels, ns), dtype=np.uint64)
-    cdiff = np.zeros((2, ns + 1), dtype=np.int64)
-    top = np.full(2, -1, dtype=np.int64)
+    na = alphas.shape[0]
+    # every coalition is enumerated once for a group of alphas, one table per (alpha, notion):
+    # all alphas when coalitions outnumber the sigma tables' work, else groups that stay in cache
+    per_alpha = 2 * levels * ns * 16
+    group = na if 2.0**n >= 4.0 * ns * levels else max(1, min(na, (4 << 20) // per_alpha))
+    TA = np.full((2 * group, levels, ns), np.inf)
+    TM = np.zeros((2 * group, levels, ns), dtype=np.uint64)
+    cdiff = np.zeros((2 * group, ns + 1), dtype=np.int64)
+    top = np.full(2 * group, -1, dtype=np.int64)
+    Ctab = np.empty((na, N_COEF, n + 1))
+    for t in range(na):
+        Ctab[t] = coefficients(n, alphas[t])
+    cL = np.empty(na)
+    cN1 = np.empty(na)
+    cN2 = np.empty(na)
+    cR = np.empty(na)
     p = np.empty(n, dtype=np.int64)
     ps = np.zeros(n + 1)
     mk = np.zeros(n + 1, dtype=np.uint64)
@@ -159,93 +306,44 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part):
             mask0 |= one << np.uint64(i)
             inmask0 |= inbit[i]
             max0 = a[i]
-    for t in range(alphas.shape[0]):
-        C = coefficients(n, alphas[t])
-        bsc, bk, bA, bm = best_sc[t], best_k[t], best_A[t], best_m[t]
-        bsc[:] = np.inf
-        bk[:] = 0
-        for k in range(max(2, q), q + n - n_fixed + 1):
-            cL, cN1, cN2, cR = C[C_LOWER, k], C[C_NASH_OUT, k], C[C_NASH_IN, k], C[C_ROBUST, k]
-            r = k - q  # members among the free players n_fixed..n-1
-            ps[0] = fold0
-            mk[0] = mask0
-            im[0] = inmask0
-            for d in range(r - 1):
-                p[d] = n_fixed + d
-                ps[d + 1] = ps[d] + a[p[d]]
-                mk[d + 1] = mk[d] | (one << np.uint64(p[d]))
-                im[d + 1] = im[d] | inbit[p[d]]
-            while True:
-                pre = max(r - 1, 0)
-                base = ps[pre]
-                pim = im[pre]
-                z = _lowest_zero(mk[pre])  # cheapest player outside prefix and pattern
-                first = p[r - 2] + 1 if r >= 2 else n_fixed
-                # r = 0: the pattern's players alone, one coalition; else one per `last`
-                for it in range(1 if r == 0 else n - first):
-                    if r == 0:
-                        A, M, members, grand_, m_out = base, max0, pim, False, a[z]
-                    else:
-                        last = first + it
-                        A = base + a[last]
-                        M = a[last]
-                        members = pim | inbit[last]
-                        grand_ = k == n
-                        m_out = 0.0 if grand_ else (a[z] if z < last else a[last + 1])
-                    L = lower_s(A, M, cL)
-                    if L > smax:
-                        break  # A and M only grow with `last`
-                    # the body stays in the loop: a helper call costs 5x in reference counting
-                    if grand_:
-                        lo = locate(s, gt, gb, gs, L)
-                        _add_range(TA, TM, cdiff, top, log2, 0, lo, ns, A, members)
-                        _add_range(TA, TM, cdiff, top, log2, 1, lo, ns, A, members)
-                        continue
-                    UN = upper_s_nash(A, m_out, cN1, cN2)
-                    UR = upper_s_robust(A, M, m_out, cR)
-                    U = max(UN, UR)
-                    if U <= L or U <= s0:
-                        continue  # stable on no grid point, under either notion
-                    lo = locate(s, gt, gb, gs, L)
-                    sl = s[lo]
-                    if UN > sl:
-                        hi = locate(s, gt, gb, gs, UN)
-                        _add_range(TA, TM, cdiff, top, log2, 0, lo, hi, A, members)
-                    if UR > sl:
-                        hi = locate(s, gt, gb, gs, UR)
-                        _add_range(TA, TM, cdiff, top, log2, 1, lo, hi, A, members)
-                # next prefix p[0..r-2] in lexicographic order
-                d = r - 2
-                while d >= 0 and p[d] >= n - r + d:
-                    d -= 1
-                if d < 0:
-                    break
-                p[d] += 1
-                for e in range(d + 1, r - 1):
-                    p[e] = p[e - 1] + 1
-                for e in range(d, r - 1):
-                    ps[e + 1] = ps[e] + a[p[e]]
-                    mk[e + 1] = mk[e] | (one << np.uint64(p[e]))
-                    im[e + 1] = im[e] | inbit[p[e]]
-            for nu in range(2):
-                _finish_size(
-                    TA,
-                    TM,
-                    cdiff,
-                    top,
-                    nu,
-                    n,
-                    k,
-                    s,
-                    C[C_SC, k],
-                    count[t],
-                    max_size[t],
-                    min_size[t],
-                    bsc,
-                    bk,
-                    bA,
-                    bm,
-                )
+    best_sc[:] = np.inf
+    best_k[:] = 0
+    for g0 in range(0, na, group):
+        g1 = min(na, g0 + group)
+        _sizes(
+            a,
+            inbit,
+            s,
+            n,
+            n_fixed,
+            q,
+            fold0,
+            mask0,
+            inmask0,
+            max0,
+            g0,
+            g1,
+            Ctab,
+            cL,
+            cN1,
+            cN2,
+            cR,
+            TA,
+            TM,
+            cdiff,
+            top,
+            log2,
+            gt,
+            gb,
+            gs,
+            p,
+            ps,
+            mk,
+            im,
+            part,
+        )
+    for t in range(na):
+        C = Ctab[t]
         for j in range(ns):
             grand[t, j] = lower_s(Afold[n], a[n - 1], C[C_LOWER, n]) <= s[j]
         central_optimum(
