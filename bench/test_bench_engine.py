@@ -17,8 +17,8 @@ from fastscan.plan import Plan
 from fastscan.runner import run_to_store
 from fastscan.store import Store
 
-SPEC = {"n": "16", "low": "1e-4", "high": "1e-2", "seed": "0:39:40"}
-ALPHA = np.linspace(-1, 1, 33)
+SPEC = {"n": "16", "low": "1e-4", "high": "1e-2", "seed": "0:199:200"}
+ALPHA = np.linspace(-1, 1, 101)
 SIGMA = np.linspace(0.05, 1, 200)
 
 

@@ -179,10 +179,12 @@ def _choose_chunks(
     per_alpha = coalitions(n_max, sets) / 2**split / (4 if sets == "all" else 1) + 8 * sc
     ac = int(np.clip(TARGET_WORK // per_alpha, 1, n_alpha))
     ac = max(1, min(ac, MAX_CELLS // sc))
+    ac = math.ceil(n_alpha / math.ceil(n_alpha / ac))  # equal chunks: 16 -> 8 + 8, not 15 + 1
     if split:
         return 1, ac, sc
     pc = int(np.clip(TARGET_WORK // (per_alpha * ac), 1, len(n_players)))
     pc = max(1, min(pc, MAX_CELLS // (sc * ac)))
+    pc = math.ceil(len(n_players) / math.ceil(len(n_players) / pc))  # equal chunks
     return pc, ac, sc
 
 

@@ -248,7 +248,9 @@ def scan(costs: Any, alpha: Any, sigma: Any, *, sets: str = "all", threads: int 
 def _spread(plan: Plan, workers: int) -> Plan:
     """Smaller alpha chunks when there are fewer chunks than workers can share (in memory)."""
     pc, ac, sc = plan.chunks
-    while ac > 1 and len(plan.chunk_list()) < 2 * workers:
+    # alpha work is uneven (pruning depends on alpha): several chunks per worker balance it, and
+    # 4 alphas or more per chunk keep most of the kernels' shared enumeration
+    while ac > 4 and len(plan.chunk_list()) < 4 * workers:
         ac = (ac + 1) // 2
         plan = Plan(plan.profiles, plan.alpha, plan.sigma, plan.sets, (pc, ac, sc))
     return plan
