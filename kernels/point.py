@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._numba import kernel
+from ._numba import inline, kernel
 from .formulas import (
     C_LOWER,
     C_NASH_IN,
@@ -22,6 +22,24 @@ from .formulas import (
     upper_s_nash,
     upper_s_robust,
 )
+
+
+@inline
+def _fold(a, mask):
+    """``(k, A, M, z)`` of a bitmask over ascending ``a``: size, ascending fold, largest member's
+    ``a``, cheapest outsider's index (-1 for the grand coalition)."""
+    k = 0
+    A = 0.0
+    M = 0.0
+    z = -1
+    for i in range(a.shape[0]):
+        if (mask >> i) & 1:
+            k += 1
+            A = A + a[i]
+            M = a[i]
+        elif z < 0:
+            z = i
+    return k, A, M, z
 
 
 @kernel
@@ -57,17 +75,7 @@ def stable_masks_all(a, alpha, s, notion):
     out = np.empty(16, dtype=np.uint64)
     cnt = 0
     for mask in range(3, 1 << n):
-        k = 0
-        A = 0.0
-        M = 0.0
-        z = -1
-        for i in range(n):
-            if (mask >> i) & 1:
-                k += 1
-                A = A + a[i]
-                M = a[i]
-            elif z < 0:
-                z = i
+        k, A, M, z = _fold(a, mask)
         if k < 2:
             continue
         if not lower_s(A, M, C[C_LOWER, k]) <= s:
@@ -124,17 +132,7 @@ def bounds_all(a, alpha):
     out = np.empty((3, total))
     i = 0
     for mask in range(3, 1 << n):
-        k = 0
-        A = 0.0
-        M = 0.0
-        z = -1
-        for j in range(n):
-            if (mask >> j) & 1:
-                k += 1
-                A = A + a[j]
-                M = a[j]
-            elif z < 0:
-                z = j
+        k, A, M, z = _fold(a, mask)
         if k < 2:
             continue
         masks[i] = mask
