@@ -224,9 +224,8 @@ def _run(plan, store, mode, client, quiet, out, demo, total, done) -> None:
 
 def _demo_summary(store) -> None:
     import numpy as np
-    import xarray as xr
 
-    ds = xr.open_zarr(store.zarr_store())
+    ds = store.open_dataset()
     click.echo(
         f"\nFig. 1 profile (n = 9) over alpha in [-1, 1] x sigma in [0.05, 1], all 512 "
         f"subsets, stored in {store.url}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import warnings
 from collections.abc import Iterator
 
 import numpy as np
@@ -16,18 +15,9 @@ DERIVED = {"exists": ("stable_count", "an equilibrium exists (stable_count > 0)"
 
 def open_cube(url: str, storage_options: dict | None = None):
     """The Dataset of a fastscan cube; a clear error for anything else."""
-    import xarray as xr
-
     from .store import Store
 
-    store = Store(url, storage_options)
-    if not store.exists():
-        raise ValueError(f"STORE {url!r} does not exist")
-    if not store.is_cube():
-        raise ValueError(f"STORE {url!r} is not a fastscan cube")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return xr.open_zarr(store.zarr_store())
+    return Store(url, storage_options).open_dataset()
 
 
 def variable(ds, name: str):

@@ -75,6 +75,18 @@ class Store:
         with self.fs.open(self._p("zarr.json"), "rb") as fh:
             return json.load(fh).get("attributes", {})
 
+    def open_dataset(self):
+        """The cube as an xarray Dataset; a clear error when there is none or it is no cube."""
+        import xarray as xr
+
+        if not self.exists():
+            raise ValueError(f"STORE {self.url!r} does not exist")
+        if not self.is_cube():
+            raise ValueError(f"STORE {self.url!r} is not a fastscan cube")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return xr.open_zarr(self.zarr_store())
+
     def config(self) -> dict:
         return json.loads(self.attrs()["fastscan_config"])
 
@@ -207,15 +219,7 @@ def _open_group(url: str, options_json: str, uid: str) -> Any:
 
 def describe(store: Store) -> str:
     """``fastscan info``: dims and coordinate ranges, variables, configuration, completeness."""
-    import xarray as xr
-
-    if not store.exists():
-        raise ValueError(f"STORE {store.url!r} does not exist")
-    if not store.is_cube():
-        raise ValueError(f"STORE {store.url!r} is not a fastscan cube")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ds = xr.open_zarr(store.zarr_store())
+    ds = store.open_dataset()
     cfg = store.config()
     lines = [
         f"{store.url}: fastscan cube (sets={ds.attrs.get('sets')}, "

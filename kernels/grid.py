@@ -28,20 +28,6 @@ def float_bits(typingctx, x):
     return sig, codegen
 
 
-@inline
-def locate_search(s, x):
-    """First index ``j`` with ``s[j] >= x`` by binary search (``searchsorted(s, x, 'left')``)."""
-    lo = 0
-    hi = s.shape[0]
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if s[mid] < x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
 @kernel
 def build_index(s):
     """``(table, base, shift)`` for :func:`locate` on ascending positive ``s``.
