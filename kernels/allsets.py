@@ -37,21 +37,27 @@ from .grid import build_index, floor_log2_table, locate
 
 @inline
 def _offer(TA, TM, nu, lev, i, A, m):
-    # keep the smaller (A, members) pair: A orders SC_d within one size (eq. 6)
-    if A < TA[nu, lev, i] or (A == TA[nu, lev, i] and m < TM[nu, lev, i]):
-        TA[nu, lev, i] = A
-        TM[nu, lev, i] = m
+    """Keep the smaller ``(A, members)`` pair at one table entry: A orders SC_d within a size
+    (eq. 6), the bitmask breaks ties. Branch-free: which pair wins is a coin toss to the CPU."""
+    ta = TA[nu, lev, i]
+    tm = TM[nu, lev, i]
+    better = (A < ta) | ((A == ta) & (m < tm))
+    TA[nu, lev, i] = A if better else ta
+    TM[nu, lev, i] = m if better else tm
 
 
 @inline
-def _add_range(TA, TM, cdiff, top, log2, nu, lo, hi, A, m):
+def _add_range(TA, TM, cdiff, span, log2, nu, lo, hi, A, m):
+    """Count ``[lo, hi)`` and offer it to the sparse table: two entries of level log2(length)."""
     cdiff[nu, lo] += 1
     cdiff[nu, hi] -= 1
     lev = log2[hi - lo]
     _offer(TA, TM, nu, lev, lo, A, m)
     _offer(TA, TM, nu, lev, hi - (1 << lev), A, m)
-    if lev > top[nu]:
-        top[nu] = lev
+    # the finish only visits the levels and grid span that were touched
+    span[nu, 0] = max(span[nu, 0], lev)
+    span[nu, 1] = min(span[nu, 1], lo)
+    span[nu, 2] = max(span[nu, 2], hi)
 
 
 @inline
@@ -59,7 +65,7 @@ def _finish_size(
     TA,
     TM,
     cdiff,
-    top,
+    span,
     slot,
     nu,
     n,
@@ -75,20 +81,19 @@ def _finish_size(
     best_m,
 ):
     """Fold the ranges of size ``k`` into the per-sigma aggregates, then clear the tables."""
-    ns = s.shape[0]
-    if top[slot] < 0:
+    top, first, end = span[slot, 0], span[slot, 1], span[slot, 2]
+    if top < 0:
         return
-    for lev in range(top[slot], 0, -1):
+    for lev in range(top, 0, -1):
         half = 1 << (lev - 1)
-        for i in range(ns - (1 << lev) + 1):
+        for i in range(first, end - (1 << lev) + 1):
             A = TA[slot, lev, i]
-            if A < np.inf:
-                m = TM[slot, lev, i]
-                _offer(TA, TM, slot, lev - 1, i, A, m)
-                _offer(TA, TM, slot, lev - 1, i + half, A, m)
-                TA[slot, lev, i] = np.inf
+            m = TM[slot, lev, i]
+            _offer(TA, TM, slot, lev - 1, i, A, m)
+            _offer(TA, TM, slot, lev - 1, i + half, A, m)
+            TA[slot, lev, i] = np.inf
     running = 0
-    for j in range(ns):
+    for j in range(first, end):
         running += cdiff[slot, j]
         cdiff[slot, j] = 0
         if running > 0:
@@ -104,8 +109,10 @@ def _finish_size(
                 best_A[j, nu] = A
                 best_m[j, nu] = TM[slot, 0, j]
         TA[slot, 0, j] = np.inf
-    cdiff[slot, ns] = 0
-    top[slot] = -1
+    cdiff[slot, end] = 0
+    span[slot, 0] = -1
+    span[slot, 1] = s.shape[0]
+    span[slot, 2] = 0
 
 
 @inline
@@ -138,11 +145,9 @@ def _sizes(
     TA,
     TM,
     cdiff,
-    top,
+    span,
     log2,
-    gt,
-    gb,
-    gs,
+    index,
     p,
     ps,
     mk,
@@ -151,6 +156,7 @@ def _sizes(
 ):
     """Enumerate every coalition of every size once for the alphas ``g0..g1-1``."""
     count, max_size, min_size = part[0], part[1], part[2]
+    sp, gt, gb, gs = index
     best_sc, best_k, best_A, best_m = part[3], part[4], part[5], part[6]
     ns = s.shape[0]
     s0 = s[0]
@@ -199,23 +205,23 @@ def _sizes(
                         continue
                     slot = 2 * (t - g0)
                     if grand_:
-                        lo = locate(s, gt, gb, gs, L)
-                        _add_range(TA, TM, cdiff, top, log2, slot, lo, ns, A, members)
-                        _add_range(TA, TM, cdiff, top, log2, slot + 1, lo, ns, A, members)
+                        lo = locate(sp, gt, gb, gs, L)
+                        _add_range(TA, TM, cdiff, span, log2, slot, lo, ns, A, members)
+                        _add_range(TA, TM, cdiff, span, log2, slot + 1, lo, ns, A, members)
                         continue
                     UN = upper_s_nash(A, m_out, cN1[t], cN2[t])
                     UR = upper_s_robust(A, M, m_out, cR[t])
                     U = max(UN, UR)
                     if U <= L or U <= s0:
                         continue  # stable on no grid point, under either notion
-                    lo = locate(s, gt, gb, gs, L)
+                    lo = locate(sp, gt, gb, gs, L)
                     sl = s[lo]
                     if UN > sl:
-                        hi = locate(s, gt, gb, gs, UN)
-                        _add_range(TA, TM, cdiff, top, log2, slot, lo, hi, A, members)
+                        hi = locate(sp, gt, gb, gs, UN)
+                        _add_range(TA, TM, cdiff, span, log2, slot, lo, hi, A, members)
                     if UR > sl:
-                        hi = locate(s, gt, gb, gs, UR)
-                        _add_range(TA, TM, cdiff, top, log2, slot + 1, lo, hi, A, members)
+                        hi = locate(sp, gt, gb, gs, UR)
+                        _add_range(TA, TM, cdiff, span, log2, slot + 1, lo, hi, A, members)
             # next prefix p[0..r-2] in lexicographic order
             d = r - 2
             while d >= 0 and p[d] >= n - r + d:
@@ -235,7 +241,7 @@ def _sizes(
                     TA,
                     TM,
                     cdiff,
-                    top,
+                    span,
                     2 * (t - g0) + nu,
                     nu,
                     n,
@@ -268,7 +274,7 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part):
     best_sc, best_k, grand = part[3], part[4], part[7]
     n = a.shape[0]
     ns = s.shape[0]
-    gt, gb, gs = build_index(s)
+    index = build_index(s)
     log2 = floor_log2_table(ns)
     levels = log2[ns] + 1
     na = alphas.shape[0]
@@ -279,7 +285,10 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part):
     TA = np.full((2 * group, levels, ns), np.inf)
     TM = np.zeros((2 * group, levels, ns), dtype=np.uint64)
     cdiff = np.zeros((2 * group, ns + 1), dtype=np.int64)
-    top = np.full(2 * group, -1, dtype=np.int64)
+    span = np.empty((2 * group, 3), dtype=np.int64)  # (top level, first, end) touched
+    span[:, 0] = -1
+    span[:, 1] = ns
+    span[:, 2] = 0
     Ctab = np.empty((na, N_COEF, n + 1))
     for t in range(na):
         Ctab[t] = coefficients(n, alphas[t])
@@ -331,11 +340,9 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part):
             TA,
             TM,
             cdiff,
-            top,
+            span,
             log2,
-            gt,
-            gb,
-            gs,
+            index,
             p,
             ps,
             mk,

@@ -51,7 +51,7 @@ def scan_downward(a, inprefix, alphas, s, outs):
     n = a.shape[0]
     ns = s.shape[0]
     smax = s[ns - 1]
-    gt, gb, gs = build_index(s)
+    sp, gt, gb, gs = build_index(s)
     lg = log_table(n)
     Afold = prefix_fold(a)
     cs = np.zeros(n + 1)
@@ -81,7 +81,7 @@ def scan_downward(a, inprefix, alphas, s, outs):
             L = lower_s(A, M, cL)
             if L > smax:
                 continue
-            lo = locate(s, gt, gb, gs, L)
+            lo = locate(sp, gt, gb, gs, L)
             if k == n:
                 U[0] = np.inf
                 U[1] = np.inf
@@ -92,7 +92,7 @@ def scan_downward(a, inprefix, alphas, s, outs):
             for nu in range(2):
                 if U[nu] <= s[lo]:
                     continue
-                hi = locate(s, gt, gb, gs, U[nu])
+                hi = locate(sp, gt, gb, gs, U[nu])
                 for j in range(lo, hi):
                     cnt[j, nu] += 1
                     mx[j, nu] = k

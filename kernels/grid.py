@@ -30,12 +30,16 @@ def float_bits(typingctx, x):
 
 @kernel
 def build_index(s):
-    """``(table, base, shift)`` for :func:`locate` on ascending positive ``s``.
+    """``(padded, table, base, shift)`` for :func:`locate` on ascending positive ``s``.
 
     ``table[b]`` is the first grid index whose bits reach bucket ``b``; the shift is lowered until
     no bucket holds more than ``MAX_PER_BUCKET`` grid points (or the table outgrows 64 per point).
+    ``padded`` is ``s`` followed by ``MAX_PER_BUCKET`` infinities, so a lookup reads past a bucket
+    without a bounds test.
     """
     ns = s.shape[0]
+    padded = np.full(ns + MAX_PER_BUCKET, np.inf)
+    padded[:ns] = s
     base = float_bits(s[0])
     span = float_bits(s[ns - 1]) - base
     shift = 62
@@ -57,18 +61,25 @@ def build_index(s):
         for b in range(nb - 1):
             worst = max(worst, table[b + 1] - table[b])
         if worst <= MAX_PER_BUCKET or shift == 0 or nb > 64 * ns:
-            return table, base, shift
+            return padded, table, base, shift
         shift -= 1
 
 
 @inline
-def locate(s, table, base, shift, x):
+def locate(padded, table, base, shift, x):
     """First index ``j`` with ``s[j] >= x`` (``numpy.searchsorted(s, x, 'left')``)."""
     # clamped, branch-free bucket: below the grid -> 0, above it -> the last bucket (= len(s))
     b = min(max((float_bits(x) - base) >> shift, 0), table.shape[0] - 1)
     j = table[b]
-    ns = s.shape[0]
-    while j < ns and s[j] < x:
+    # a bucket holds at most MAX_PER_BUCKET points: count them without branches (sorted grid)
+    j += (
+        np.int64(padded[j] < x)
+        + np.int64(padded[j + 1] < x)
+        + np.int64(padded[j + 2] < x)
+        + np.int64(padded[j + 3] < x)
+    )
+    ns = padded.shape[0] - MAX_PER_BUCKET
+    while j < ns and padded[j] < x:  # only where the table gave up on small buckets
         j += 1
     return j
 
@@ -76,10 +87,10 @@ def locate(s, table, base, shift, x):
 @kernel
 def locate_many(s, xs):
     """:func:`locate` for an array of thresholds (for tests and benchmarks)."""
-    table, base, shift = build_index(s)
+    padded, table, base, shift = build_index(s)
     out = np.empty(xs.shape[0], dtype=np.int64)
     for i in range(xs.shape[0]):
-        out[i] = locate(s, table, base, shift, xs[i])
+        out[i] = locate(padded, table, base, shift, xs[i])
     return out
 
 
