@@ -214,13 +214,15 @@ def _sizes(
                     U = max(UN, UR)
                     if U <= L or U <= s0:
                         continue  # stable on no grid point, under either notion
+                    # independent lookups, so their memory latencies overlap;
+                    # hi > lo exactly when the grid point at lo lies below U
                     lo = locate(sp, gt, gb, gs, L)
-                    sl = s[lo]
-                    if UN > sl:
-                        hi = locate(sp, gt, gb, gs, UN)
-                        _add_range(TA, TM, cdiff, span, log2, slot, lo, hi, A, members)
-                    if UR > sl:
-                        hi = locate(sp, gt, gb, gs, UR)
+                    hi = locate(sp, gt, gb, gs, UR)
+                    if UN > L:  # rare: Nash ranges are mostly empty
+                        hn = locate(sp, gt, gb, gs, UN)
+                        if hn > lo:
+                            _add_range(TA, TM, cdiff, span, log2, slot, lo, hn, A, members)
+                    if hi > lo:
                         _add_range(TA, TM, cdiff, span, log2, slot + 1, lo, hi, A, members)
             # next prefix p[0..r-2] in lexicographic order
             d = r - 2

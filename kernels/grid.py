@@ -43,11 +43,12 @@ def build_index(s):
     base = float_bits(s[0])
     span = float_bits(s[ns - 1]) - base
     shift = 62
-    while shift > 0 and (span >> shift) < 4 * ns:
+    # start coarse (a small table stays in cache), then refine until buckets are small
+    while shift > 0 and (span >> shift) < ns // MAX_PER_BUCKET:
         shift -= 1
     while True:
         nb = (span >> shift) + 2
-        table = np.empty(nb, dtype=np.int64)
+        table = np.empty(nb, dtype=np.int32)
         b = 0
         worst = 0
         for j in range(ns):
