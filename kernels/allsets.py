@@ -32,28 +32,31 @@ from .formulas import (
     upper_s_nash,
     upper_s_robust,
 )
-from .grid import build_index, floor_log2_table, locate
+from .grid import bits_float, build_index, float_bits, floor_log2_table, locate
+
+# an empty table entry: the bit pattern of +inf, above that of every finite positive A
+EMPTY = 0x7FF0000000000000
 
 
 @inline
-def _offer(TA, TM, nu, lev, i, A, m):
+def _offer(T, nu, lev, i, key, m):
     """Keep the smaller ``(A, members)`` pair at one table entry: A orders SC_d within a size
     (eq. 6), the bitmask breaks ties. Branch-free: which pair wins is a coin toss to the CPU."""
-    ta = TA[nu, lev, i]
-    tm = TM[nu, lev, i]
-    better = (A < ta) | ((A == ta) & (m < tm))
-    TA[nu, lev, i] = A if better else ta
-    TM[nu, lev, i] = m if better else tm
+    ta = T[nu, lev, i, 0]
+    tm = T[nu, lev, i, 1]
+    better = (key < ta) | ((key == ta) & (m < tm))
+    T[nu, lev, i, 0] = key if better else ta
+    T[nu, lev, i, 1] = m if better else tm
 
 
 @inline
-def _add_range(TA, TM, cdiff, span, log2, nu, lo, hi, A, m):
+def _add_range(T, cdiff, span, log2, nu, lo, hi, key, m):
     """Count ``[lo, hi)`` and offer it to the sparse table: two entries of level log2(length)."""
     cdiff[nu, lo] += 1
     cdiff[nu, hi] -= 1
     lev = log2[hi - lo]
-    _offer(TA, TM, nu, lev, lo, A, m)
-    _offer(TA, TM, nu, lev, hi - (1 << lev), A, m)
+    _offer(T, nu, lev, lo, key, m)
+    _offer(T, nu, lev, hi - (1 << lev), key, m)
     # the finish only visits the levels and grid span that were touched
     span[nu, 0] = max(span[nu, 0], lev)
     span[nu, 1] = min(span[nu, 1], lo)
@@ -62,8 +65,7 @@ def _add_range(TA, TM, cdiff, span, log2, nu, lo, hi, A, m):
 
 @inline
 def _finish_size(
-    TA,
-    TM,
+    T,
     cdiff,
     span,
     slot,
@@ -87,11 +89,11 @@ def _finish_size(
     for lev in range(top, 0, -1):
         half = 1 << (lev - 1)
         for i in range(first, end - (1 << lev) + 1):
-            A = TA[slot, lev, i]
-            m = TM[slot, lev, i]
-            _offer(TA, TM, slot, lev - 1, i, A, m)
-            _offer(TA, TM, slot, lev - 1, i + half, A, m)
-            TA[slot, lev, i] = np.inf
+            key = T[slot, lev, i, 0]
+            m = T[slot, lev, i, 1]
+            _offer(T, slot, lev - 1, i, key, m)
+            _offer(T, slot, lev - 1, i + half, key, m)
+            T[slot, lev, i, 0] = EMPTY
     running = 0
     for j in range(first, end):
         running += cdiff[slot, j]
@@ -101,14 +103,14 @@ def _finish_size(
             max_size[j, nu] = k
             if min_size[j, nu] == 0:
                 min_size[j, nu] = k
-            A = TA[slot, 0, j]
+            A = bits_float(T[slot, 0, j, 0])
             sc = social_cost(n, k, s[j], A, c_sc)
             if sc < best_sc[j, nu]:  # strict: a tie keeps the smaller size
                 best_sc[j, nu] = sc
                 best_k[j, nu] = k
                 best_A[j, nu] = A
-                best_m[j, nu] = TM[slot, 0, j]
-        TA[slot, 0, j] = np.inf
+                best_m[j, nu] = np.uint64(T[slot, 0, j, 1])
+        T[slot, 0, j, 0] = EMPTY
     cdiff[slot, end] = 0
     span[slot, 0] = -1
     span[slot, 1] = s.shape[0]
@@ -142,8 +144,7 @@ def _sizes(
     cN1,
     cN2,
     cR,
-    TA,
-    TM,
+    T,
     cdiff,
     span,
     log2,
@@ -196,6 +197,8 @@ def _sizes(
                     grand_ = k == n
                     m_out = 0.0 if grand_ else (a[z] if z < last else a[last + 1])
                 B = A + 2.0 * M
+                key = float_bits(A)  # positive floats order like their bit patterns
+                mem = np.int64(members)
                 if B * cL_min > smax:
                     break  # above the grid for every alpha; A and M only grow
                 # the body stays in the loop: a helper call costs 5x in reference counting
@@ -206,8 +209,8 @@ def _sizes(
                     slot = 2 * (t - g0)
                     if grand_:
                         lo = locate(sp, gt, gb, gs, L)
-                        _add_range(TA, TM, cdiff, span, log2, slot, lo, ns, A, members)
-                        _add_range(TA, TM, cdiff, span, log2, slot + 1, lo, ns, A, members)
+                        _add_range(T, cdiff, span, log2, slot, lo, ns, key, mem)
+                        _add_range(T, cdiff, span, log2, slot + 1, lo, ns, key, mem)
                         continue
                     UN = upper_s_nash(A, m_out, cN1[t], cN2[t])
                     UR = upper_s_robust(A, M, m_out, cR[t])
@@ -221,9 +224,9 @@ def _sizes(
                     if UN > L:  # rare: Nash ranges are mostly empty
                         hn = locate(sp, gt, gb, gs, UN)
                         if hn > lo:
-                            _add_range(TA, TM, cdiff, span, log2, slot, lo, hn, A, members)
+                            _add_range(T, cdiff, span, log2, slot, lo, hn, key, mem)
                     if hi > lo:
-                        _add_range(TA, TM, cdiff, span, log2, slot + 1, lo, hi, A, members)
+                        _add_range(T, cdiff, span, log2, slot + 1, lo, hi, key, mem)
             # next prefix p[0..r-2] in lexicographic order
             d = r - 2
             while d >= 0 and p[d] >= n - r + d:
@@ -240,8 +243,7 @@ def _sizes(
         for t in range(g0, g1):
             for nu in range(2):
                 _finish_size(
-                    TA,
-                    TM,
+                    T,
                     cdiff,
                     span,
                     2 * (t - g0) + nu,
@@ -284,8 +286,9 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part):
     # all alphas when coalitions outnumber the sigma tables' work, else groups that stay in cache
     per_alpha = 2 * levels * ns * 16
     group = na if 2.0**n >= 4.0 * ns * levels else max(1, min(na, (4 << 20) // per_alpha))
-    TA = np.full((2 * group, levels, ns), np.inf)
-    TM = np.zeros((2 * group, levels, ns), dtype=np.uint64)
+    # (A, members) side by side, A as its bit pattern: one cache line per entry, integer compares
+    T = np.zeros((2 * group, levels, ns, 2), dtype=np.int64)
+    T[:, :, :, 0] = EMPTY
     cdiff = np.zeros((2 * group, ns + 1), dtype=np.int64)
     span = np.empty((2 * group, 3), dtype=np.int64)  # (top level, first, end) touched
     span[:, 0] = -1
@@ -339,8 +342,7 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part):
             cN1,
             cN2,
             cR,
-            TA,
-            TM,
+            T,
             cdiff,
             span,
             log2,

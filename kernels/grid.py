@@ -28,6 +28,17 @@ def float_bits(typingctx, x):
     return sig, codegen
 
 
+@intrinsic
+def bits_float(typingctx, x):
+    """The float64 whose IEEE-754 bit pattern is the int64 ``x`` (inverse of :func:`float_bits`)."""
+    sig = types.float64(types.int64)
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.DoubleType())
+
+    return sig, codegen
+
+
 @kernel
 def build_index(s):
     """``(padded, table, base, shift)`` for :func:`locate` on ascending positive ``s``.
