@@ -7,6 +7,7 @@ that Zarr ignores: ``done/<chunk>`` markers (written only after the chunk's data
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import os
@@ -128,9 +129,18 @@ class Store:
         """Write each array into ``region`` (leading dims profile, alpha, sigma)."""
         if self._uid is None:
             self._uid = self.attrs()["fastscan_store_id"]
+        from zarr.core.sync import sync
+
         group = _open_group(self.url, json.dumps(self.storage_options, sort_keys=True), self._uid)
-        for name, data in arrays.items():
-            group[name][region[: data.ndim]] = data
+        writes = [
+            group.array(name).setitem(region[: data.ndim], data) for name, data in arrays.items()
+        ]
+
+        async def write_all() -> None:
+            # all arrays at once: their chunks compress and land side by side (2x on 2 cores)
+            await asyncio.gather(*writes)
+
+        sync(write_all())
 
     def mark_done(self, chunk: str) -> None:
         self._put(self._p(META, "done", chunk), b"")
@@ -207,14 +217,27 @@ def _alive(pid: int) -> bool:
     return True
 
 
+class _OpenGroup:
+    """An open Zarr group and its arrays' async handles, opened once (metadata read once)."""
+
+    def __init__(self, group: Any):
+        self.group = group
+        self._arrays: dict[str, Any] = {}
+
+    def array(self, name: str) -> Any:
+        if name not in self._arrays:
+            self._arrays[name] = self.group[name].async_array
+        return self._arrays[name]
+
+
 @lru_cache(maxsize=16)
-def _open_group(url: str, options_json: str, uid: str) -> Any:
+def _open_group(url: str, options_json: str, uid: str) -> _OpenGroup:
     """One open Zarr group per process and store (workers reuse it for every chunk); ``uid``
     tells apart a store re-created at the same place."""
     import zarr
 
     store = Store(url, json.loads(options_json)).zarr_store()
-    return zarr.open_group(store, mode="r+", zarr_format=3)
+    return _OpenGroup(zarr.open_group(store, mode="r+", zarr_format=3))
 
 
 def describe(store: Store) -> str:
