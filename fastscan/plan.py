@@ -123,13 +123,19 @@ class Plan:
             "sigma": self.sigma.tolist(),
             "sets": self.sets,
             "chunks": list(self.chunks),
+            # how huge profiles split into blocks: a resume must merge blocks of the same split
+            "split_players": fixed_players(int(self.profiles.n_players.max()), self.sets),
         }
 
     def template(self):
         """The cube as lazy zeros (for creating the store) and its Zarr encoding."""
         import dask.array as da
+        from zarr.codecs import ZstdCodec
 
         from . import __version__
+
+        # zstd level 1: cubes as small as zarr's default level and written 1.5x faster (measured)
+        zstd = ZstdCodec(level=1)
 
         sizes = self.sizes()
         pc, ac, sc = self.chunks
@@ -138,7 +144,7 @@ class Plan:
         for name, var in VARIABLES.items():
             shape = tuple(sizes[d] for d in var.dims)
             chunks = tuple(min(chunk_of[d], sizes[d]) for d in var.dims)
-            encoding[name] = {"chunks": chunks, "fill_value": var.fill}
+            encoding[name] = {"chunks": chunks, "fill_value": var.fill, "compressors": [zstd]}
             if name == "costs":
                 data[name] = self.profiles.costs
             elif name == "n_players":
