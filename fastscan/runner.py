@@ -246,11 +246,18 @@ def scan(costs: Any, alpha: Any, sigma: Any, *, sets: str = "all", threads: int 
 
 
 def _spread(plan: Plan, workers: int) -> Plan:
-    """Smaller alpha chunks when there are fewer chunks than workers can share (in memory)."""
+    """Smaller alpha chunks when there are fewer tasks than workers (in memory only).
+
+    Each alpha chunk enumerates the coalitions again, so it splits only until every worker has a
+    task (a split profile's blocks count as tasks), and never below 4 alphas per chunk: measured
+    on 2 cores, n = 20 and 24 with 16 alphas, one more split costs 20-40 % more than it saves.
+    """
     pc, ac, sc = plan.chunks
-    # alpha work is uneven (pruning depends on alpha): several chunks per worker balance it, and
-    # 4 alphas or more per chunk keep most of the kernels' shared enumeration
-    while ac > 4 and len(plan.chunk_list()) < 4 * workers:
+
+    def tasks(p: Plan) -> int:
+        return sum(p.blocks(c) for c in p.chunk_list())
+
+    while ac > 4 and tasks(plan) < workers:
         ac = (ac + 1) // 2
         plan = Plan(plan.profiles, plan.alpha, plan.sigma, plan.sets, (pc, ac, sc))
     return plan

@@ -262,8 +262,35 @@ def _sizes(
                 )
 
 
+def tables_shape(n: int, n_alpha: int, n_s: int) -> tuple[int, int, int]:
+    """``(slots, levels, n_s)`` of the sparse tables: one slot per (alpha, notion) of a group.
+
+    Every coalition is enumerated once for a group of alphas: all of them when coalitions
+    outnumber the tables' work, else groups whose tables stay in cache.
+    """
+    levels = max(n_s, 1).bit_length()
+    per_alpha = 2 * levels * n_s * 16
+    big = 2.0**n >= 4.0 * n_s * levels
+    group = n_alpha if big else max(1, min(n_alpha, (4 << 20) // per_alpha))
+    return 2 * group, levels, n_s
+
+
+def new_tables(n: int, n_alpha: int, n_s: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A clean workspace for :func:`scan_all`: ``(T, cdiff, span)``."""
+    slots, levels, ns = tables_shape(n, n_alpha, n_s)
+    # (A, members) side by side, A as its bit pattern: one cache line per entry, integer compares
+    T = np.zeros((slots, levels, ns, 2), dtype=np.int64)
+    T[:, :, :, 0] = EMPTY
+    cdiff = np.zeros((slots, ns + 1), dtype=np.int64)
+    span = np.empty((slots, 3), dtype=np.int64)  # (top level, first, end) touched
+    span[:, 0] = -1
+    span[:, 1] = ns
+    span[:, 2] = 0
+    return T, cdiff, span
+
+
 @kernel
-def scan_all(a, inbit, alphas, s, n_fixed, pattern, part):
+def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables):
     """Aggregate the coalitions of one profile in which the ``n_fixed`` cheapest players are in
     or out as bit ``i`` of ``pattern`` says (``n_fixed = 0``: every coalition), for each
     ``alphas[t]`` and ascending ``s[j]``.
@@ -274,26 +301,18 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part):
     the per-notion arrays have shape ``(n_alpha, n_s, 2)``, the others ``(n_alpha, n_s)``. Parts of
     different patterns merge exactly (:func:`fastscan.engine.merge_parts`): counts add, sizes take
     max / min, and the optimum is the least ``(social cost, size, A, members)``.
+
+    ``tables`` is a clean workspace from :func:`new_tables` for ``(n, len(alphas), len(s))``; it
+    is left clean, so one thread can reuse it for every block of a profile.
     """
     best_sc, best_k, grand = part[3], part[4], part[7]
     n = a.shape[0]
     ns = s.shape[0]
     index = build_index(s)
     log2 = floor_log2_table(ns)
-    levels = log2[ns] + 1
     na = alphas.shape[0]
-    # every coalition is enumerated once for a group of alphas, one table per (alpha, notion):
-    # all alphas when coalitions outnumber the sigma tables' work, else groups that stay in cache
-    per_alpha = 2 * levels * ns * 16
-    group = na if 2.0**n >= 4.0 * ns * levels else max(1, min(na, (4 << 20) // per_alpha))
-    # (A, members) side by side, A as its bit pattern: one cache line per entry, integer compares
-    T = np.zeros((2 * group, levels, ns, 2), dtype=np.int64)
-    T[:, :, :, 0] = EMPTY
-    cdiff = np.zeros((2 * group, ns + 1), dtype=np.int64)
-    span = np.empty((2 * group, 3), dtype=np.int64)  # (top level, first, end) touched
-    span[:, 0] = -1
-    span[:, 1] = ns
-    span[:, 2] = 0
+    T, cdiff, span = tables
+    group = T.shape[0] // 2
     Ctab = np.empty((na, N_COEF, n + 1))
     for t in range(na):
         Ctab[t] = coefficients(n, alphas[t])
