@@ -182,10 +182,10 @@ def _print_plan(plan, say, done, client, calibrate, yes) -> None:
             f"{_human(SIZE_LIMIT)}); add --yes to run it"
         )
     warm_up()
-    per_eval = calibrate(plan)
+    work = calibrate(plan)
     workers = (sum(client.nthreads().values()) if client is not None else os.cpu_count()) or 1
     left = 1 - done / max(len(chunks), 1)
-    eta = per_eval * plan.evaluations * left / workers
+    eta = work * left / workers
     say(f"      estimated {eta:,.1f} s on {workers} {'threads' if client is None else 'workers'}")
 
 

@@ -195,20 +195,35 @@ def _choose_chunks(
 
 
 def calibrate(plan: Plan, seconds: float = 0.3) -> float:
-    """Seconds per coalition evaluation, timed on a small piece of this plan (kernels warm)."""
-    from .engine import Profile, SigmaGrid, compute_profile
+    """Estimated seconds of work (summed over threads) for the whole plan, timed on a small
+    piece of it with warm kernels: its coalitions, and compressing its output for the store.
+
+    The piece has a chunk's alpha values: the kernels share one enumeration among them, so one
+    alpha alone would overstate the cost of each.
+    """
+    from numcodecs import Zstd
+
+    from .engine import Profile, SigmaGrid, compute_profile, with_pos
 
     i = int(np.argmax(plan.profiles.n_players))
     row = plan.profiles.costs[i]
     row = row[~np.isnan(row)]
-    cap = 18 if plan.sets == "all" else 10**6
+    cap = 18 if plan.sets == "all" else 10**5
     prof = Profile.from_costs(row[:cap])
     grid = SigmaGrid.from_sigma(np.sort(plan.sigma[: plan.chunks[2]]))
+    alpha = plan.alpha[: plan.chunks[1]]
     evals = 0
     start = time.perf_counter()
     while True:
-        compute_profile(prof, plan.alpha[:1], grid, plan.sets)
-        evals += coalitions(prof.n, plan.sets) * grid.s.size
+        values = compute_profile(prof, alpha, grid, plan.sets)
+        evals += coalitions(prof.n, plan.sets) * grid.s.size * alpha.size
         if time.perf_counter() - start > seconds:
             break
-    return (time.perf_counter() - start) / max(evals, 1)
+    per_eval = (time.perf_counter() - start) / max(evals, 1)
+    # writing is mostly compression (the store's codec, zstd level 1)
+    arrays = list(with_pos(values).values())
+    start = time.perf_counter()
+    for arr in arrays:
+        Zstd(level=1).encode(np.ascontiguousarray(arr))
+    per_byte = (time.perf_counter() - start) / max(sum(a.nbytes for a in arrays), 1)
+    return per_eval * plan.evaluations + per_byte * plan.nbytes()
