@@ -29,7 +29,7 @@ def test_scan_throughput(benchmark, case):
         fastscan.scan,
         args=(costs, alpha, sigma),
         kwargs={"sets": case.sets, "threads": case.threads},
-        rounds=3,
+        rounds=5,
         iterations=1,
     )
     assert ds.sizes["sigma"] == case.n_sigma
