@@ -41,7 +41,7 @@ PART = (
 )
 _workspace = threading.local()  # per thread: the sparse tables of scan_all, reused
 # past this many players a profile splits into blocks: disjoint tasks that threads share without
-# enumerating anything twice (2 cores, n = 22: 1.75x over 1 thread, 1.25x with alpha chunks);
+# enumerating anything twice (2 cores, n = 22: 1.5-1.7x over 1 thread, 1.25x with alpha chunks);
 # 2^MAX_FIXED blocks at most per profile
 BLOCK_FROM = 20
 MAX_FIXED = 6
