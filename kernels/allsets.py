@@ -312,6 +312,8 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables):
     log2 = floor_log2_table(ns)
     na = alphas.shape[0]
     T, cdiff, span = tables
+    if T.shape[1] < log2[ns] + 1 or T.shape[2] != ns or cdiff.shape[1] != ns + 1:
+        raise ValueError("scan_all: tables do not fit this sigma grid (use new_tables)")
     group = T.shape[0] // 2
     Ctab = np.empty((na, N_COEF, n + 1))
     for t in range(na):

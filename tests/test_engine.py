@@ -25,6 +25,22 @@ def test_blocks_merge_exactly(costs, alpha, data):
     assert whole.equals(split)
 
 
+def test_reused_kernel_tables_give_fresh_results():
+    # a thread reuses scan_all's tables: the kernel must leave them clean for the next profile
+    grid = engine.SigmaGrid.from_sigma(np.linspace(0.02, 1.0, 300))
+    alpha = np.linspace(-1, 1, 5)
+    rng = np.random.default_rng(5)
+    first, second = (engine.Profile.from_costs(10 ** rng.uniform(-4, -2, 11)) for _ in range(2))
+    engine._workspace.tables = None
+    fresh = engine.compute_part(second, alpha, grid)
+    engine.compute_part(first, alpha, grid)  # leaves its tables for the next call
+    assert engine._workspace.tables is not None
+    reused = engine.compute_part(second, alpha, grid)
+    assert fresh["stable_count"].sum() > 0
+    for name in fresh:
+        np.testing.assert_array_equal(fresh[name], reused[name], err_msg=name)
+
+
 def test_chunking_does_not_change_values():
     prof = grids.from_family(
         "uniform", {"n": "5,7", "low": "1e-4", "high": "1e-2", "seed": "0:3:4"}
