@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 import time
 
@@ -25,6 +26,14 @@ class _Group(click.Group):
         except ValueError as err:
             click.echo(f"fastscan: error: {err}", err=True)
             sys.exit(2)
+        except MemoryError:
+            click.echo(
+                "fastscan: error: not enough memory for this command; ask for less", err=True
+            )
+            sys.exit(2)
+        except KeyboardInterrupt:
+            click.echo("\nfastscan: interrupted", err=True)
+            sys.exit(130)
 
 
 @click.group(cls=_Group)
@@ -85,7 +94,7 @@ def _human(nbytes: float) -> str:
 @click.option(
     "--sigma", default="0.05:1:400", show_default=True, help="number, list or START:STOP:NUM"
 )
-@click.option("--sets", default="all", show_default=True, help="all | downward")
+@click.option("--sets", default="all", show_default=True, type=click.Choice(["all", "downward"]))
 @click.option("--out", help="Zarr store: path or fsspec URL (file://, memory://, s3://...)")
 @click.option("--storage-option", multiple=True, help="KEY=VALUE passed to fsspec (repeatable)")
 @click.option("--resume", is_flag=True, help="finish an interrupted scan of the same parameters")
@@ -120,7 +129,7 @@ def scan(
 ) -> None:
     """Scan profiles x alpha x sigma into a resumable Zarr cube (no profile: the demo)."""
     from fastscan import grids
-    from fastscan.plan import Plan, calibrate
+    from fastscan.plan import Plan
     from fastscan.runner import connect, prepare
     from fastscan.store import Store
 
@@ -135,36 +144,66 @@ def scan(
         raise ValueError("--out is required (a path or fsspec URL for the Zarr store)")
     if resume and overwrite:
         raise ValueError("give --resume or --overwrite, not both")
+    if out.startswith("memory://"):
+        raise ValueError(
+            "--out memory:// lives only inside this process and would be lost when fastscan "
+            "exits; give a path or a shared URL (file://, s3://...)"
+        )
+    name = (
+        "--costs"
+        if costs is not None or demo
+        else f"--costs-file {costs_file!r}"
+        if costs_file is not None
+        else f"--family {family}"
+    )
     plan = Plan.build(
-        profiles, grids.parse_grid(alpha, "--alpha"), grids.parse_grid(sigma, "--sigma"), sets
+        profiles,
+        grids.parse_grid(alpha, "--alpha"),
+        grids.parse_grid(sigma, "--sigma"),
+        sets,
+        name=name,
     )
     store = Store(out, _storage_options(storage_option))
-    if scheduler and store.url.startswith("memory://"):
-        raise ValueError(
-            "--out memory:// lives in one process; use a path or shared URL with --scheduler"
-        )
     client = connect(scheduler) if scheduler else None
     mode = "resume" if resume else "overwrite" if overwrite else "new"
-    plan, done = prepare(plan, store, mode)
-    chunks = plan.chunk_list()
+    resume_cmd = shlex.join(
+        ["fastscan"]
+        + [a for a in sys.argv[1:] if a != "--overwrite"]
+        + ([] if "--resume" in sys.argv or demo else ["--resume"])
+    )
     say = (lambda *a: None) if quiet else (lambda msg: click.echo(msg, err=True))
-    if done == len(chunks):
-        say(f"{out}: complete ({done} of {len(chunks)} chunks), nothing to do")
-    else:
-        _print_plan(plan, say, done, client, calibrate, yes)
-        try:
-            _run(plan, store, mode, client, quiet, out, demo, len(chunks), done)
-        finally:
-            if client is not None:
-                client.close()
+    try:
+        plan, status = prepare(plan, store, mode)
+        total = len(plan.chunk_list())
+        if status is not None and status.complete:
+            say(f"{out}: complete ({total} of {total} chunks), nothing to do")
+        else:
+            _print_plan(plan, say, status, client, yes)
+            _run(plan, store, mode, client, quiet, out, status)
+    except KeyboardInterrupt:
+        stored = store.exists() and store.is_cube()
+        finished = len(store.marked()) if stored else 0
+        click.echo(
+            f"\nfastscan: interrupted; {finished} of {len(plan.chunk_list())} chunks are "
+            f"safely stored. Continue with: {resume_cmd}"
+            if stored
+            else "\nfastscan: interrupted before the cube was created; nothing was written",
+            err=True,
+        )
+        sys.exit(130)
+    finally:
+        if client is not None:
+            client.close()
     if demo:
         _demo_summary(store)
 
 
-def _print_plan(plan, say, done, client, calibrate, yes) -> None:
+def _print_plan(plan, say, status, client, yes) -> None:
     from fastscan.engine import warm_up
+    from fastscan.plan import estimate
 
     chunks = plan.chunk_list()
+    done = len(status.done) if status is not None else 0
     blocks = sum(plan.blocks(c) for c in chunks)
     say(
         f"plan: {len(plan.profiles)} profiles x {plan.alpha.size} alpha x {plan.sigma.size} "
@@ -176,50 +215,56 @@ def _print_plan(plan, say, done, client, calibrate, yes) -> None:
         f"      {len(chunks)} chunks of {' x '.join(map(str, plan.chunks))}{block_note}"
         f"{f', {done} already done' if done else ''}; output up to {_human(plan.nbytes())}"
     )
+    if status is not None and (status.damaged or status.inputs):
+        say(f"      the store had {status.summary()}")
     if plan.nbytes() > SIZE_LIMIT and not yes:
         raise ValueError(
             f"the cube would take up to {_human(plan.nbytes())} (limit "
             f"{_human(SIZE_LIMIT)}); add --yes to run it"
         )
-    warm_up()
-    work = calibrate(plan)
+    warm_up(plan.sets, notify=say)
     workers = (sum(client.nthreads().values()) if client is not None else os.cpu_count()) or 1
-    left = 1 - done / max(len(chunks), 1)
-    eta = work * left / workers
-    say(f"      estimated {eta:,.1f} s on {workers} {'threads' if client is None else 'workers'}")
+    eta = estimate(plan, workers, 1 - done / max(len(chunks), 1))
+    say(
+        f"      estimated {_seconds(eta)} on {workers} {'threads' if client is None else 'workers'}"
+    )
 
 
-def _run(plan, store, mode, client, quiet, out, demo, total, done) -> None:
+def _seconds(t: float) -> str:
+    if t < 1:
+        return "under a second"
+    if t < 120:
+        return f"{t:.0f} s"
+    if t < 7200:
+        return f"{t / 60:.0f} min"
+    return f"{t / 3600:.1f} h"
+
+
+def _run(plan, store, mode, client, quiet, out, status) -> None:
     from fastscan.progress import Progress
-    from fastscan.runner import StoreSink, pending, run_to_store, units
+    from fastscan.runner import run_to_store, todo
 
     split = any(plan.blocks(c) > 1 for c in plan.chunk_list())
-    unit = "blocks" if split else "chunks"
-    todo = (
-        units(plan, *pending(plan, StoreSink(store)))
-        if store.exists()
-        else units(plan, plan.chunk_list(), {})
-    )
     start = time.monotonic()
-    progress = Progress(todo, unit=unit, quiet=quiet)
-    resume_cmd = " ".join(
-        ["fastscan"]
-        + [a for a in sys.argv[1:] if a != "--overwrite"]
-        + ([] if "--resume" in sys.argv or demo else ["--resume"])
+    progress = Progress(
+        todo(plan, store, status), unit="blocks" if split else "chunks", quiet=quiet
     )
-    try:
-        with progress:
-            run_to_store(plan, store, mode, client=client, progress=progress)
-    except KeyboardInterrupt:
-        finished = len(store.done()) if store.exists() else 0
+    command = shlex.join(["fastscan", *sys.argv[1:]])
+    with progress:
+        run_to_store(
+            plan,
+            store,
+            mode,
+            client=client,
+            progress=progress,
+            status=status,
+            provenance={"command": command},
+        )
+    if not quiet:
         click.echo(
-            f"\nfastscan: interrupted; {finished} of {total} chunks are safely stored. "
-            f"Continue with: {resume_cmd}",
+            f"done: {len(plan.chunk_list())} chunks in {time.monotonic() - start:.1f} s -> {out}",
             err=True,
         )
-        sys.exit(130)
-    if not quiet:
-        click.echo(f"done: {total} chunks in {time.monotonic() - start:.1f} s -> {out}", err=True)
 
 
 def _demo_summary(store) -> None:
@@ -259,14 +304,19 @@ def _ranges(sigma, mask) -> str:
 
 @main.command()
 @click.argument("store")
+@click.option("--verify", is_flag=True, help="read and decode every chunk of every array")
 @click.option("--storage-option", multiple=True, help="KEY=VALUE passed to fsspec (repeatable)")
-def info(store, storage_option) -> None:
+def info(store, verify, storage_option) -> None:
     """Dimensions, variables, provenance and completeness of a stored cube."""
     from fastscan.store import Store, describe
 
-    click.echo(describe(Store(store, _storage_options(storage_option))))
+    text, whole = describe(Store(store, _storage_options(storage_option)), verify=verify)
+    click.echo(text)
+    if verify and not whole:
+        sys.exit(1)
 
 
+INCOMPLETE_HELP = "read an unfinished or damaged cube: cells not computed yet are missing (NaN)"
 SEL_HELP = "DIM=VALUE (nearest for floats), DIM=#INDEX, or a profile parameter like seed=3"
 
 
@@ -277,52 +327,57 @@ SEL_HELP = "DIM=VALUE (nearest for floats), DIM=#INDEX, or a profile parameter l
 @click.option(
     "--reduce", "reductions", multiple=True, help="OP:DIM, OP in mean min max sum any all"
 )
-@click.option("--format", "fmt", default="table", show_default=True, help="table | csv | json")
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "csv", "json"]),
+)
+@click.option("--allow-incomplete", is_flag=True, help=INCOMPLETE_HELP)
 @click.option("--storage-option", multiple=True, help="KEY=VALUE passed to fsspec (repeatable)")
-def query(store, var, sel, reductions, fmt, storage_option) -> None:
+def query(store, var, sel, reductions, fmt, allow_incomplete, storage_option) -> None:
     """Print a selection of a cube (streamed), optionally reduced."""
     from fastscan import query as q
 
-    if fmt not in ("table", "csv", "json"):
-        raise ValueError(f"--format must be table, csv or json (got {fmt!r})")
-    ds = q.open_cube(store, _storage_options(storage_option))
+    ds = q.open_cube(store, _storage_options(storage_option), allow_incomplete)
     da, fixed = q.select(ds, q.variable(ds, var), list(sel))
     da, _ = q.reduce(da, list(reductions))
     if fixed:
         click.echo(f"# selected {', '.join(fixed)}", err=True)
-    if fmt == "json":
-        click.echo(q.to_json(da))
-        return
-    head = q.header(da)
-    if fmt == "csv":
-        click.echo(",".join(head))
+    with q.reading(store):
+        if fmt == "json":
+            click.echo(q.to_json(da))
+            return
+        head = q.header(da)
+        if fmt == "csv":
+            click.echo(",".join(head))
+            for row in q.rows(da):
+                click.echo(",".join(row))
+            return
+        width = max(12, *(len(h) + 2 for h in head))
+        click.echo("".join(h.rjust(width) for h in head))
         for row in q.rows(da):
-            click.echo(",".join(row))
-        return
-    width = max(12, *(len(h) + 2 for h in head))
-    click.echo("".join(h.rjust(width) for h in head))
-    for row in q.rows(da):
-        click.echo("".join(v.rjust(width) for v in row))
+            click.echo("".join(v.rjust(width) for v in row))
 
 
 @main.command()
 @click.option("--costs", required=True, help="comma list of costs")
 @click.option("--alpha", required=True, type=float)
 @click.option("--sigma", required=True, type=float)
-@click.option("--notion", default="both", show_default=True, help="nash | robust | both")
-@click.option("--sets", default="all", show_default=True, help="all | downward")
+@click.option(
+    "--notion", default="both", show_default=True, type=click.Choice(["nash", "robust", "both"])
+)
+@click.option("--sets", default="all", show_default=True, type=click.Choice(["all", "downward"]))
 def coalitions(costs, alpha, sigma, notion, sets) -> None:
     """The stable coalitions at one point, the table of the proof of Lemmas 3/4, k* and PoS."""
-    import numpy as np
-
     import fastscan
-    from fastscan import grids
+    from fastscan import grids, validate
+    from fastscan.coalitions import point_summary
 
-    costs = grids.from_text(costs).costs[0]
+    costs = validate.check_profile(grids.from_text(costs).costs[0], sets, "--costs")
     notions = ("nash", "robust") if notion == "both" else (notion,)
-    for nu in notions:
-        fastscan.stable_coalitions(costs, alpha, sigma, notion=nu, sets=sets)  # validates
-    cell = fastscan.scan(costs, alpha, sigma, sets=sets).isel(profile=0, alpha=0, sigma=0)
+    summary = point_summary(costs, alpha, sigma, sets=sets)
     for nu in notions:
         found = fastscan.stable_coalitions(costs, alpha, sigma, notion=nu, sets=sets)
         click.echo(
@@ -332,47 +387,28 @@ def coalitions(costs, alpha, sigma, notion, sets) -> None:
         for c in found:
             click.echo(fastscan.describe_coalition(costs, alpha, sigma, c).table())
             click.echo("")
-        opt = cell.sel(notion=nu)
-        click.echo(
-            f"{nu}: optimal stable coalition size {int(opt.opt_size)}, social cost "
-            f"{float(opt.opt_social_cost):.6g}, variance {float(opt.opt_variance):.6g}; "
-            f"PoS(SC) {float(opt.pos_social_cost):.6g}, PoS(Var) "
-            f"{float(opt.pos_variance):.6g}\n"
-        )
-    k = int(cell.central_size)
-    click.echo(
-        f"centralized optimum (Lemma 1, eq. 4): k* = {k}, social cost "
-        f"{float(cell.central_social_cost):.6g}, variance {float(cell.central_variance):.6g}"
-    )
-    if k:
-        from fastscan import model
-
-        order = np.argsort(costs, kind="stable")[:k]
-        eps = model.eps_designer(costs[order], k, alpha)
-        click.echo(
-            "  designer's epsilon: "
-            + ", ".join(f"player {int(i)}: {e:.4f}" for i, e in zip(order, eps, strict=True))
-        )
+        click.echo(summary.lines(nu) + "\n")
+    click.echo(summary.central())
 
 
 @main.command()
 @click.option("--costs", required=True, help="comma list of costs")
 @click.option("--alpha", required=True, type=float)
-@click.option("--notion", default="both", show_default=True, help="nash | robust | both")
-@click.option("--sets", default="all", show_default=True, help="all | downward")
-@click.option("--format", "fmt", default="table", show_default=True, help="table | json")
+@click.option(
+    "--notion", default="both", show_default=True, type=click.Choice(["nash", "robust", "both"])
+)
+@click.option("--sets", default="all", show_default=True, type=click.Choice(["all", "downward"]))
+@click.option(
+    "--format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"])
+)
 def intervals(costs, alpha, notion, sets, fmt) -> None:
     """Exact sigma ranges [low, high) on which equilibria exist, and which coalitions are stable."""
     import json
 
-    from fastscan import grids
+    from fastscan import grids, validate
     from fastscan.intervals import equilibrium_ranges
 
-    if fmt not in ("table", "json"):
-        raise ValueError(f"--format must be table or json (got {fmt!r})")
-    if notion not in ("nash", "robust", "both"):
-        raise ValueError(f"--notion must be nash, robust or both (got {notion!r})")
-    costs = grids.from_text(costs).costs[0]
+    costs = validate.check_profile(grids.from_text(costs).costs[0], sets, "--costs")
     ranges = []
     for nu in ("nash", "robust") if notion == "both" else (notion,):
         ranges += equilibrium_ranges(costs, alpha, notion=nu, sets=sets)
@@ -399,8 +435,9 @@ def intervals(costs, alpha, notion, sets, fmt) -> None:
     "--reduce", "reductions", multiple=True, help="OP:DIM, OP in mean min max sum any all"
 )
 @click.option("--out", required=True, help="image file: .png, .svg or .pdf")
+@click.option("--allow-incomplete", is_flag=True, help=INCOMPLETE_HELP)
 @click.option("--storage-option", multiple=True, help="KEY=VALUE passed to fsspec (repeatable)")
-def plot(store, var, x, y, sel, reductions, out, storage_option) -> None:
+def plot(store, var, x, y, sel, reductions, out, allow_incomplete, storage_option) -> None:
     """A phase diagram (--x and --y) or Fig. 1-style lines (--x; Nash left, robust right)."""
     import os
 
@@ -408,27 +445,13 @@ def plot(store, var, x, y, sel, reductions, out, storage_option) -> None:
     from fastscan import query as q
 
     folder = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+    if not os.path.isdir(folder):
+        raise ValueError(f"--out {out!r}: folder {folder!r} does not exist")
+    if not os.access(folder, os.W_OK):
         raise ValueError(f"--out {out!r}: folder {folder!r} is not writable")
-    ds = q.open_cube(store, _storage_options(storage_option))
-    da, fixed = q.select(ds, q.variable(ds, var), list(sel))
-    da, reduced = q.reduce(da, list(reductions))
-    keep = {x, y, "notion"}
-    da = da.squeeze([d for d in da.dims if da.sizes[d] == 1 and d not in keep])
-    for dim in (x, y):
-        if dim is not None and dim not in da.dims:
-            raise ValueError(
-                f"--x/--y {dim!r} is not a dimension left "
-                f"(dimensions: {', '.join(da.dims) or 'none'})"
-            )
-    if y is not None:
-        plotting.heatmap(da, x, y, fixed, reduced, out)
-    else:
-        exists = None
-        if not reductions and var != "exists":
-            exists, _ = q.select(ds, q.variable(ds, "exists"), list(sel))
-            exists = exists.squeeze([d for d in exists.dims if d not in da.dims])
-        plotting.lines(da, x, fixed, reduced, out, exists)
+    ds = q.open_cube(store, _storage_options(storage_option), allow_incomplete)
+    with q.reading(store):
+        plotting.plot_cube(ds, var, x, y, sel, reductions, out)
     click.echo(out)
 
 

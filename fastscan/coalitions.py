@@ -25,8 +25,8 @@ def stable_coalitions(
     validate.check_notion(notion)
     validate.check_sets(sets)
     costs = validate.check_profile(costs, sets)
-    alpha = float(validate.check_alpha(alpha)[0])
-    sigma = float(validate.check_sigma(sigma)[0])
+    alpha = float(validate.check_alpha(validate.check_scalar(alpha, "alpha"), costs.size)[0])
+    sigma = float(validate.check_sigma(validate.check_scalar(sigma, "sigma"))[0])
     from .kernels.formulas import NASH, ROBUST
     from .kernels.point import stable_masks_all, stable_sizes_downward
 
@@ -49,6 +49,8 @@ def _sigma_at_least(x: float) -> float:
     """Smallest float ``sigma`` with ``sigma * sigma >= x`` (the kernels compare ``s``)."""
     if math.isinf(x):
         return math.inf
+    if not x > 0.0:  # every sigma > 0 has sigma^2 >= 0 (and nextafter would stop at 0)
+        return 0.0
     r = math.sqrt(x)
     while r * r < x:
         r = math.nextafter(r, math.inf)
@@ -70,7 +72,7 @@ def stability_interval(
     """
     validate.check_notion(notion)
     costs = validate.check_profile(costs, "downward")
-    alpha = float(validate.check_alpha(alpha)[0])
+    alpha = float(validate.check_alpha(validate.check_scalar(alpha, "alpha"), costs.size)[0])
     members = validate.check_members(members, costs.shape[0])
     L, UN, UR = _bounds(Profile.from_costs(costs), alpha, members)
     low = _sigma_at_least(L)
@@ -144,8 +146,8 @@ def describe_coalition(costs: Any, alpha: float, sigma: float, members: Any) -> 
     """Each member's epsilon (selfish and designer's), burdens, the estimator variance and social
     cost, and each outsider's burden if it joined: the table in the proof of Lemmas 3 and 4."""
     costs = validate.check_profile(costs, "downward")
-    alpha = float(validate.check_alpha(alpha)[0])
-    sigma = float(validate.check_sigma(sigma)[0])
+    alpha = float(validate.check_alpha(validate.check_scalar(alpha, "alpha"), costs.size)[0])
+    sigma = float(validate.check_sigma(validate.check_scalar(sigma, "sigma"))[0])
     members = validate.check_members(members, costs.shape[0])
     s = sigma * sigma
     n = costs.shape[0]
@@ -177,4 +179,68 @@ def describe_coalition(costs: Any, alpha: float, sigma: float, members: Any) -> 
         outsider_valid_entry=np.array(valid, dtype=bool),
         nash_stable=bool(L <= s < UN),
         robust_stable=bool(L <= s < UR),
+    )
+
+
+@dataclass(frozen=True)
+class PointSummary:
+    """One ``(alpha, sigma)``: per notion the optimal stable coalition and the PoS, and the
+    centralized optimum ``k*`` with the designer's epsilon (Lemma 1) for its members."""
+
+    optimum: dict[str, dict[str, float]]  # notion -> opt_size, opt_social_cost, ... pos_variance
+    central_size: int
+    central_social_cost: float
+    central_variance: float
+    central_members: tuple[int, ...]
+    central_eps: np.ndarray
+
+    def lines(self, notion: str) -> str:
+        o = self.optimum[notion]
+        return (
+            f"{notion}: optimal stable coalition size {int(o['opt_size'])}, social cost "
+            f"{o['opt_social_cost']:.6g}, variance {o['opt_variance']:.6g}; "
+            f"PoS(SC) {o['pos_social_cost']:.6g}, PoS(Var) {o['pos_variance']:.6g}"
+        )
+
+    def central(self) -> str:
+        text = (
+            f"centralized optimum (Lemma 1, eq. 4): k* = {self.central_size}, social cost "
+            f"{self.central_social_cost:.6g}, variance {self.central_variance:.6g}"
+        )
+        if self.central_size:
+            text += "\n  designer's epsilon: " + ", ".join(
+                f"player {i}: {e:.4f}"
+                for i, e in zip(self.central_members, self.central_eps, strict=True)
+            )
+        return text
+
+
+def point_summary(costs: Any, alpha: float, sigma: float, *, sets: str = "all") -> PointSummary:
+    """The cube's values at one point, from the same kernels as :func:`fastscan.scan` (no
+    Dataset: a one-point command answers in about a second)."""
+    from .engine import SigmaGrid, compute_profile, with_pos
+    from .variables import NOTION_VALUES
+
+    validate.check_sets(sets)
+    costs = validate.check_profile(costs, sets)
+    alpha = float(validate.check_alpha(validate.check_scalar(alpha, "alpha"), costs.size)[0])
+    sigma = float(validate.check_sigma(validate.check_scalar(sigma, "sigma"))[0])
+    prof = Profile.from_costs(costs)
+    values = with_pos(
+        compute_profile(prof, np.array([alpha]), SigmaGrid.from_sigma(np.array([sigma])), sets)
+    )
+    names = ("opt_size", "opt_social_cost", "opt_variance", "pos_social_cost", "pos_variance")
+    optimum = {
+        nu: {name: float(values[name][0, 0, i]) for name in names}
+        for i, nu in enumerate(NOTION_VALUES)
+    }
+    k = int(values["central_size"][0, 0])
+    members = tuple(int(i) for i in prof.order[:k])
+    return PointSummary(
+        optimum,
+        k,
+        float(values["central_social_cost"][0, 0]),
+        float(values["central_variance"][0, 0]),
+        members,
+        model.eps_designer(costs[list(members)], k, alpha) if k else np.array([]),
     )

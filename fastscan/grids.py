@@ -8,8 +8,8 @@ parameters become coordinates along ``profile`` so users can select and group by
 from __future__ import annotations
 
 import csv
-import itertools
-from dataclasses import dataclass, field
+import math
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +22,9 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "uniform": ("n", "low", "high", "seed"),
 }
 INTEGER_PARAMS = {"n", "seed"}
+MAX_GRID = 10_000_000  # values in one grid (80 MB); larger grids are a typo, not a plan
+MAX_INTEGER = 2**63 - 1  # seeds and n are stored as int64 coordinates
+MAX_INPUT_BYTES = 2 * 2**30  # the profiles' costs, held in memory while planning
 
 
 def parse_grid(text: str, name: str, integer: bool = False) -> np.ndarray:
@@ -35,11 +38,16 @@ def parse_grid(text: str, name: str, integer: bool = False) -> np.ndarray:
                 raise ValueError
             start, stop = float(parts[0]), float(parts[1])
             num = int(parts[2])
-            if num < 1:
-                raise ValueError(f"{name}: NUM in START:STOP:NUM must be >= 1 (got {num})")
+            if not 1 <= num <= MAX_GRID:
+                raise ValueError(
+                    f"{name}: NUM in START:STOP:NUM must be in 1..{MAX_GRID:,} (got {num:,})"
+                )
             values = np.linspace(start, stop, num)
         else:
-            values = np.array([float(x) for x in text.split(",")], dtype=np.float64)
+            items = text.split(",")
+            if len(items) > MAX_GRID:
+                raise ValueError(f"{name}: at most {MAX_GRID:,} values (got {len(items):,})")
+            values = np.array([float(x) for x in items], dtype=np.float64)
     except ValueError as err:
         if str(err).startswith(name):
             raise
@@ -47,6 +55,8 @@ def parse_grid(text: str, name: str, integer: bool = False) -> np.ndarray:
     if values.size == 0 or not np.isfinite(values).all():
         raise ValueError(f"{name} must be finite numbers: {allowed} (got {text!r})")
     if integer:
+        if (np.abs(values) > MAX_INTEGER).any():
+            raise ValueError(f"{name} must be whole numbers within +-{MAX_INTEGER} (got {text!r})")
         rounded = np.round(values)
         if not np.allclose(values, rounded, rtol=0, atol=1e-9):
             raise ValueError(f"{name} must be whole numbers (got {text!r})")
@@ -54,20 +64,58 @@ def parse_grid(text: str, name: str, integer: bool = False) -> np.ndarray:
     return values
 
 
-@dataclass(frozen=True)
 class ProfileSet:
-    """Cost profiles (rows NaN-padded at the end), their coordinates, and how they were made."""
+    """Cost profiles (rows NaN-padded at the end), their coordinates, and how they were made.
 
-    costs: np.ndarray
-    coords: dict[str, np.ndarray] = field(default_factory=dict)
-    spec: dict = field(default_factory=dict)
+    A family's costs are made only when first needed: planning (sizes, chunks, refusals) reads
+    the players per profile from the parameters alone, so a million profiles plan in a second.
+    """
+
+    def __init__(
+        self,
+        costs: np.ndarray | None = None,
+        coords: dict[str, np.ndarray] | None = None,
+        spec: dict | None = None,
+        *,
+        family: str | None = None,
+    ):
+        if costs is None and family is None:
+            raise ValueError("a ProfileSet needs costs or a family")
+        self._costs = costs
+        self.coords = dict(coords or {})
+        self.spec = dict(spec or {})
+        self.family = family
+
+    @cached_property
+    def costs(self) -> np.ndarray:
+        if self._costs is None:
+            self._costs = _family_table(self.family, self.coords)
+        return self._costs
+
+    @cached_property
+    def n_players(self) -> np.ndarray:
+        if self._costs is None:
+            return self.coords["n"].astype(np.int64)
+        return np.count_nonzero(~np.isnan(self._costs), axis=1)
 
     @property
-    def n_players(self) -> np.ndarray:
-        return np.count_nonzero(~np.isnan(self.costs), axis=1)
+    def width(self) -> int:
+        """Players of the largest profile (the ``player`` dimension)."""
+        if self._costs is not None:
+            return int(self._costs.shape[1])
+        return int(self.n_players.max())
+
+    def row(self, p: int) -> np.ndarray:
+        """Profile ``p``'s costs, without padding (a family makes just this one)."""
+        if self._costs is None:
+            return _family_costs(self.family, {k: v[p] for k, v in self.coords.items()})
+        r = self._costs[p]
+        return r[: int(self.n_players[p])]
 
     def __len__(self) -> int:
-        return int(self.costs.shape[0])
+        if self._costs is None:
+            return int(self.coords["n"].size)
+        return int(self._costs.shape[0])
 
 
 def _pad(rows: list[np.ndarray]) -> np.ndarray:
@@ -93,28 +141,62 @@ def from_text(text: str) -> ProfileSet:
     return explicit(values)
 
 
+def _csv_rows(fh, path: str) -> list[np.ndarray]:
+    """One profile per non-empty row; trailing empty fields pad a ragged row, an empty field
+    between two costs is an error (never silently dropped)."""
+    rows = []
+    for line, row in enumerate(csv.reader(fh), start=1):
+        fields = [x.strip() for x in row]
+        while fields and fields[-1] == "":
+            fields.pop()
+        if not fields:
+            continue
+        if "" in fields:
+            raise ValueError(
+                f"--costs-file {path!r} line {line}: empty field at column "
+                f"{fields.index('') + 1} between costs"
+            )
+        try:
+            rows.append(np.array([float(x) for x in fields]))
+        except ValueError:
+            raise ValueError(
+                f"--costs-file {path!r} line {line}: not a number in {','.join(row)!r}"
+            ) from None
+    return rows
+
+
 def from_file(path: str) -> ProfileSet:
     """A CSV (one profile per row, ragged rows allowed) or ``.npy`` (1-D or 2-D, NaN-padded)."""
     p = Path(path)
+    if not p.exists():
+        raise ValueError(f"--costs-file {path!r} does not exist")
     if not p.is_file():
-        raise ValueError(f"--costs-file {path!r} is not a readable file")
+        raise ValueError(f"--costs-file {path!r} is not a file")
     try:
         if p.suffix == ".npy":
-            arr = np.load(p, allow_pickle=False).astype(np.float64)
-            rows = [arr] if arr.ndim == 1 else [r[~np.isnan(r)] for r in arr]
-        else:
-            with p.open(newline="") as fh:
-                rows = [
-                    np.array([float(x) for x in row if x.strip() != ""])
-                    for row in csv.reader(fh)
-                    if any(x.strip() for x in row)
-                ]
-    except (OSError, ValueError) as err:
+            arr = np.load(p, allow_pickle=False)
+            if arr.ndim not in (1, 2) or arr.size == 0:
+                raise ValueError(
+                    f"--costs-file {path!r} must hold a 1-D profile or a 2-D array of "
+                    f"profiles x players (got shape {arr.shape})"
+                )
+            if arr.dtype.kind not in "fiu":
+                raise ValueError(f"--costs-file {path!r} must hold numbers (got {arr.dtype})")
+            arr = arr.astype(np.float64)
+            return ProfileSet(
+                arr[None, :] if arr.ndim == 1 else arr, {}, {"source": "file", "path": str(path)}
+            )
+        with p.open(newline="") as fh:
+            rows = _csv_rows(fh, path)
+    except ValueError as err:
+        if str(err).startswith("--costs-file"):
+            raise
         raise ValueError(f"--costs-file {path!r} could not be read as costs: {err}") from None
-    if not rows or any(r.ndim != 1 or r.size == 0 for r in rows):
-        raise ValueError(f"--costs-file {path!r} must hold one profile of costs per row")
-    costs = _pad(rows)
-    return ProfileSet(costs, {}, {"source": "file", "path": str(path)})
+    except (OSError, UnicodeDecodeError) as err:
+        raise ValueError(f"--costs-file {path!r} could not be read: {err}") from None
+    if not rows:
+        raise ValueError(f"--costs-file {path!r} holds no costs (one profile per row)")
+    return ProfileSet(_pad(rows), {}, {"source": "file", "path": str(path)})
 
 
 def _family_costs(family: str, v: dict) -> np.ndarray:
@@ -126,6 +208,39 @@ def _family_costs(family: str, v: dict) -> np.ndarray:
     if family == "linear":
         return np.linspace(v["low"], v["high"], n)
     return np.random.default_rng(int(v["seed"])).uniform(v["low"], v["high"], n)
+
+
+def _family_table(family: str, coords: dict[str, np.ndarray]) -> np.ndarray:
+    """Every profile of the family, NaN-padded; each row made exactly as :func:`_family_costs`
+    makes it alone (the same bits, so cubes never change with the batch they are made in)."""
+    n = coords["n"]
+    out = np.full((n.size, int(n.max())), np.nan)
+    for p in range(n.size):
+        out[p, : int(n[p])] = _family_costs(family, {k: v[p] for k, v in coords.items()})
+    return out
+
+
+def _check_family_range(family: str, coords: dict[str, np.ndarray], names) -> None:
+    """The smallest and largest cost of every profile, from its parameters, within the range
+    :func:`fastscan.validate.check_profiles` accepts (the costs themselves are made later)."""
+    from .validate import COST_MAX, COST_MIN
+
+    if family == "identical":
+        lo = hi = coords["cost"]
+    elif family == "geometric":
+        with np.errstate(over="ignore"):
+            last = coords["cost"] * coords["ratio"] ** (coords["n"] - 1).astype(float)
+        lo, hi = np.minimum(coords["cost"], last), np.maximum(coords["cost"], last)
+    else:
+        lo, hi = coords["low"], coords["high"]
+    bad = np.flatnonzero(~((lo >= COST_MIN) & (hi <= COST_MAX)))
+    if bad.size:
+        i = int(bad[0])
+        shown = ", ".join(f"{k}={coords[k][i]:g}" for k in names)
+        raise ValueError(
+            f"--family {family}: costs must lie within [{COST_MIN:g}, {COST_MAX:g}]; for "
+            f"{shown} they reach [{lo[i]:g}, {hi[i]:g}]"
+        )
 
 
 def from_family(family: str, params: dict[str, str]) -> ProfileSet:
@@ -149,11 +264,33 @@ def from_family(family: str, params: dict[str, str]) -> ProfileSet:
         raise ValueError(f"--n must be >= 2 (got {grids['n'].min()})")
     for k in ("cost", "low", "high", "ratio"):
         if k in grids and (grids[k] <= 0).any():
-            raise ValueError(f"--{k} must be > 0 (got {grids[k].min()})")
+            raise ValueError(f"--{k} must be > 0 (got {grids[k].min():g})")
     if "seed" in grids and (grids["seed"] < 0).any():
         raise ValueError(f"--seed must be >= 0 (got {grids['seed'].min()})")
-    combos = list(itertools.product(*(grids[k] for k in names)))
-    rows = [_family_costs(family, dict(zip(names, c, strict=True))) for c in combos]
-    coords = {k: np.array([c[i] for c in combos]) for i, k in enumerate(names)}
+    if "low" in grids and grids["low"].min() > grids["high"].max():
+        raise ValueError(
+            f"--low must be <= --high (got low {grids['low'].min():g} > high "
+            f"{grids['high'].max():g})"
+        )
+    count = math.prod(g.size for g in grids.values())
+    need = count * int(grids["n"].max()) * 8
+    if need > MAX_INPUT_BYTES:
+        raise ValueError(
+            f"--family {family}: {count:,} profiles of up to {int(grids['n'].max()):,} players "
+            f"would take {need / 2**30:,.1f} GiB of costs (at most "
+            f"{MAX_INPUT_BYTES / 2**30:g} GiB); use fewer or smaller profiles"
+        )
+    # one column per parameter, the last varying fastest (itertools.product order)
+    mesh = np.meshgrid(*(grids[k] for k in names), indexing="ij")
+    coords = {k: m.ravel() for k, m in zip(names, mesh, strict=True)}
+    if "low" in coords:
+        bad = np.flatnonzero(coords["low"] > coords["high"])
+        if bad.size:
+            i = int(bad[0])
+            raise ValueError(
+                f"--low must be <= --high (got low {coords['low'][i]:g} > high "
+                f"{coords['high'][i]:g})"
+            )
+    _check_family_range(family, coords, names)
     spec = {"source": "family", "family": family, "params": {k: grids[k].tolist() for k in names}}
-    return ProfileSet(_pad(rows), coords, spec)
+    return ProfileSet(None, coords, spec, family=family)

@@ -44,8 +44,9 @@ def sigma_at_least(s: np.ndarray) -> np.ndarray:
 
 
 def _preimage(s: np.ndarray) -> np.ndarray:
+    s = np.maximum(s, 0.0)  # a threshold <= 0 holds for every sigma > 0: its preimage is 0
     r = np.sqrt(s)
-    finite = np.isfinite(r)
+    finite = np.isfinite(r) & (s > 0.0)
     while True:
         low = finite & (r * r < s)
         if not low.any():
@@ -90,7 +91,7 @@ def equilibrium_ranges(
     validate.check_notion(notion)
     validate.check_sets(sets)
     costs = validate.check_profile(costs, sets)
-    alpha = float(validate.check_alpha(alpha)[0])
+    alpha = float(validate.check_alpha(validate.check_scalar(alpha, "alpha"), costs.size)[0])
     if sets == "all" and costs.shape[0] > MAX_ALL_INTERVALS:
         raise ValueError(
             f"costs has n={costs.shape[0]} players; intervals with sets='all' "

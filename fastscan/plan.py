@@ -60,11 +60,16 @@ class Plan:
         sigma,
         sets: str = "all",
         chunks: tuple[int, int, int] | None = None,
+        name: str = "costs",
     ) -> Plan:
-        """Validate everything (nothing is written before this passes) and choose chunks."""
+        """Validate everything (nothing is written before this passes) and choose chunks;
+        ``name`` names the profiles in errors."""
         validate.check_sets(sets)
-        validate.check_profiles(profiles.costs, sets)
-        alpha = validate.check_alpha(alpha)
+        if profiles.family is None:  # a family's parameters were checked when it was made
+            validate.check_profiles(profiles.costs, sets, name)
+        else:
+            validate.check_profiles(np.ones((1, profiles.width)), sets, name)
+        alpha = validate.check_alpha(alpha, int(profiles.n_players.max()))
         sigma = validate.check_sigma(sigma)
         if chunks is None:
             chunks = _choose_chunks(profiles.n_players, alpha.size, sigma.size, sets)
@@ -78,7 +83,8 @@ class Plan:
     @property
     def evaluations(self) -> int:
         """Evaluated (profile, alpha, sigma, coalition) cells."""
-        per = sum(coalitions(int(n), self.sets) for n in self.profiles.n_players)
+        n, count = np.unique(self.profiles.n_players, return_counts=True)
+        per = sum(coalitions(int(k), self.sets) * int(c) for k, c in zip(n, count, strict=True))
         return per * self.alpha.size * self.sigma.size
 
     def chunk_list(self) -> list[Chunk]:
@@ -110,16 +116,20 @@ class Plan:
             "alpha": self.alpha.size,
             "sigma": self.sigma.size,
             "notion": 2,
-            "player": self.profiles.costs.shape[1],
+            "player": self.profiles.width,
         }
 
     # --- identity ----------------------------------------------------------------------------
     def config(self) -> dict:
         """Everything that determines the cube's values (compared on resume)."""
         digest = hashlib.sha256(np.ascontiguousarray(self.profiles.costs).tobytes()).hexdigest()
+        coords = hashlib.sha256()
+        for name, values in sorted(self.profiles.coords.items()):
+            coords.update(name.encode() + np.ascontiguousarray(values).tobytes())
         return {
             "profiles": self.profiles.spec,
             "costs_sha256": digest,
+            "coords_sha256": coords.hexdigest(),
             "n_profiles": len(self.profiles),
             "alpha": self.alpha.tolist(),
             "sigma": self.sigma.tolist(),
@@ -129,9 +139,10 @@ class Plan:
             "split_players": fixed_players(int(self.profiles.n_players.max()), self.sets),
         }
 
-    def template(self):
-        """The cube as lazy zeros (for creating the store) and its Zarr encoding."""
-        import dask.array as da
+    def template(self, provenance: dict | None = None):
+        """The cube for creating the store, and its Zarr encoding; ``provenance``: extra attrs
+        (the command line, say). The result variables are read-only broadcast views of their
+        fill value (no memory): the store creates them empty."""
         from zarr.codecs import ZstdCodec
 
         from . import __version__
@@ -151,7 +162,7 @@ class Plan:
             elif name == "n_players":
                 data[name] = self.profiles.n_players.astype(var.dtype)
             else:
-                data[name] = da.full(shape, var.fill, dtype=var.dtype, chunks=chunks)
+                data[name] = np.broadcast_to(np.array(var.fill, dtype=var.dtype), shape)
         attrs = {
             "title": "fastscan stability cube",
             "sets": self.sets,
@@ -159,6 +170,8 @@ class Plan:
             "fastscan_version": __version__,
             "fastscan_config": json.dumps(self.config()),
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "versions": json.dumps(_versions()),
+            **(provenance or {}),
         }
         return build_dataset(data, self.coords(), attrs, self.profile_coords()), encoding
 
@@ -168,11 +181,25 @@ class Plan:
             "alpha": self.alpha,
             "sigma": self.sigma,
             "notion": np.array(["nash", "robust"], dtype=object),
-            "player": np.arange(self.profiles.costs.shape[1]),
+            "player": np.arange(self.profiles.width),
         }
 
     def profile_coords(self) -> dict[str, np.ndarray]:
         return dict(self.profiles.coords)
+
+
+def _versions() -> dict[str, str]:
+    """Versions of Python and the libraries a cube's values and format depend on."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for name in ("fastscan", "numpy", "numba", "xarray", "zarr", "dask", "numcodecs"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
 
 
 def _choose_chunks(
@@ -195,20 +222,33 @@ def _choose_chunks(
     return pc, ac, sc
 
 
-def calibrate(plan: Plan, seconds: float = 0.3) -> float:
+# wall-clock terms of the estimate, measured on the 2-core development machine (make bench):
+# two busy threads run at ~0.75 of twice one; each chunk adds its store write and bookkeeping
+PARALLEL_EFFICIENCY = 0.75
+CHUNK_OVERHEAD = 0.02
+STARTUP = 0.3  # creating the store, starting the thread pool
+
+
+def estimate(plan: Plan, workers: int, left: float = 1.0) -> float:
+    """Estimated wall seconds for the ``left`` share of the plan on ``workers`` threads."""
+    work = calibrate(plan)
+    chunks = len(plan.chunk_list())
+    return STARTUP + left * (work / PARALLEL_EFFICIENCY + CHUNK_OVERHEAD * chunks) / workers
+
+
+def calibrate(plan: Plan, budget: float = 0.3) -> float:
     """Estimated seconds of work (summed over threads) for the whole plan, timed on a small
     piece of it with warm kernels: its coalitions, and compressing its output for the store.
 
     The piece has a chunk's alpha values: the kernels share one enumeration among them, so one
-    alpha alone would overstate the cost of each.
+    alpha alone would overstate the cost of each. It is timed once, and again only while the
+    timing stays under ``budget`` and under 2 % of the estimate (small plans plan instantly).
     """
     from numcodecs import Zstd
 
     from .engine import Profile, SigmaGrid, compute_profile, with_pos
 
-    i = int(np.argmax(plan.profiles.n_players))
-    row = plan.profiles.costs[i]
-    row = row[~np.isnan(row)]
+    row = plan.profiles.row(int(np.argmax(plan.profiles.n_players)))
     cap = 18 if plan.sets == "all" else 10**5
     prof = Profile.from_costs(row[:cap])
     grid = SigmaGrid.from_sigma(np.sort(plan.sigma[: plan.chunks[2]]))
@@ -218,9 +258,10 @@ def calibrate(plan: Plan, seconds: float = 0.3) -> float:
     while True:
         values = compute_profile(prof, alpha, grid, plan.sets)
         evals += coalitions(prof.n, plan.sets) * grid.s.size * alpha.size
-        if time.perf_counter() - start > seconds:
+        spent = time.perf_counter() - start
+        if spent > min(budget, 0.02 * spent / evals * plan.evaluations):
             break
-    per_eval = (time.perf_counter() - start) / max(evals, 1)
+    per_eval = spent / max(evals, 1)
     # writing is mostly compression with the store's codec
     arrays = list(with_pos(values).values())
     start = time.perf_counter()

@@ -63,8 +63,8 @@ def heatmap(da, x: str, y: str, fixed: list[str], reduced: list[str], out: str) 
 def lines(da, x: str, fixed: list[str], reduced: list[str], out: str, exists=None) -> None:
     """``da`` along ``x``, one panel per notion (Nash left, robust right) when it has one;
     ``exists`` (same dims) shades where no equilibrium exists, as in Fig. 1."""
-    panels = list(da["notion"].values) if "notion" in da.dims else [None]
-    left = [d for d in da.dims if d not in (x, "notion")]
+    panels = list(da["notion"].values) if "notion" in da.dims and x != "notion" else [None]
+    left = [d for d in da.dims if d != x and not (d == "notion" and panels != [None])]
     if left or x not in da.dims:
         raise ValueError(
             f"--x {x}: the selection has dimensions {', '.join(da.dims)}; fix the "
@@ -75,15 +75,23 @@ def lines(da, x: str, fixed: list[str], reduced: list[str], out: str, exists=Non
         1, len(panels), figsize=(5.5 * len(panels), 4), squeeze=False, sharey=True
     )
     xs = da[x].values if x in da.coords else np.arange(da.sizes[x])
+    labels = None
+    if xs.dtype.kind not in "fiu":  # a categorical axis (notion): points at 0, 1, ...
+        labels, xs = [str(v) for v in xs], np.arange(xs.size)
     for ax, notion in zip(axes[0], panels, strict=True):
         sub = da.sel(notion=notion) if notion is not None else da
-        ax.plot(xs, sub.values, drawstyle="steps-mid", color="C0")
+        if labels is None:
+            ax.plot(xs, sub.values, drawstyle="steps-mid", color="C0")
+        else:
+            ax.plot(xs, sub.values, "o", color="C0")
+            ax.set_xticks(xs, labels)
+            ax.set_xlim(-0.5, xs.size - 0.5)
         if exists is not None:
             ok = (exists.sel(notion=notion) if notion is not None else exists).values
             for lo, hi in _runs(xs, ~ok):
                 ax.axvspan(lo, hi, color="0.85", zorder=0, lw=0)
         ax.set_xlabel(_label(da, x))
-        ax.set_title(("Nash" if notion == "nash" else "robust") if notion else "", fontsize=10)
+        ax.set_title({"nash": "Nash", None: ""}.get(notion, str(notion)), fontsize=10)
         ax.grid(alpha=0.3)
     units = da.attrs.get("units")
     axes[0][0].set_ylabel(f"{da.name}" + (f" [{units}]" if units and units != "1" else ""))
@@ -107,3 +115,55 @@ def _runs(xs: np.ndarray, mask: np.ndarray) -> list[tuple[float, float]]:
         else:
             i += 1
     return out
+
+
+def _as_axis(da, dim: str):
+    """``da`` with a family parameter (``n``, ``ratio``...) as the dimension in place of
+    ``profile``, when the selected profiles differ in that parameter alone."""
+    if da is None or dim in da.dims or "profile" not in da.dims or dim not in da.coords:
+        return da
+    if da[dim].dims != ("profile",):
+        return da
+    values = da[dim].values
+    if np.unique(values).size != values.size:
+        others = [str(c) for c in da.coords if da[c].dims == ("profile",) and c not in (dim,)]
+        raise ValueError(
+            f"--x/--y {dim}: several selected profiles share each value of {dim}; fix the "
+            f"others with --sel ({', '.join(others) or 'profile'}=...) or --reduce"
+        )
+    return da.swap_dims({"profile": dim}).sortby(dim)
+
+
+def plot_cube(ds, var: str, x: str, y: str | None, sels, reductions, out: str) -> None:
+    """``fastscan plot``: a phase diagram (``y`` given) or lines along ``x`` of one variable.
+
+    ``x`` and ``y`` are dimensions or family parameters of the profiles; dimensions of size
+    one are dropped, and lines are drawn one panel per notion, shaded where no equilibrium
+    exists (for variables with a notion).
+    """
+    from . import query as q
+
+    da, fixed = q.select(ds, q.variable(ds, var), list(sels))
+    da, reduced = q.reduce(da, list(reductions))
+    exists = None
+    if y is None and not reductions and var != "exists" and "notion" in da.dims:
+        exists, _ = q.select(ds, q.variable(ds, "exists"), list(sels))
+    for dim in (x, y):
+        if dim is not None:
+            da, exists = _as_axis(da, dim), _as_axis(exists, dim)
+    keep = {x, y, "notion"}
+    da = da.squeeze([d for d in da.dims if da.sizes[d] == 1 and d not in keep])
+    for dim in (x, y):
+        if dim is not None and dim not in da.dims:
+            raise ValueError(
+                f"--x/--y {dim!r} is not a dimension left "
+                f"(dimensions: {', '.join(map(str, da.dims)) or 'none'})"
+            )
+    if x == y:
+        raise ValueError(f"--x and --y must differ (both {x!r})")
+    if y is not None:
+        heatmap(da, x, y, fixed, reduced, out)
+        return
+    if exists is not None:
+        exists = exists.squeeze([d for d in exists.dims if d not in da.dims])
+    lines(da, x, fixed, reduced, out, exists)

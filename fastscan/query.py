@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from collections.abc import Iterator
@@ -13,11 +14,68 @@ REDUCTIONS = ("mean", "min", "max", "sum", "any", "all")
 DERIVED = {"exists": ("stable_count", "an equilibrium exists (stable_count > 0)")}
 
 
-def open_cube(url: str, storage_options: dict | None = None):
-    """The Dataset of a fastscan cube; a clear error for anything else."""
-    from .store import Store
+def open_cube(url: str, storage_options: dict | None = None, allow_incomplete: bool = False):
+    """The Dataset of a fastscan cube; a clear error for anything else.
 
-    return Store(url, storage_options).open_dataset()
+    A cube that is not finished (or lost chunk files) is refused unless ``allow_incomplete``:
+    then every cell of an unfinished chunk reads as missing (NaN), never as a fill value.
+    """
+    from .store import Store, resume_command
+
+    store = Store(url, storage_options)
+    ds = store.open_dataset()
+    status = store.status()
+    if status.complete:
+        return ds
+    if not allow_incomplete:
+        raise ValueError(
+            f"{url!r} is incomplete ({status.summary()}); finish it with: "
+            f"{resume_command(ds.attrs.get('command'))}; or add "
+            f"--allow-incomplete to read the finished cells (the others as missing)"
+        )
+    return mask_unfinished(ds, tuple(store.config()["chunks"]), status.done)
+
+
+def mask_unfinished(ds, chunks: tuple[int, int, int], done: set[str]):
+    """``ds`` with every cell of a chunk not in ``done`` set to NaN (lazily, chunk by chunk)."""
+    import dask.array as dsa
+    import xarray as xr
+
+    dims = ("profile", "alpha", "sigma")
+    shape = tuple(ds.sizes[d] for d in dims)
+    grid = tuple(-(-n // c) for n, c in zip(shape, chunks, strict=True))
+    finished = np.zeros(grid, dtype=bool)
+    for index in np.ndindex(*grid):
+        finished[index] = "p{}-a{}-s{}".format(*index) in done
+
+    def block(block_info=None):
+        info = block_info[None]
+        return np.full(info["chunk-shape"], finished[tuple(info["chunk-location"])])
+
+    spec = tuple(
+        tuple(min(c, n - i) for i in range(0, n, c)) for n, c in zip(shape, chunks, strict=True)
+    )
+    mask = xr.DataArray(dsa.map_blocks(block, chunks=spec, dtype=bool), dims=dims)
+    out = ds.copy()
+    for name, var in ds.data_vars.items():
+        if var.dims[:3] == dims:
+            out[name] = var.where(mask)
+            out[name].attrs = var.attrs
+    return out
+
+
+@contextlib.contextmanager
+def reading(url: str):
+    """Turn a failure to read the cube's data (a truncated or corrupt chunk) into one line."""
+    try:
+        yield
+    except (ValueError, MemoryError, BrokenPipeError):
+        raise
+    except Exception as err:
+        raise ValueError(
+            f"could not read {url!r} ({type(err).__name__}: {err}); the cube may be damaged: "
+            f"check it with fastscan info --verify {url}"
+        ) from None
 
 
 def variable(ds, name: str):
@@ -42,6 +100,16 @@ def _parse(item: str, option: str, sep: str) -> tuple[str, str]:
     return a.strip(), b.strip()
 
 
+def _number(raw: str, name: str) -> float:
+    try:
+        v = float(raw)
+    except ValueError:
+        raise ValueError(f"--sel {name} needs a number (got {raw!r})") from None
+    if not np.isfinite(v):
+        raise ValueError(f"--sel {name} needs a finite number (got {raw!r})")
+    return v
+
+
 def _nearest(values: np.ndarray, v: float, name: str) -> int:
     lo, hi = float(np.min(values)), float(np.max(values))
     step = float(np.median(np.diff(np.sort(values)))) if values.size > 1 else 0.0
@@ -51,59 +119,65 @@ def _nearest(values: np.ndarray, v: float, name: str) -> int:
     return int(np.argmin(np.abs(values - v)))
 
 
+def _position(values: np.ndarray, dim: str, raw: str) -> tuple[int, str]:
+    """The index ``raw`` names along a coordinate: ``#INDEX``, nearest number, or a label."""
+    if raw.startswith("#"):
+        try:
+            i = int(raw[1:])
+        except ValueError:
+            raise ValueError(f"--sel {dim}=#INDEX needs an integer (got {raw!r})") from None
+        if not 0 <= i < values.size:
+            raise ValueError(f"--sel {dim}=#{i}: index outside 0..{values.size - 1}")
+        return i, _fmt(values[i])
+    if values.dtype.kind in "fiu":
+        i = _nearest(values.astype(float), _number(raw, dim), dim)
+        return i, _fmt(values[i])
+    allowed = [str(x) for x in values]
+    if raw not in allowed:
+        raise ValueError(f"--sel {dim} must be one of {', '.join(allowed)} (got {raw!r})")
+    return allowed.index(raw), raw
+
+
+def _profile_params(ds) -> list[str]:
+    return [str(c) for c in ds.coords if ds[c].dims == ("profile",) and c != "profile"]
+
+
 def select(ds, da, sels: list[str]):
-    """Apply ``--sel DIM=VALUE`` items; returns the selection and what was fixed (for titles)."""
+    """Apply ``--sel DIM=VALUE`` items; returns the selection and what was fixed (for titles).
+
+    Items on ``profile`` and on family parameters (``seed=3``, ``n=10``) are combined: the
+    result holds exactly the profiles matching all of them, whatever their number and order.
+    """
     fixed = []
+    params = _profile_params(ds) if "profile" in da.dims else []
+    profiles = np.ones(ds.sizes.get("profile", 0), dtype=bool)
+    by_profile = False
     for item in sels:
         dim, raw = _parse(item, "--sel", "=")
-        if dim in da.dims and raw.startswith("#"):
-            try:
-                i = int(raw[1:])
-            except ValueError:
-                raise ValueError(f"--sel {dim}=#INDEX needs an integer (got {raw!r})") from None
-            if not 0 <= i < da.sizes[dim]:
-                raise ValueError(f"--sel {dim}=#{i}: index outside 0..{da.sizes[dim] - 1}")
-            da = da.isel({dim: i})
-            fixed.append(f"{dim}={_fmt(da[dim].values) if dim in da.coords else i}")
-        elif dim in da.dims and dim in ds.coords:
+        if dim == "profile" and "profile" in da.dims or dim in params:
             values = ds[dim].values
-            if values.dtype.kind in "fiu":
-                try:
-                    v = float(raw)
-                except ValueError:
-                    raise ValueError(f"--sel {dim} needs a number (got {raw!r})") from None
-                i = _nearest(values.astype(float), v, dim)
-                da = da.isel({dim: i})
-                fixed.append(f"{dim}={_fmt(values[i])}")
-            else:
-                allowed = [str(x) for x in values]
-                if raw not in allowed:
-                    raise ValueError(
-                        f"--sel {dim} must be one of {', '.join(allowed)} (got {raw!r})"
-                    )
-                da = da.isel({dim: allowed.index(raw)})
-                fixed.append(f"{dim}={raw}")
-        elif dim in ds.coords and ds[dim].dims == ("profile",) and "profile" in da.dims:
-            try:
-                v = float(raw)
-            except ValueError:
-                raise ValueError(f"--sel {dim} needs a number (got {raw!r})") from None
-            values = ds[dim].values.astype(float)
-            i = _nearest(values, v, dim)
-            idx = np.flatnonzero(values == values[i])
-            da = da.isel(profile=int(idx[0]) if idx.size == 1 else idx)
-            fixed.append(f"{dim}={_fmt(values[i])}")
+            if dim in params and raw.startswith("#"):
+                raise ValueError(f"--sel {dim}=#INDEX: {dim} is a profile parameter; give a value")
+            i, shown = _position(values, dim, raw)
+            profiles &= values == values[i]
+            by_profile = True
+            fixed.append(f"{dim}={shown}")
+        elif dim in da.dims:
+            values = ds[dim].values if dim in ds.coords else np.arange(da.sizes[dim])
+            i, shown = _position(values, dim, raw)
+            da = da.isel({dim: i})
+            fixed.append(f"{dim}={shown}")
         else:
-            dims = sorted(
-                set(da.dims)
-                | {c for c in ds.coords if ds[c].dims == ("profile",) and "profile" in da.dims}
-            )
+            choices = sorted(set(map(str, da.dims)) | set(params))
             raise ValueError(
                 f"--sel {dim!r} is not a dimension or profile parameter of "
-                f"{da.name} (choose from {', '.join(dims) or 'nothing'})"
+                f"{da.name} (choose from {', '.join(choices) or 'nothing'})"
             )
-        if da.size == 0:
-            raise ValueError(f"--sel {item} selects nothing")
+    if by_profile:
+        idx = np.flatnonzero(profiles)
+        if idx.size == 0:
+            raise ValueError(f"--sel {', '.join(fixed)}: no profile matches all of these")
+        da = da.isel(profile=int(idx[0]) if idx.size == 1 else idx)
     return da, fixed
 
 

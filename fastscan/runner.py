@@ -21,15 +21,14 @@ from .engine import (
     with_pos,
 )
 from .plan import Chunk, Plan
-from .store import Store
+from .store import Status, Store
 from .variables import VARIABLES, build_dataset
 
 VALUE_NAMES = GRID_OUTPUTS + CELL_OUTPUTS + ("pos_social_cost", "pos_variance")
 
 
 def _profile(plan: Plan, p: int) -> Profile:
-    row = plan.profiles.costs[p]
-    return Profile.from_costs(row[~np.isnan(row)])
+    return Profile.from_costs(plan.profiles.row(p))
 
 
 def _grid(plan: Plan, chunk: Chunk) -> SigmaGrid:
@@ -161,7 +160,6 @@ def pending(plan: Plan, sink) -> tuple[list[Chunk], dict[str, set[int]]]:
 
 def execute(plan: Plan, sink, progress=None, client=None, workers: int | None = None) -> None:
     """Run every chunk the sink has not finished; ``client``: a dask.distributed Client."""
-    import dask
     from dask.callbacks import Callback
 
     chunks, kept = pending(plan, sink)
@@ -169,7 +167,7 @@ def execute(plan: Plan, sink, progress=None, client=None, workers: int | None = 
     if not tasks:
         return
     if client is None:
-        warm_up()
+        warm_up(plan.sets)
         keys = {t.key for t in counted}
 
         class Tick(Callback):
@@ -177,12 +175,19 @@ def execute(plan: Plan, sink, progress=None, client=None, workers: int | None = 
                 if progress is not None and key in keys:
                     progress.advance()
 
+        from dask.threaded import get
+
+        dsk = {}
+        for t in tasks:
+            dsk.update(t.__dask_graph__())
         with Tick():
-            dask.compute(*tasks, scheduler="threads", num_workers=workers or os.cpu_count())
+            # the threaded scheduler itself: dask.compute would import distributed (0.3 s) to
+            # look for a client, and a small command must start in about a second
+            get(dsk, [t.key for t in tasks], num_workers=workers or os.cpu_count())
         return
     from distributed import as_completed
 
-    client.run(warm_up)
+    client.run(warm_up, plan.sets)
     chunk_keys = {t.key for t in tasks}
     counted_keys = {t.key for t in counted}
     futures = client.compute(tasks)
@@ -224,11 +229,8 @@ def scan(costs: Any, alpha: Any, sigma: Any, *, sets: str = "all", threads: int 
     from .variables import PAPER
 
     validate.check_sets(sets)
-    rows = validate.check_profiles(costs, sets)
-    width = max(len(r) for r in rows)
-    padded = np.full((len(rows), width), np.nan)
-    for i, r in enumerate(rows):
-        padded[i, : len(r)] = r
+    threads = validate.check_threads(threads)
+    padded = validate.check_profiles(costs, sets)
     plan = Plan.build(ProfileSet(padded, {}, {"source": "costs"}), alpha, sigma, sets)
     plan = _spread(plan, threads or os.cpu_count() or 1)
     sink = MemorySink(plan)
@@ -274,10 +276,13 @@ def connect(address: str):
 
 
 def differences(old: dict, new: dict) -> list[str]:
-    """Which parts of two scan configurations differ (chunks are the store's own business)."""
+    """Which parts of two scan configurations differ, by content: chunks are the store's own
+    business, and how the profiles were given (a file's path, say) is provenance only."""
     out = []
     for key in sorted(set(old) | set(new)):
-        if key == "chunks" or old.get(key) == new.get(key):
+        if key in ("chunks", "profiles") or old.get(key) == new.get(key):
+            continue
+        if key not in old or key not in new:  # written by another fastscan version
             continue
         a, b = old.get(key), new.get(key)
         if isinstance(a, list) and isinstance(b, list) and (len(a) > 4 or len(b) > 4):
@@ -289,12 +294,14 @@ def differences(old: dict, new: dict) -> list[str]:
     return out
 
 
-def prepare(plan: Plan, store: Store, mode: str) -> tuple[Plan, int]:
+def prepare(plan: Plan, store: Store, mode: str) -> tuple[Plan, Status | None]:
     """Check ``store`` against ``mode`` ("new", "resume", "overwrite") before anything is written;
-    returns the plan to run (on resume with the store's chunks) and the chunks already done."""
-    store.check_writable()
+    returns the plan to run (on resume with the store's chunks) and, on resume, the store's
+    verified status (chunks done; damaged or missing ones are recomputed)."""
+    store.check_target(mode)
+    store.recover()
     if not store.exists():
-        return plan, 0
+        return plan, None
     if mode == "new":
         raise ValueError(
             f"--out {store.url!r} already exists; add --resume to finish it or "
@@ -303,7 +310,7 @@ def prepare(plan: Plan, store: Store, mode: str) -> tuple[Plan, int]:
     if not store.is_cube():
         raise ValueError(f"--out {store.url!r} is not a fastscan cube; refusing to touch it")
     if mode == "overwrite":
-        return plan, 0
+        return plan, None
     old = store.config()
     diff = differences(old, plan.config())
     if diff:
@@ -311,21 +318,40 @@ def prepare(plan: Plan, store: Store, mode: str) -> tuple[Plan, int]:
             f"--resume: {store.url!r} was scanned with other parameters: " + "; ".join(diff)
         )
     plan = Plan(plan.profiles, plan.alpha, plan.sigma, plan.sets, tuple(old["chunks"]))
-    return plan, len(store.done())
+    return plan, store.status(verify=True)
 
 
-def run_to_store(plan: Plan, store: Store, mode: str, client=None, progress=None) -> None:
-    """Create (or re-create) the store as ``mode`` says and compute every missing chunk."""
-    if mode == "overwrite" and store.exists():
-        store.acquire()  # refuses while another scan writes there
-        store.remove()
-    if not store.exists():
-        template, encoding = plan.template()
-        try:
-            store.create(template, encoding)
-        except FileExistsError:
-            raise ValueError(f"--out {store.url!r} was just created by another scan") from None
-    store.acquire()
+def todo(plan: Plan, store: Store, status: Status | None) -> int:
+    """Progress units a run will do: all of a new cube, what a resumed one lacks."""
+    if status is None:
+        return units(plan, plan.chunk_list(), {})
+    chunks = [c for c in plan.chunk_list() if c.name not in status.done]
+    kept = {c.name: set(store.partials(c.name)) for c in chunks if plan.blocks(c) > 1}
+    return units(plan, chunks, kept)
+
+
+def run_to_store(
+    plan: Plan,
+    store: Store,
+    mode: str,
+    client=None,
+    progress=None,
+    status: Status | None = None,
+    provenance: dict | None = None,
+) -> None:
+    """Create (atomically, or replace) the cube as ``mode`` says, or repair what ``status``
+    found damaged, then compute every missing chunk. ``provenance``: extra attrs."""
+    if mode == "resume" and store.exists():
+        store.acquire()
+        if status is not None:
+            store.unmark(status.damaged)
+            if status.inputs:
+                store.repair(plan.template(provenance)[0], status.inputs)
+    else:
+        if store.exists():
+            store.acquire()  # refuses while another scan writes there
+        template, encoding = plan.template(provenance)
+        store.create(template, encoding, replace=mode == "overwrite")
     try:
         execute(plan, StoreSink(store), progress=progress, client=client)
     finally:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import math
+import operator
 from typing import Any
 
 import numpy as np
 
 MAX_ALL_PLAYERS = 40
+# costs stay where a_j = (c_j^2 / 2)^(1/3) and every threshold built from it is an ordinary float
+COST_MIN = 1e-100
+COST_MAX = 1e100
 # sigma^2 must stay a normal float64 for the thresholds of Claims 5/6 to be compared exactly
 SIGMA_MIN = 1e-150
 SIGMA_MAX = 1e150
@@ -37,55 +42,71 @@ def _float_array(value: Any, name: str) -> np.ndarray:
 
 
 def check_profile(costs: Any, sets: str, name: str = "costs") -> np.ndarray:
-    """One cost profile: 1-D, at least 2 players, every cost finite and > 0."""
+    """One cost profile: 1-D, at least 2 players, every cost finite and within
+    [COST_MIN, COST_MAX]."""
     arr = _float_array(costs, name)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be one cost profile (1-D), got {arr.ndim}-D")
-    _check_row(arr, name, sets)
+    check_profiles(arr, sets, name)
     return arr
 
 
-def _check_row(row: np.ndarray, name: str, sets: str) -> None:
-    bad = np.flatnonzero(~(np.isfinite(row) & (row > 0)))
-    if bad.size:
-        i = int(bad[0])
-        raise ValueError(f"{name} must be finite and > 0 (got {row[i]!r} at position {i})")
-    n = row.shape[0]
-    if n < 2:
-        raise ValueError(f"{name} must hold at least 2 players (got {n})")
-    if sets == "all" and n > MAX_ALL_PLAYERS:
+def check_profiles(costs: Any, sets: str, name: str = "costs") -> np.ndarray:
+    """Profiles from 1-D costs (one profile) or 2-D (profile x player, NaN-padded at the end);
+    returned 2-D. Vectorized: a million profiles are checked in well under a second."""
+    arr = _float_array(costs, name)
+    single = arr.ndim == 1  # one profile: no padding, every entry is a cost
+    if single:
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValueError(f"{name} must be 1-D or 2-D with at least one row (got shape {arr.shape})")
+    one = arr.shape[0] == 1
+
+    def where(p: int) -> str:
+        return name if one else f"{name} row {p}"
+
+    nan = np.isnan(arr) & (not single)
+    n = arr.shape[1] - np.count_nonzero(nan, axis=1)
+    padding = np.arange(arr.shape[1])[None, :] >= n[:, None]
+    gap = np.flatnonzero((nan != padding).any(axis=1))
+    if gap.size:
+        p = int(gap[0])
+        i = int(np.flatnonzero(nan[p])[0])
         raise ValueError(
-            f"{name} has n={n} players but sets='all' enumerates 2^n coalitions and accepts "
-            f"n <= {MAX_ALL_PLAYERS}; use sets='downward' for larger n"
+            f"{where(p)} has a missing cost (NaN) at position {i} before a cost; NaN may only "
+            "pad the end of a row"
         )
+    with np.errstate(invalid="ignore"):
+        bad = ~padding & ~((arr >= COST_MIN) & (arr <= COST_MAX))
+    rows = np.flatnonzero(bad.any(axis=1))
+    if rows.size:
+        p = int(rows[0])
+        i = int(np.flatnonzero(bad[p])[0])
+        raise ValueError(
+            f"{where(p)} must be finite and > 0, within [{COST_MIN:g}, {COST_MAX:g}] "
+            f"(got {float(arr[p, i]):g} at position {i})"
+        )
+    few = np.flatnonzero(n < 2)
+    if few.size:
+        raise ValueError(f"{where(int(few[0]))} must hold at least 2 players (got {n[few[0]]})")
+    many = np.flatnonzero(n > MAX_ALL_PLAYERS) if sets == "all" else []
+    if len(many):
+        raise ValueError(
+            f"{where(int(many[0]))} has n={n[many[0]]} players but sets='all' enumerates 2^n "
+            f"coalitions and accepts n <= {MAX_ALL_PLAYERS}; use sets='downward' for larger n"
+        )
+    return arr
 
 
-def check_profiles(costs: Any, sets: str) -> list[np.ndarray]:
-    """Profiles from 1-D costs (one profile) or 2-D (profile x player, NaN-padded at the end)."""
-    arr = _float_array(costs, "costs")
-    if arr.ndim == 1:
-        return [check_profile(arr, sets)]
-    if arr.ndim != 2 or arr.shape[0] == 0:
-        raise ValueError(f"costs must be 1-D or 2-D with at least one row (got shape {arr.shape})")
-    rows = []
-    for p, row in enumerate(arr):
-        finite_end = row.shape[0]
-        nan = np.flatnonzero(np.isnan(row))
-        if nan.size:
-            finite_end = int(nan[0])
-            if not np.isnan(row[finite_end:]).all():
-                raise ValueError(
-                    f"costs row {p} has NaN at position {finite_end} before a cost; NaN may "
-                    "only pad the end of a row"
-                )
-        r = row[:finite_end]
-        _check_row(r, f"costs row {p}", sets)
-        rows.append(r)
-    return rows
+def alpha_limit(n: int) -> float:
+    """The largest ``|alpha|`` at which ``k^((2 alpha + 1) / 3)`` for ``k <= n + 1`` stays within
+    [1e-100, 1e100], so every threshold of Claims 5/6 is an ordinary float (no overflow to inf,
+    no underflow to 0)."""
+    return (3.0 * 100.0 / math.log10(n + 1.0) - 1.0) / 2.0
 
 
-def check_alpha(alpha: Any) -> np.ndarray:
-    """Alpha values: a scalar or 1-D, all finite (the paper studies [-1, 1])."""
+def check_alpha(alpha: Any, n: int | None = None) -> np.ndarray:
+    """Alpha values: a scalar or 1-D, all finite, and ``|alpha| <= alpha_limit(n)``."""
     arr = np.atleast_1d(_float_array(alpha, "alpha"))
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(
@@ -93,7 +114,15 @@ def check_alpha(alpha: Any) -> np.ndarray:
         )
     if not np.isfinite(arr).all():
         bad = arr[~np.isfinite(arr)][0]
-        raise ValueError(f"alpha must be finite (got {bad!r})")
+        raise ValueError(f"alpha must be finite (got {float(bad):g})")
+    if n is not None:
+        limit = alpha_limit(n)
+        if np.abs(arr).max() > limit:
+            raise ValueError(
+                f"alpha must be within [-{limit:.4g}, {limit:.4g}] for n={n} players, where "
+                f"the powers k^((2 alpha +- 1)/3) of Claims 5/6 stay exact floats "
+                f"(got {float(arr[np.argmax(np.abs(arr))]):g})"
+            )
     return arr
 
 
@@ -108,17 +137,43 @@ def check_sigma(sigma: Any) -> np.ndarray:
     if not ok.all():
         bad = arr[~ok][0]
         raise ValueError(
-            f"sigma must be finite and > 0, within [{SIGMA_MIN:g}, {SIGMA_MAX:g}] (got {bad!r})"
+            f"sigma must be finite and > 0, within [{SIGMA_MIN:g}, {SIGMA_MAX:g}] "
+            f"(got {float(bad):g})"
         )
     return arr
+
+
+def check_scalar(value: Any, name: str) -> float:
+    """One number (a 0-d or one-element value is fine; a longer sequence is refused)."""
+    arr = _float_array(value, name)
+    if arr.size != 1:
+        raise ValueError(f"{name} must be one number (got {arr.size} values)")
+    return float(arr.reshape(()))
+
+
+def check_threads(threads: Any) -> int | None:
+    """``None`` (every core) or a positive whole number of threads."""
+    if threads is None:
+        return None
+    try:
+        t = operator.index(threads)
+    except TypeError:
+        raise ValueError(f"threads must be a whole number >= 1 (got {threads!r})") from None
+    if t < 1:
+        raise ValueError(f"threads must be a whole number >= 1 (got {t})")
+    return t
 
 
 def check_members(members: Any, n: int) -> tuple[int, ...]:
     """A coalition as distinct input positions ``0..n-1``, at least 2 of them."""
     try:
-        out = tuple(sorted(int(i) for i in members))
-    except (TypeError, ValueError):
-        raise ValueError(f"members must be player positions (got {members!r})") from None
+        if isinstance(members, str) or any(isinstance(i, bool | np.bool_) for i in members):
+            raise TypeError
+        out = tuple(sorted(operator.index(i) for i in members))
+    except TypeError:
+        raise ValueError(
+            f"members must be whole-number player positions (got {members!r})"
+        ) from None
     if len(set(out)) != len(out):
         raise ValueError(f"members must be distinct (got {members!r})")
     if len(out) < 2:

@@ -1,8 +1,15 @@
 """The one place that decides how kernels are compiled.
 
 Every kernel is nopython and releases the GIL (Dask threads run kernels side by side); kernels are
-serial (``parallel=False``): the only parallelism is across chunks. On-disk caching of compiled
-code is opt-in with ``FASTSCAN_NUMBA_CACHE=1`` because a cache shared between installs can go stale.
+serial (``parallel=False``): the only parallelism is across chunks. Compiled code is cached on
+disk by default, so only the first command after an install or upgrade compiles (~15 s):
+
+- the cache lives in the platform's user cache folder (``~/.cache/fastscan`` on Linux,
+  ``~/Library/Caches/fastscan`` on macOS, ``%LOCALAPPDATA%\\fastscan`` on Windows);
+  ``FASTSCAN_CACHE_DIR`` moves it, ``FASTSCAN_NUMBA_CACHE=0`` turns it off;
+- never stale: the folder is named after a hash of every kernel source file (subfolders too),
+  the Numba and Python versions, since Numba checks only a kernel's own file;
+- safe when processes compile at once: Numba writes each cache file aside and renames it.
 """
 
 from __future__ import annotations
@@ -10,25 +17,47 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sys
 from pathlib import Path
 
 import numba
 
-CACHE = os.environ.get("FASTSCAN_NUMBA_CACHE", "0").lower() in {"1", "true", "yes", "on"}
+CACHE = os.environ.get("FASTSCAN_NUMBA_CACHE", "1").lower() not in {"0", "false", "no", "off"}
+FIRST_COMPILE = "fastscan: compiling kernels once, ~15 s (cached for later runs)"
+
+
+def _user_cache() -> str:
+    if sys.platform == "darwin":
+        return os.path.join(os.path.expanduser("~"), "Library", "Caches")
+    if os.name == "nt":
+        return os.environ.get("LOCALAPPDATA") or os.path.expanduser("~")
+    return os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
 
 
 def _cache_dir() -> str:
-    """A cache folder named after the kernels' sources: Numba only checks a kernel's own file,
-    so code cached before an edit of a helper it inlines would be reused (and can crash)."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + path.read_bytes())
-    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    base = os.environ.get("NUMBA_CACHE_DIR") or os.path.join(xdg, "fastscan")
+    """A cache folder named after the kernels' sources and the compiler's versions."""
+    digest = hashlib.sha256(f"{numba.__version__} {sys.version}".encode())
+    here = Path(__file__).parent
+    for path in sorted(here.rglob("*.py")):
+        digest.update(str(path.relative_to(here)).encode() + path.read_bytes())
+    base = os.environ.get("FASTSCAN_CACHE_DIR") or os.path.join(_user_cache(), "fastscan")
     return os.path.join(base, f"kernels-{digest.hexdigest()[:16]}")
 
 
 CACHE_DIR = _cache_dir() if CACHE else ""
+
+
+def is_cached(what: str) -> bool:
+    """Whether the kernels for ``what`` were compiled into the cache before (or caching is off,
+    where there is nothing to announce beyond the usual)."""
+    return not CACHE or os.path.exists(os.path.join(CACHE_DIR, f"warm-{what}"))
+
+
+def mark_cached(what: str) -> None:
+    if CACHE:
+        with contextlib.suppress(OSError):
+            os.makedirs(CACHE_DIR, exist_ok=True)
+            Path(CACHE_DIR, f"warm-{what}").touch()
 
 
 @contextlib.contextmanager
@@ -43,7 +72,7 @@ def _our_cache():
 
 
 def kernel(func=None, **kwargs):
-    """``numba.njit`` with the project policy: nogil, serial, cache opt-in."""
+    """``numba.njit`` with the project policy: nogil, serial, cached."""
     if func is None:  # used as @kernel(option=...)
         return lambda f: kernel(f, **kwargs)
     opts = {"nogil": True, "cache": CACHE, "error_model": "numpy"}

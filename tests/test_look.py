@@ -297,7 +297,7 @@ def test_plot_fig1_and_phase_diagram(fig1, tmp_path):
                 "--out",
                 "/nonexistent/dir/f.png",
             ],
-            "not writable",
+            "does not exist",
         ),
     ],
 )

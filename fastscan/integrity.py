@@ -1,0 +1,99 @@
+"""Is a cube whole? Its chunk files listed (and, to verify, decoded) against its chunk grid.
+
+A scan chunk ``p{i}-a{j}-s{k}`` is done when its marker exists and every array with leading
+dims (profile, alpha, sigma) has its Zarr chunk files ``c/i/j/k[/...]``; coordinates and inputs
+(costs, n_players) must have every chunk. Arrays are written with ``write_empty_chunks``, so a
+missing file is always a lost chunk, never a chunk that equals the fill value.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .store import Status, Store
+
+CELL_DIMS = ("profile", "alpha", "sigma")
+_NAME = re.compile(r"p(\d+)-a(\d+)-s(\d+)$")
+
+
+def _grid(shape, chunks) -> list[range]:
+    return [range(math.ceil(n / c)) if n else range(0) for n, c in zip(shape, chunks, strict=True)]
+
+
+def _present(store: Store, name: str) -> set[str]:
+    """Chunk keys (``c/0/1/...``) of array ``name`` that have a non-empty file."""
+    base = store._p(name, "c")
+    if not store.fs.exists(base):
+        return set()
+    found = store.fs.find(base, detail=True)
+    prefix = len(store._p(name)) + 1
+    return {
+        path[prefix:] if path.startswith(store._p(name)) else path.split(f"/{name}/", 1)[-1]
+        for path, info in found.items()
+        if info.get("size", 1) > 0
+    }
+
+
+def _decodes(array, index: tuple[int, ...]) -> bool:
+    try:
+        array.get_block_selection(index)
+    except Exception:  # any decode failure (truncated, corrupt) makes the chunk damaged
+        return False
+    return True
+
+
+def survey(store: Store, verify: bool = False) -> Status:
+    """The cube's :class:`~fastscan.store.Status`; ``verify`` decodes every chunk too."""
+    import zarr
+
+    from .store import Status
+
+    group = zarr.open_group(store.zarr_store(), mode="r", zarr_format=3)
+    marked = store.marked()
+    cells: dict[tuple[int, int, int], list[str]] = {}
+    inputs: list[str] = []
+    checks = []  # (array, index, chunk or None, name) to decode when verifying
+    total_grid: list[range] | None = None
+    for name, array in group.arrays():
+        dims = tuple(array.metadata.dimension_names or ())
+        grid = _grid(array.shape, array.chunks)
+        present = _present(store, name)
+        if dims[:3] == CELL_DIMS:
+            total_grid = grid[:3]
+        for index in itertools.product(*grid):
+            key = "c/" + "/".join(map(str, index)) if index else "c"
+            cell = index[:3] if dims[:3] == CELL_DIMS else None
+            if key not in present:
+                if cell is None:
+                    inputs.append(name)
+                else:
+                    cells.setdefault(cell, []).append(name)
+            elif verify:
+                checks.append((array, index, cell, name))
+    if verify and checks:
+        with ThreadPoolExecutor(8) as pool:
+            ok = list(pool.map(lambda c: _decodes(c[0], c[1]), checks))
+        for (_, _, cell, name), good in zip(checks, ok, strict=True):
+            if good:
+                continue
+            if cell is None:
+                inputs.append(name)
+            else:
+                cells.setdefault(cell, []).append(name)
+    total = math.prod(len(r) for r in total_grid) if total_grid else 0
+    done, damaged = set(), {}
+    for chunk in marked:
+        m = _NAME.match(chunk)
+        if m is None:
+            continue
+        cell = tuple(int(x) for x in m.groups())
+        if cell in cells:
+            damaged[chunk] = sorted(set(cells[cell]))
+        else:
+            done.add(chunk)
+    return Status(total, done, damaged, sorted(set(inputs)))
