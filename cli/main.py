@@ -174,7 +174,7 @@ def scan(
     say = (lambda *a: None) if quiet else (lambda msg: click.echo(msg, err=True))
     try:
         plan, status = prepare(plan, store, mode)
-        total = len(plan.chunk_list())
+        total = plan.n_chunks
         if status is not None and status.complete:
             say(f"{out}: complete ({total} of {total} chunks), nothing to do")
         else:
@@ -184,7 +184,7 @@ def scan(
         stored = store.exists() and store.is_cube()
         finished = len(store.marked()) if stored else 0
         click.echo(
-            f"\nfastscan: interrupted; {finished} of {len(plan.chunk_list())} chunks are "
+            f"\nfastscan: interrupted; {finished} of {plan.n_chunks} chunks are "
             f"safely stored. Continue with: {resume_cmd}"
             if stored
             else "\nfastscan: interrupted before the cube was created; nothing was written",
@@ -202,17 +202,16 @@ def _print_plan(plan, say, status, client, yes) -> None:
     from fastscan.engine import warm_up
     from fastscan.plan import estimate
 
-    chunks = plan.chunk_list()
     done = len(status.done) if status is not None else 0
-    blocks = sum(plan.blocks(c) for c in chunks)
+    chunks, blocks = plan.n_chunks, plan.n_blocks
     say(
         f"plan: {len(plan.profiles)} profiles x {plan.alpha.size} alpha x {plan.sigma.size} "
         f"sigma = {plan.cells:,} cells; {plan.evaluations:,} coalition evaluations "
         f"(sets={plan.sets})"
     )
-    block_note = f" in {blocks} blocks" if blocks > len(chunks) else ""
+    block_note = f" in {blocks} blocks" if blocks > chunks else ""
     say(
-        f"      {len(chunks)} chunks of {' x '.join(map(str, plan.chunks))}{block_note}"
+        f"      {chunks:,} chunks of {' x '.join(map(str, plan.chunks))}{block_note}"
         f"{f', {done} already done' if done else ''}; output up to {_human(plan.nbytes())}"
     )
     if status is not None and (status.damaged or status.inputs):
@@ -224,7 +223,7 @@ def _print_plan(plan, say, status, client, yes) -> None:
         )
     warm_up(plan.sets, notify=say)
     workers = (sum(client.nthreads().values()) if client is not None else os.cpu_count()) or 1
-    eta = estimate(plan, workers, 1 - done / max(len(chunks), 1))
+    eta = estimate(plan, workers, 1 - done / max(chunks, 1))
     say(
         f"      estimated {_seconds(eta)} on {workers} {'threads' if client is None else 'workers'}"
     )
@@ -244,7 +243,7 @@ def _run(plan, store, mode, client, quiet, out, status) -> None:
     from fastscan.progress import Progress
     from fastscan.runner import run_to_store, todo
 
-    split = any(plan.blocks(c) > 1 for c in plan.chunk_list())
+    split = plan.n_blocks > plan.n_chunks
     start = time.monotonic()
     progress = Progress(
         todo(plan, store, status), unit="blocks" if split else "chunks", quiet=quiet
@@ -262,7 +261,7 @@ def _run(plan, store, mode, client, quiet, out, status) -> None:
         )
     if not quiet:
         click.echo(
-            f"done: {len(plan.chunk_list())} chunks in {time.monotonic() - start:.1f} s -> {out}",
+            f"done: {plan.n_chunks} chunks in {time.monotonic() - start:.1f} s -> {out}",
             err=True,
         )
 

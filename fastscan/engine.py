@@ -77,17 +77,14 @@ class SigmaGrid:
     sigma: np.ndarray
     order: np.ndarray
     s: np.ndarray
+    ascending: bool  # the caller's sigma values were already ascending (no reordering)
 
     @classmethod
     def from_sigma(cls, sigma: np.ndarray) -> SigmaGrid:
         order = np.argsort(sigma, kind="stable")
         srt = sigma[order]
-        return cls(sigma, order, np.ascontiguousarray(srt * srt))
-
-    @property
-    def ascending(self) -> bool:
-        """Whether the caller's sigma values were already ascending (no reordering)."""
-        return bool(np.all(self.order == np.arange(self.order.size)))
+        ascending = bool(np.all(order == np.arange(order.size)))
+        return cls(sigma, order, np.ascontiguousarray(srt * srt), ascending)
 
     def unsort(self, arr: np.ndarray, axis: int) -> np.ndarray:
         """Put the sigma axis of a kernel output back into the caller's order."""
@@ -189,6 +186,43 @@ def finish_part(
         tuple(out[name] for name in GRID_OUTPUTS + CELL_OUTPUTS),
     )
     return out
+
+
+def compute_batch(
+    costs: np.ndarray, n_players: np.ndarray, alpha: np.ndarray, grid: SigmaGrid
+) -> dict[str, np.ndarray]:
+    """Cube values (sigma ascending) of many unsplit profiles (sets="all", NaN-padded rows of
+    ``costs``) in one kernel call, with leading dim profile; bit-identical to
+    :func:`compute_profile` of each row."""
+    from .kernels.allsets import new_tables, scan_batch, tables_shape
+
+    order = np.argsort(costs, axis=1, kind="stable")  # NaN padding sorts last
+    a = np.ascontiguousarray(a_values(np.take_along_axis(costs, order, axis=1)))
+    inbit = np.ascontiguousarray(np.left_shift(np.uint64(1), order.astype(np.uint64)))
+    n_max = int(n_players.max())
+    na, ns = alpha.size, grid.s.size
+    part = tuple(_zeros(na, ns, dt, nd) for _, dt, nd in PART)
+    outs = {
+        name: np.zeros((costs.shape[0],) + ((na, ns, 2) if name in GRID_OUTPUTS else (na, ns)), v)
+        for name, v in ((n, VARIABLES[n].dtype) for n in GRID_OUTPUTS + CELL_OUTPUTS)
+    }
+    shape = tables_shape(n_max, na, ns)
+    tables = getattr(_workspace, "tables", None)
+    if tables is None or tables[0].shape[:3] != shape:
+        tables = new_tables(n_max, na, ns)
+    _workspace.tables = None  # not reusable if the kernel stops half-way
+    scan_batch(
+        a,
+        inbit,
+        n_players.astype(np.int64),
+        np.ascontiguousarray(alpha, dtype=np.float64),
+        grid.s,
+        part,
+        tuple(outs[name] for name in GRID_OUTPUTS + CELL_OUTPUTS),
+        tables,
+    )
+    _workspace.tables = tables
+    return outs
 
 
 def compute_downward(profile: Profile, alpha: np.ndarray, grid: SigmaGrid) -> dict[str, np.ndarray]:

@@ -11,6 +11,10 @@ from . import validate
 from .engine import Profile
 
 MAX_ALL_INTERVALS = 22
+# what one answer may hold: beyond this a listing is no use to read (robust stability at
+# alpha = 1 and n = 20 makes ~10^6 coalitions stable somewhere and 2 * 10^6 ranges)
+MAX_RANGES = 100_000
+MAX_LISTED = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -61,23 +65,30 @@ def _preimage(s: np.ndarray) -> np.ndarray:
 
 
 def coalition_intervals(
-    costs: np.ndarray, alpha: float, notion: str, sets: str
-) -> tuple[list[tuple[int, ...]], np.ndarray, np.ndarray]:
-    """Every coalition (input positions) and its exact sigma interval ``[low, high)``."""
-    from .kernels.point import bounds_all, bounds_downward
+    prof: Profile, alpha: float, notion: str, sets: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The coalitions stable on a non-empty sigma range, with their exact sigma intervals
+    ``[low, high)``: as bitmasks over ascending costs (sets="all") or sizes of ``S_k``."""
+    from .kernels.formulas import NASH, ROBUST
+    from .kernels.point import bounds_downward, nonempty_all
 
-    prof = Profile.from_costs(costs)
-    row = 1 if notion == "nash" else 2
     if sets == "downward":
         b = bounds_downward(prof.a, alpha)
-        coalitions = [tuple(np.sort(prof.order[:k]).tolist()) for k in range(2, prof.n + 1)]
+        keys, low, high = np.arange(2, prof.n + 1), b[0], b[1 if notion == "nash" else 2]
     else:
-        masks, b = bounds_all(prof.a, alpha)
-        coalitions = [
-            tuple(sorted(int(prof.order[i]) for i in range(prof.n) if (int(m) >> i) & 1))
-            for m in masks
-        ]
-    return coalitions, sigma_at_least(b[0]), sigma_at_least(b[row])
+        keys, b = nonempty_all(prof.a, alpha, NASH if notion == "nash" else ROBUST)
+        low, high = b
+    low, high = sigma_at_least(low), sigma_at_least(high)
+    keep = np.flatnonzero(low < high)
+    return keys[keep], low[keep], high[keep]
+
+
+def _members(prof: Profile, keys: np.ndarray, sets: str) -> list[tuple[int, ...]]:
+    """Input positions of each coalition of :func:`coalition_intervals`."""
+    if sets == "downward":
+        return [tuple(np.sort(prof.order[:k]).tolist()) for k in keys]
+    order = prof.order.tolist()
+    return [tuple(sorted(order[i] for i in range(prof.n) if (int(m) >> i) & 1)) for m in keys]
 
 
 def equilibrium_ranges(
@@ -98,29 +109,32 @@ def equilibrium_ranges(
             f"lists every coalition and accepts n <= {MAX_ALL_INTERVALS}; use "
             f"sets='downward'"
         )
-    coalitions, low, high = coalition_intervals(costs, alpha, notion, sets)
-    keep = np.flatnonzero(low < high)
-    edges = np.unique(np.concatenate([[0.0], low[keep], high[keep][np.isfinite(high[keep])]]))
-    # sweep: which coalitions are active from each edge on
-    starts = {}
-    ends = {}
-    for i in keep:
-        starts.setdefault(low[i], []).append(i)
-        if np.isfinite(high[i]):
-            ends.setdefault(high[i], []).append(i)
-    active: set[int] = set()
+    prof = Profile.from_costs(costs)
+    keys, low, high = coalition_intervals(prof, alpha, notion, sets)
+    edges = np.unique(np.concatenate([[0.0], low, high[np.isfinite(high)]]))
+    first = np.searchsorted(edges, low)
+    last = np.searchsorted(edges, high)  # inf -> len(edges): open to the right
+    listed = int(np.sum(last - first))
+    if edges.size > MAX_RANGES or listed > MAX_LISTED:
+        raise ValueError(
+            f"{keys.size:,} coalitions are {notion}-stable on some sigma range here, splitting "
+            f"sigma into {edges.size:,} ranges with {listed:,} (range, coalition) entries; at "
+            f"most {MAX_RANGES:,} ranges and {MAX_LISTED:,} entries are listed. Ask for less: "
+            f"another notion or alpha, sets='downward', or a sigma grid (fastscan scan)"
+        )
+    members = _members(prof, keys, sets)
+    rank = sorted(range(len(members)), key=lambda i: (len(members[i]), members[i]))
+    active: list[list[int]] = [[] for _ in range(edges.size)]
+    for i in rank:  # each range lists its coalitions by (size, members)
+        for j in range(first[i], last[i]):
+            active[j].append(i)
     out: list[SigmaRange] = []
     for j, edge in enumerate(edges):
-        active.difference_update(ends.get(edge, ()))
-        active.update(starts.get(edge, ()))
-        members = sorted((coalitions[i] for i in active), key=lambda c: (len(c), c))
+        found = [members[i] for i in active[j]]
         hi = float(edges[j + 1]) if j + 1 < edges.size else None
-        if out and out[-1].coalitions == members:
-            out[-1] = SigmaRange(notion, out[-1].low, hi, out[-1].max_size, members)
+        if out and out[-1].coalitions == found:
+            out[-1] = SigmaRange(notion, out[-1].low, hi, out[-1].max_size, found)
         else:
-            out.append(
-                SigmaRange(
-                    notion, float(edge), hi, max((len(c) for c in members), default=0), members
-                )
-            )
+            biggest = max((len(members[i]) for i in active[j]), default=0)
+            out.append(SigmaRange(notion, float(edge), hi, biggest, found))
     return out

@@ -98,6 +98,24 @@ class Plan:
                     )
         return out
 
+    @property
+    def n_chunks(self) -> int:
+        """Chunks of the plan (without listing them)."""
+        sizes = (len(self.profiles), self.alpha.size, self.sigma.size)
+        return math.prod(-(-n // c) for n, c in zip(sizes, self.chunks, strict=True))
+
+    @property
+    def n_blocks(self) -> int:
+        """Tasks the chunks split into: a split profile's blocks count one each."""
+        split = 2 ** fixed_players(int(self.profiles.n_players.max()), self.sets)
+        if split == 1 or self.chunks[0] != 1:
+            return self.n_chunks
+        per = 2 ** np.array(
+            [fixed_players(int(n), self.sets) for n in np.unique(self.profiles.n_players)]
+        )
+        counts = np.unique(self.profiles.n_players, return_counts=True)[1]
+        return int(np.sum(per * counts)) * (self.n_chunks // len(self.profiles))
+
     def blocks(self, chunk: Chunk) -> int:
         """Blocks of the chunk's (single) profile; 1 when it is not split."""
         n = self.profiles.n_players[chunk.p]
@@ -232,7 +250,7 @@ STARTUP = 0.3  # creating the store, starting the thread pool
 def estimate(plan: Plan, workers: int, left: float = 1.0) -> float:
     """Estimated wall seconds for the ``left`` share of the plan on ``workers`` threads."""
     work = calibrate(plan)
-    chunks = len(plan.chunk_list())
+    chunks = plan.n_chunks
     return STARTUP + left * (work / PARALLEL_EFFICIENCY + CHUNK_OVERHEAD * chunks) / workers
 
 

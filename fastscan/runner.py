@@ -12,6 +12,7 @@ from .engine import (
     GRID_OUTPUTS,
     Profile,
     SigmaGrid,
+    compute_batch,
     compute_part,
     compute_profile,
     finish_part,
@@ -47,8 +48,19 @@ def block_task(plan: Plan, chunk: Chunk, block: int, sink) -> Any:
 
 def chunk_task(plan: Plan, chunk: Chunk, sink, *parts) -> str:
     """Compute (or merge the blocks of) one chunk and write it; returns the chunk's name."""
-    grid = _grid(plan, chunk)
+    grid = _grid(plan, chunk)  # once per chunk: its sort is shared by every profile
     alpha = plan.alpha[chunk.a]
+    if plan.sets == "all" and plan.blocks(chunk) == 1:
+        # many small profiles: one kernel call for the whole chunk
+        stop = min(chunk.p.stop, len(plan.profiles))
+        values = compute_batch(
+            plan.profiles.costs[chunk.p.start : stop],
+            plan.profiles.n_players[chunk.p.start : stop],
+            alpha,
+            grid,
+        )
+        sink.write(chunk, {k: grid.unsort(v, axis=2) for k, v in with_pos(values).items()})
+        return chunk.name
     rows = []
     for p in range(chunk.p.start, min(chunk.p.stop, len(plan.profiles))):
         prof = _profile(plan, p)

@@ -404,3 +404,49 @@ def finish_optimum(n, alphas, s, best_sc, best_k, best_A, best_m, outs):
                     C[C_VAR, k],
                     best_m[t, j, nu],
                 )
+
+
+@kernel
+def scan_batch(a, inbit, n_players, alphas, s, part, outs, tables):
+    """:func:`scan_all` then :func:`finish_optimum` for each profile ``p`` of a batch: row ``p``
+    of ``a`` and ``inbit`` (first ``n_players[p]`` entries) into ``outs[i][p]``.
+
+    One call for a chunk of many small profiles: the per-profile work is then a few
+    microseconds, not the ~100 us of a Python round trip. ``part`` is one profile's workspace
+    (the tuple of :func:`scan_all`), zeroed here before each profile.
+    """
+    for p in range(a.shape[0]):
+        n = n_players[p]
+        part[0][:] = 0
+        part[1][:] = 0
+        part[2][:] = 0
+        part[3][:] = 0.0
+        part[4][:] = 0
+        part[5][:] = 0.0
+        part[6][:] = 0
+        part[7][:] = False
+        part[8][:] = 0
+        part[9][:] = 0.0
+        part[10][:] = 0.0
+        scan_all(a[p, :n], inbit[p, :n], alphas, s, 0, np.uint64(0), part, tables)
+        o = (
+            outs[0][p],
+            outs[1][p],
+            outs[2][p],
+            outs[3][p],
+            outs[4][p],
+            outs[5][p],
+            outs[6][p],
+            outs[7][p],
+            outs[8][p],
+            outs[9][p],
+            outs[10][p],
+        )
+        o[0][:] = part[0]
+        o[1][:] = part[1]
+        o[2][:] = part[2]
+        o[7][:] = part[7]
+        o[8][:] = part[8]
+        o[9][:] = part[9]
+        o[10][:] = part[10]
+        finish_optimum(n, alphas, s, part[3], part[4], part[5], part[6], o)

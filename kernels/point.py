@@ -166,3 +166,41 @@ def bounds_downward(a, alpha):
             out[1, k - 2] = upper_s_nash(A, a[k], row[C_NASH_OUT], row[C_NASH_IN])
             out[2, k - 2] = upper_s_robust(A, M, a[k], row[C_ROBUST])
     return out
+
+
+@inline
+def _upper(A, M, a, z, C, k, notion):
+    """The upper end in ``s`` of Claim 5 (nash) or Claim 6 (robust); ``inf`` without outsider."""
+    if z < 0:
+        return np.inf
+    if notion == NASH:
+        return upper_s_nash(A, a[z], C[C_NASH_OUT, k], C[C_NASH_IN, k])
+    return upper_s_robust(A, M, a[z], C[C_ROBUST, k])
+
+
+@kernel
+def nonempty_all(a, alpha, notion):
+    """``(masks, L, U)`` in ``s`` of the coalitions of size >= 2 stable on a non-empty range
+    ``L <= s < U`` under ``notion``: memory follows their number, not ``2^n``."""
+    n = a.shape[0]
+    C = coefficients(n, alpha)
+    count = 0
+    for mask in range(3, 1 << n):
+        k, A, M, z = _fold(a, mask)
+        if k >= 2 and lower_s(A, M, C[C_LOWER, k]) < _upper(A, M, a, z, C, k, notion):
+            count += 1
+    masks = np.empty(count, dtype=np.uint64)
+    out = np.empty((2, count))
+    i = 0
+    for mask in range(3, 1 << n):
+        k, A, M, z = _fold(a, mask)
+        if k < 2:
+            continue
+        L = lower_s(A, M, C[C_LOWER, k])
+        U = _upper(A, M, a, z, C, k, notion)
+        if L < U:
+            masks[i] = mask
+            out[0, i] = L
+            out[1, i] = U
+            i += 1
+    return masks, out
