@@ -42,6 +42,10 @@ def main() -> None:
     """Where stable data-sharing coalitions exist (Bassily et al., 2026)."""
 
 
+def _stderr(message: str) -> None:
+    click.echo(message, err=True)
+
+
 def _storage_options(items: tuple[str, ...]) -> dict:
     out = {}
     for item in items:
@@ -267,38 +271,9 @@ def _run(plan, store, mode, client, quiet, out, status) -> None:
 
 
 def _demo_summary(store) -> None:
-    import numpy as np
+    from fastscan.demo import summary
 
-    ds = store.open_dataset()
-    click.echo(
-        f"\nFig. 1 profile (n = 9) over alpha in [-1, 1] x sigma in [0.05, 1], all 512 "
-        f"subsets, stored in {store.url}"
-    )
-    for notion in ("nash", "robust"):
-        exists = (ds.stable_count.sel(notion=notion).isel(profile=0) > 0).values
-        share = exists.mean()
-        at1 = exists[int(np.argmin(np.abs(ds.alpha.values - 1.0)))]
-        sig = ds.sigma.values
-        gaps = _ranges(sig, ~at1)
-        click.echo(
-            f"{notion:>7}: an equilibrium exists in {100 * share:.1f}% of (alpha, sigma) "
-            f"cells; at alpha = 1 none for sigma in {gaps}"
-        )
-    click.echo(
-        "\nnext:\n  fastscan info " + store.url + f'\n  python -c "import xarray as xr; '
-        f"print(xr.open_zarr('{store.url}').max_size.sel(notion='robust', alpha=1.0))\""
-    )
-
-
-def _ranges(sigma, mask) -> str:
-    out, start = [], None
-    for i, m in enumerate(list(mask) + [False]):
-        if m and start is None:
-            start = i
-        elif not m and start is not None:
-            out.append(f"[{sigma[start]:.3f}, {sigma[i - 1]:.3f}]")
-            start = None
-    return ", ".join(out) or "no sigma of the grid"
+    click.echo(summary(store.open_dataset(), store.url))
 
 
 @main.command()
@@ -370,13 +345,18 @@ def query(store, var, sel, reductions, fmt, allow_incomplete, storage_option) ->
 @click.option("--sets", default="all", show_default=True, type=click.Choice(["all", "downward"]))
 def coalitions(costs, alpha, sigma, notion, sets) -> None:
     """The stable coalitions at one point, the table of the proof of Lemmas 3/4, k* and PoS."""
+    from fastscan.kernels._numba import announce
+
     import fastscan
     from fastscan import grids, validate
     from fastscan.coalitions import point_summary
 
     costs = validate.check_profile(grids.from_text(costs).costs[0], sets, "--costs")
     notions = ("nash", "robust") if notion == "both" else (notion,)
-    summary = point_summary(costs, alpha, sigma, sets=sets)
+    with announce(f"coalitions-{sets}", _stderr):
+        summary = point_summary(costs, alpha, sigma, sets=sets)
+        fastscan.stable_coalitions(costs, alpha, sigma, notion=notions[0], sets=sets)
+        fastscan.describe_coalition(costs, alpha, sigma, (0, 1))
     for nu in notions:
         found = fastscan.stable_coalitions(costs, alpha, sigma, notion=nu, sets=sets)
         click.echo(
@@ -404,13 +384,16 @@ def intervals(costs, alpha, notion, sets, fmt) -> None:
     """Exact sigma ranges [low, high) on which equilibria exist, and which coalitions are stable."""
     import json
 
+    from fastscan.kernels._numba import announce
+
     from fastscan import grids, validate
     from fastscan.intervals import equilibrium_ranges
 
     costs = validate.check_profile(grids.from_text(costs).costs[0], sets, "--costs")
     ranges = []
-    for nu in ("nash", "robust") if notion == "both" else (notion,):
-        ranges += equilibrium_ranges(costs, alpha, notion=nu, sets=sets)
+    with announce(f"intervals-{sets}", _stderr):
+        for nu in ("nash", "robust") if notion == "both" else (notion,):
+            ranges += equilibrium_ranges(costs, alpha, notion=nu, sets=sets)
     if fmt == "json":
         click.echo(json.dumps([r.to_dict() for r in ranges], indent=1))
         return

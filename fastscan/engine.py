@@ -270,16 +270,14 @@ def with_pos(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 def warm_up(sets: str | None = None, notify=None) -> None:
     """Compile (or load from the on-disk cache) the kernels a scan of ``sets`` needs, every
     kernel when ``sets`` is None; ``notify(message)`` hears once when compiling will be slow."""
-    from .kernels import _numba
+    from .kernels._numba import announce
 
-    what = sets or "every"
-    if notify is not None and not _numba.is_cached(what):
-        notify(_numba.FIRST_COMPILE)
     prof = Profile.from_costs(np.array([1e-3, 2e-3, 3e-3]))
     grid = SigmaGrid.from_sigma(np.array([0.1, 0.5]))
     alpha = np.array([0.0])
-    if sets in (None, "all"):
-        compute_profile(prof, alpha, grid, "all")
-    if sets in (None, "downward"):
-        compute_downward(prof, alpha, grid)
-    _numba.mark_cached(what)
+    with announce(f"scan-{sets or 'every'}", notify or (lambda message: None)):
+        if sets in (None, "all"):
+            compute_profile(prof, alpha, grid, "all")
+            compute_batch(prof.costs[None, :], np.array([prof.n]), alpha, grid)
+        if sets in (None, "downward"):
+            compute_downward(prof, alpha, grid)

@@ -83,6 +83,8 @@ def variable(ds, name: str):
     if name in DERIVED:
         base, desc = DERIVED[name]
         da = (ds[base] > 0).rename(name)
+        if ds[base].dtype.kind == "f":  # an incomplete cube: unfinished cells stay missing
+            da = da.astype(float).where(ds[base].notnull())
         da.attrs = {"description": desc}
         return da
     if name not in ds.data_vars:

@@ -321,6 +321,7 @@ def prepare(plan: Plan, store: Store, mode: str) -> tuple[Plan, Status | None]:
         )
     if not store.is_cube():
         raise ValueError(f"--out {store.url!r} is not a fastscan cube; refusing to touch it")
+    store.check_lock()
     if mode == "overwrite":
         return plan, None
     old = store.config()

@@ -291,6 +291,11 @@ class Store:
     # --- one writer at a time ----------------------------------------------------------------
     def acquire(self) -> None:
         """Refuse when another live scan writes here; take over a lock left by a dead one."""
+        self.check_lock()
+        self._put(self._p(META, "lock"), json.dumps(_me()).encode())
+
+    def check_lock(self) -> None:
+        """Refuse (before anything is written) when another live scan holds the lock."""
         path = self._p(META, "lock")
         me = _me()
         if self.fs.exists(path):
@@ -316,7 +321,6 @@ class Store:
                     f"--out {self.url!r} is locked by a scan on host {host!r} (pid {pid}); if "
                     f"no scan is writing there any more, delete {path!r} and resume"
                 )
-        self._put(path, json.dumps(me).encode())
 
     def release(self) -> None:
         path = self._p(META, "lock")

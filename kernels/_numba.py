@@ -61,6 +61,16 @@ def mark_cached(what: str) -> None:
 
 
 @contextlib.contextmanager
+def announce(what: str, notify):
+    """``notify(FIRST_COMPILE)`` before a block that compiles the kernels of ``what`` for the
+    first time (nothing once they are cached); marks them cached after the block."""
+    if not is_cached(what):
+        notify(FIRST_COMPILE)
+    yield
+    mark_cached(what)
+
+
+@contextlib.contextmanager
 def _our_cache():
     # Numba fixes a function's cache folder when it is decorated: point it at ours, then restore
     old = numba.config.CACHE_DIR

@@ -49,3 +49,43 @@ def expected_optimum(costs, stable, s, alpha):
 def same_cost_multiset(costs, coalitions) -> bool:
     keys = {(len(S), tuple(sorted(float(costs[i]) for i in S))) for S in coalitions}
     return len(keys) == 1
+
+
+def fastscan_cli(command: str, cwd=None, env=None, timeout: float = 600, **kw):
+    """Run ``fastscan COMMAND`` (one string, split like a shell would) in a fresh process.
+
+    Processes share compiled kernels through the on-disk cache in a private folder.
+    """
+    import os
+    import shlex
+    import subprocess
+    import sys
+    import tempfile
+
+    cache = os.path.join(tempfile.gettempdir(), f"fastscan-test-{os.getuid()}")
+    full_env = dict(os.environ, FASTSCAN_CACHE_DIR=cache, **(env or {}))
+    return subprocess.run(
+        [sys.executable, "-m", "fastscan.cli.main", *shlex.split(command)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=timeout,
+        **kw,
+    )
+
+
+def spawn(command: str, **kw):
+    """``fastscan COMMAND`` started in the background (for signals), like :func:`fastscan_cli`."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+    import tempfile
+
+    cache = os.path.join(tempfile.gettempdir(), f"fastscan-test-{os.getuid()}")
+    return subprocess.Popen(
+        [sys.executable, "-m", "fastscan.cli.main", *shlex.split(command)],
+        env=dict(os.environ, FASTSCAN_CACHE_DIR=cache),
+        **kw,
+    )
