@@ -225,7 +225,7 @@ def _print_plan(plan, say, status, client, yes) -> None:
             f"the cube would take up to {_human(plan.nbytes())} (limit "
             f"{_human(SIZE_LIMIT)}); add --yes to run it"
         )
-    warm_up(plan.sets, notify=say)
+    warm_up(plan.sets, notify=say, split=blocks > chunks)
     workers = (sum(client.nthreads().values()) if client is not None else os.cpu_count()) or 1
     eta = estimate(plan, workers, 1 - done / max(chunks, 1))
     say(

@@ -267,17 +267,21 @@ def with_pos(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
-def warm_up(sets: str | None = None, notify=None) -> None:
+def warm_up(sets: str | None = None, notify=None, split: bool = True) -> None:
     """Compile (or load from the on-disk cache) the kernels a scan of ``sets`` needs, every
-    kernel when ``sets`` is None; ``notify(message)`` hears once when compiling will be slow."""
+    kernel when ``sets`` is None; with ``split=False`` (no profile splits into blocks) not the
+    block kernels (loading one costs ~0.4 s). ``notify(message)`` hears once when compiling
+    will be slow."""
     from .kernels._numba import announce
 
     prof = Profile.from_costs(np.array([1e-3, 2e-3, 3e-3]))
     grid = SigmaGrid.from_sigma(np.array([0.1, 0.5]))
     alpha = np.array([0.0])
-    with announce(f"scan-{sets or 'every'}", notify or (lambda message: None)):
+    what = f"scan-{sets or 'every'}{'' if split else '-unsplit'}"
+    with announce(what, notify or (lambda message: None)):
         if sets in (None, "all"):
-            compute_profile(prof, alpha, grid, "all")
             compute_batch(prof.costs[None, :], np.array([prof.n]), alpha, grid)
+            if split:
+                compute_profile(prof, alpha, grid, "all")
         if sets in (None, "downward"):
             compute_downward(prof, alpha, grid)

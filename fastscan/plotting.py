@@ -15,7 +15,10 @@ def _mpl():
 
 
 def _label(da, dim: str) -> str:
-    return dim if dim not in da.coords else da[dim].attrs.get("description", dim).split(":")[0]
+    if dim not in da.coords:
+        return dim
+    head, _, tail = da[dim].attrs.get("description", dim).partition(":")
+    return f"{dim} ({tail.strip()})" if head == "family parameter" else head
 
 
 def _title(name: str, fixed: list[str], reduced: list[str]) -> str:
@@ -93,6 +96,10 @@ def lines(da, x: str, fixed: list[str], reduced: list[str], out: str, exists=Non
         ax.set_xlabel(_label(da, x))
         ax.set_title({"nash": "Nash", None: ""}.get(notion, str(notion)), fontsize=10)
         ax.grid(alpha=0.3)
+    if da.dtype.kind in "iub":  # sizes and counts: whole-number ticks
+        from matplotlib.ticker import MaxNLocator
+
+        axes[0][0].yaxis.set_major_locator(MaxNLocator(integer=True))
     units = da.attrs.get("units")
     axes[0][0].set_ylabel(f"{da.name}" + (f" [{units}]" if units and units != "1" else ""))
     shade = "; shaded: no equilibrium" if exists is not None else ""

@@ -179,7 +179,7 @@ def execute(plan: Plan, sink, progress=None, client=None, workers: int | None = 
     if not tasks:
         return
     if client is None:
-        warm_up(plan.sets)
+        warm_up(plan.sets, split=plan.n_blocks > plan.n_chunks)
         keys = {t.key for t in counted}
 
         class Tick(Callback):
@@ -359,12 +359,11 @@ def run_to_store(
         if status is not None:
             store.unmark(status.damaged)
             if status.inputs:
-                store.repair(plan.template(provenance)[0], status.inputs)
+                store.repair(plan.layout(provenance), status.inputs)
     else:
         if store.exists():
             store.acquire()  # refuses while another scan writes there
-        template, encoding = plan.template(provenance)
-        store.create(template, encoding, replace=mode == "overwrite")
+        store.create(plan.layout(provenance), replace=mode == "overwrite")
     try:
         execute(plan, StoreSink(store), progress=progress, client=client)
     finally:

@@ -322,8 +322,7 @@ def test_blocks_resume_one_by_one(tmp_path, monkeypatch):
     plan = Plan.build(prof, np.linspace(-1, 1, 5), np.linspace(0.05, 1, 16))
     assert plan.blocks(plan.chunk_list()[0]) == 8
     store = Store(str(tmp_path / "b.zarr"))
-    template, encoding = plan.template()
-    store.create(template, encoding)
+    store.create(plan.layout())
     from fastscan.runner import StoreSink, block_task
 
     chunk = plan.chunk_list()[0]
