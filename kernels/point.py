@@ -123,31 +123,6 @@ def stable_sizes_downward(a, alpha, s, notion):
 
 
 @kernel
-def bounds_all(a, alpha):
-    """``(masks, L, U_nash, U_robust)`` in ``s`` of every coalition of size >= 2 (``n <= 30``)."""
-    n = a.shape[0]
-    C = coefficients(n, alpha)
-    total = (1 << n) - n - 1
-    masks = np.empty(total, dtype=np.uint64)
-    out = np.empty((3, total))
-    i = 0
-    for mask in range(3, 1 << n):
-        k, A, M, z = _fold(a, mask)
-        if k < 2:
-            continue
-        masks[i] = mask
-        out[0, i] = lower_s(A, M, C[C_LOWER, k])
-        if z < 0:
-            out[1, i] = np.inf
-            out[2, i] = np.inf
-        else:
-            out[1, i] = upper_s_nash(A, a[z], C[C_NASH_OUT, k], C[C_NASH_IN, k])
-            out[2, i] = upper_s_robust(A, M, a[z], C[C_ROBUST, k])
-        i += 1
-    return masks, out
-
-
-@kernel
 def bounds_downward(a, alpha):
     """``(L, U_nash, U_robust)`` in ``s`` of ``S_k`` for ``k = 2..n`` (row ``k - 2``)."""
     n = a.shape[0]
