@@ -135,7 +135,7 @@ def scan(
     from fastscan import grids
     from fastscan.plan import Plan
     from fastscan.runner import connect, prepare
-    from fastscan.store import Store
+    from fastscan.store import Store, resume_command
 
     params = {"n": n, "cost": cost, "ratio": ratio, "low": low, "high": high, "seed": seed}
     profiles = _profiles(costs, costs_file, family, params)
@@ -170,11 +170,7 @@ def scan(
     store = Store(out, _storage_options(storage_option))
     client = connect(scheduler) if scheduler else None
     mode = "resume" if resume else "overwrite" if overwrite else "new"
-    resume_cmd = shlex.join(
-        ["fastscan"]
-        + [a for a in sys.argv[1:] if a != "--overwrite"]
-        + ([] if "--resume" in sys.argv or demo else ["--resume"])
-    )
+    resume_cmd = resume_command(shlex.join(["fastscan", *sys.argv[1:]]))
     say = (lambda *a: None) if quiet else (lambda msg: click.echo(msg, err=True))
     try:
         plan, status = prepare(plan, store, mode)

@@ -185,11 +185,13 @@ class Store:
         staging._put(staging._p(META, "lock"), json.dumps(_me()).encode())
         aside = None
         try:
-            if self.exists() or self.fs.exists(self.root):
+            if self.exists() or (self.fs.isdir(self.root) and self.fs.ls(self.root)):
                 if not replace:
                     raise ValueError(f"--out {self.url!r} was created meanwhile by another scan")
                 aside = self._sibling("old")
                 self._rename(self.root, aside)
+            elif self.fs.isdir(self.root):  # an empty folder made for the cube: take its place
+                self.fs.rmdir(self.root)
             self._rename(staging.root, self.root)
         except BaseException:
             if aside is not None and not self.fs.exists(self.root):

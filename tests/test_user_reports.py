@@ -486,3 +486,9 @@ def test_kernel_cache_first_run_says_so_and_concurrent_compiles_are_safe(tmp_pat
     assert again.returncode == 0 and again.stdout == outputs[0][0]
     assert again.stderr == ""
     assert any((tmp_path / "cache").rglob("*.nbi"))  # Numba's index files, in the folder asked for
+
+
+def test_empty_folder_made_for_the_cube_is_used(tmp_path):
+    (tmp_path / "c.zarr").mkdir()
+    ok(f"scan --costs 1e-3,2e-3 --alpha 0 --sigma 0.5 --out {tmp_path / 'c.zarr'} --quiet")
+    assert "complete" in ok(f"info {tmp_path / 'c.zarr'}").stdout
