@@ -66,10 +66,10 @@ class Plan:
         """Validate everything (nothing is written before this passes) and choose chunks;
         ``name`` names the profiles in errors."""
         validate.check_sets(sets)
-        if profiles.family is None:  # a family's parameters were checked when it was made
+        if profiles.family is None:
             validate.check_profiles(profiles.costs, sets, name)
-        else:
-            validate.check_profiles(np.ones((1, profiles.width)), sets, name)
+        else:  # its costs were checked from its parameters when it was made
+            validate.check_players(profiles.width, sets, name)
         alpha = validate.check_alpha(alpha, int(profiles.n_players.max()))
         sigma = validate.check_sigma(sigma)
         if chunks is None:

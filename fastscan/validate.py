@@ -91,11 +91,18 @@ def check_profiles(costs: Any, sets: str, name: str = "costs") -> np.ndarray:
         raise ValueError(f"{where(int(few[0]))} must hold at least 2 players (got {n[few[0]]})")
     many = np.flatnonzero(n > MAX_ALL_PLAYERS) if sets == "all" else []
     if len(many):
-        raise ValueError(
-            f"{where(int(many[0]))} has n={n[many[0]]} players but sets='all' enumerates 2^n "
-            f"coalitions and accepts n <= {MAX_ALL_PLAYERS}; use sets='downward' for larger n"
-        )
+        check_players(int(n[many[0]]), sets, where(int(many[0])))
     return arr
+
+
+def check_players(n: int, sets: str, name: str = "costs") -> int:
+    """A profile's number of players: ``sets="all"`` enumerates ``2^n`` coalitions."""
+    if sets == "all" and n > MAX_ALL_PLAYERS:
+        raise ValueError(
+            f"{name} has n={n} players but sets='all' enumerates 2^n coalitions and accepts "
+            f"n <= {MAX_ALL_PLAYERS}; use sets='downward' for larger n"
+        )
+    return n
 
 
 def alpha_limit(n: int) -> float:

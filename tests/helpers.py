@@ -51,41 +51,47 @@ def same_cost_multiset(costs, coalitions) -> bool:
     return len(keys) == 1
 
 
-def fastscan_cli(command: str, cwd=None, env=None, timeout: float = 600, **kw):
-    """Run ``fastscan COMMAND`` (one string, split like a shell would) in a fresh process.
-
-    Processes share compiled kernels through the on-disk cache in a private folder.
-    """
+def subprocess_env(**extra: str) -> dict:
+    """The environment of a ``fastscan`` subprocess: compiled kernels shared through the
+    on-disk cache, in a private folder."""
     import os
-    import shlex
-    import subprocess
-    import sys
     import tempfile
 
     cache = os.path.join(tempfile.gettempdir(), f"fastscan-test-{os.getuid()}")
-    full_env = dict(os.environ, FASTSCAN_CACHE_DIR=cache, **(env or {}))
+    return dict(os.environ, FASTSCAN_CACHE_DIR=cache, **extra)
+
+
+def cli(*args: str, cwd=None, env=None, timeout: float = 600, **kw):
+    """Run ``fastscan ARGS...`` in a fresh process; stdout and stderr as text."""
+    import subprocess
+    import sys
+
     return subprocess.run(
-        [sys.executable, "-m", "fastscan.cli.main", *shlex.split(command)],
+        [sys.executable, "-m", "fastscan.cli.main", *args],
         capture_output=True,
         text=True,
         cwd=cwd,
-        env=full_env,
+        env=subprocess_env(**(env or {})),
         timeout=timeout,
         **kw,
     )
 
 
+def fastscan_cli(command: str, **kw):
+    """Run ``fastscan COMMAND`` (one string, split like a shell would) in a fresh process."""
+    import shlex
+
+    return cli(*shlex.split(command), **kw)
+
+
 def spawn(command: str, **kw):
     """``fastscan COMMAND`` started in the background (for signals), like :func:`fastscan_cli`."""
-    import os
     import shlex
     import subprocess
     import sys
-    import tempfile
 
-    cache = os.path.join(tempfile.gettempdir(), f"fastscan-test-{os.getuid()}")
     return subprocess.Popen(
         [sys.executable, "-m", "fastscan.cli.main", *shlex.split(command)],
-        env=dict(os.environ, FASTSCAN_CACHE_DIR=cache),
+        env=subprocess_env(),
         **kw,
     )

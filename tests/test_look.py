@@ -7,10 +7,10 @@ import math
 
 import numpy as np
 import pytest
+from helpers import cli
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import cost_profiles, wide_alphas
-from test_store_cli import cli
 
 import fastscan
 from fastscan import query as q

@@ -6,12 +6,12 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 import numpy as np
 import pytest
 import xarray as xr
+from helpers import cli, subprocess_env
 
 import fastscan
 from fastscan import grids
@@ -20,15 +20,7 @@ from fastscan.runner import run_to_store
 from fastscan.store import Store
 
 FS = [sys.executable, "-m", "fastscan.cli.main"]
-# subprocesses share compiled kernels through the on-disk cache, in a private folder
-ENV = dict(
-    os.environ,
-    FASTSCAN_CACHE_DIR=os.path.join(tempfile.gettempdir(), f"fastscan-test-{os.getuid()}"),
-)
-
-
-def cli(*args, cwd=None, **kw):
-    return subprocess.run([*FS, *args], capture_output=True, text=True, cwd=cwd, env=ENV, **kw)
+ENV = subprocess_env()
 
 
 def same(a: xr.Dataset, b: xr.Dataset) -> None:
