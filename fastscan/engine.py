@@ -12,33 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .kernels import contracts
+from .kernels.contracts import CellOutputs, Part
 from .model import a_values
 from .variables import VARIABLES
 
-GRID_OUTPUTS = (
-    "stable_count",
-    "max_size",
-    "min_size",
-    "opt_size",
-    "opt_social_cost",
-    "opt_variance",
-    "opt_members",
-)
-CELL_OUTPUTS = ("grand_stable", "central_size", "central_social_cost", "central_variance")
-# a block's partial result: count, sizes, the optimum's key, and the per-cell outputs
-PART = (
-    ("stable_count", "int64", 3),
-    ("max_size", "int32", 3),
-    ("min_size", "int32", 3),
-    ("best_sc", "float64", 3),
-    ("best_k", "int32", 3),
-    ("best_A", "float64", 3),
-    ("best_members", "uint64", 3),
-    ("grand_stable", "bool", 2),
-    ("central_size", "int32", 2),
-    ("central_social_cost", "float64", 2),
-    ("central_variance", "float64", 2),
-)
 _workspace = threading.local()  # per thread: the sparse tables of scan_all, reused
 # past this many players a profile splits into blocks: disjoint tasks that threads share without
 # enumerating anything twice (2 cores, n = 22: 1.5-1.7x over 1 thread, 1.25x with alpha chunks);
@@ -104,24 +82,32 @@ def fixed_players(n: int, sets: str) -> int:
     return min(n - BLOCK_FROM, MAX_FIXED)
 
 
-def _zeros(n_alpha: int, n_s: int, dtype, ndim: int) -> np.ndarray:
-    shape = (n_alpha, n_s, 2) if ndim == 3 else (n_alpha, n_s)
-    return np.zeros(shape, dtype=dtype)
+OUTPUT_DTYPES = {name: VARIABLES[name].dtype for name in CellOutputs._fields}
+
+
+def _outputs(n_alpha: int, n_s: int, lead: tuple[int, ...] = ()) -> CellOutputs:
+    return contracts.zeros(CellOutputs, OUTPUT_DTYPES, n_alpha, n_s, lead)
+
+
+def _tables(n: int, n_alpha: int, n_s: int):
+    """This thread's clean kernel workspace (tens of MB, reused: the kernel leaves it clean)."""
+    from .kernels.allsets import new_tables, tables_shape
+
+    tables = getattr(_workspace, "tables", None)
+    if tables is None or tables.entries.shape[:3] != tables_shape(n, n_alpha, n_s):
+        tables = new_tables(n, n_alpha, n_s)
+    _workspace.tables = None  # not reusable if the kernel stops half-way
+    return tables
 
 
 def compute_part(
     profile: Profile, alpha: np.ndarray, grid: SigmaGrid, n_fixed: int = 0, pattern: int = 0
-) -> dict[str, np.ndarray]:
+) -> Part:
     """The coalitions whose ``n_fixed`` cheapest players follow ``pattern`` (sets="all")."""
-    from .kernels.allsets import new_tables, scan_all, tables_shape
+    from .kernels.allsets import scan_all
 
-    part = {name: _zeros(alpha.size, grid.s.size, dt, nd) for name, dt, nd in PART}
-    # the kernel's sparse tables (tens of MB) are reused by the thread: the kernel leaves them clean
-    shape = tables_shape(profile.n, alpha.size, grid.s.size)
-    tables = getattr(_workspace, "tables", None)
-    if tables is None or tables[0].shape[:3] != shape:
-        tables = new_tables(profile.n, alpha.size, grid.s.size)
-    _workspace.tables = None  # not reusable if the kernel stops half-way
+    part = contracts.zeros(Part, contracts.PART_DTYPES, alpha.size, grid.s.size)
+    tables = _tables(profile.n, alpha.size, grid.s.size)
     scan_all(
         profile.a,
         profile.inbit,
@@ -129,63 +115,48 @@ def compute_part(
         grid.s,
         n_fixed,
         np.uint64(pattern),
-        tuple(part[name] for name, _, _ in PART),
+        part,
         tables,
     )
     _workspace.tables = tables
     return part
 
 
-def merge_parts(x: dict[str, np.ndarray], y: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def merge_parts(x: Part, y: Part) -> Part:
     """Combine two blocks' parts exactly: counts add, sizes take max / min (0 = none), and the
     optimum is the least (social cost, size, A, members), the order every kernel uses."""
-    out = dict(x)
-    out["stable_count"] = x["stable_count"] + y["stable_count"]
-    out["max_size"] = np.maximum(x["max_size"], y["max_size"])
-    lo = np.minimum(x["min_size"], y["min_size"])
-    out["min_size"] = np.where(
-        x["min_size"] == 0, y["min_size"], np.where(y["min_size"] == 0, x["min_size"], lo)
-    )
-    kx, ky = x["best_k"], y["best_k"]
-    sx, sy = x["best_sc"], y["best_sc"]
-    ax, ay = x["best_A"], y["best_A"]
-    mx, my = x["best_members"], y["best_members"]
+    lo = np.minimum(x.min_size, y.min_size)
+    kx, ky = x.best_k, y.best_k
+    sx, sy = x.best_sc, y.best_sc
+    ax, ay = x.best_A, y.best_A
+    mx, my = x.best_members, y.best_members
     take_y = (sy < sx) | (
         (sy == sx) & ((ky < kx) | ((ky == kx) & ((ay < ax) | ((ay == ax) & (my < mx)))))
     )
     take_y &= ky > 0  # size 0: nothing stable in that block
-    for name, a, b in (
-        ("best_sc", sx, sy),
-        ("best_k", kx, ky),
-        ("best_A", ax, ay),
-        ("best_members", mx, my),
-    ):
-        out[name] = np.where(take_y, b, a)
-    return out
+    return x._replace(
+        stable_count=x.stable_count + y.stable_count,
+        max_size=np.maximum(x.max_size, y.max_size),
+        min_size=np.where(x.min_size == 0, y.min_size, np.where(y.min_size == 0, x.min_size, lo)),
+        best_sc=np.where(take_y, sy, sx),
+        best_k=np.where(take_y, ky, kx),
+        best_A=np.where(take_y, ay, ax),
+        best_members=np.where(take_y, my, mx),
+    )
 
 
 def finish_part(
-    profile: Profile, alpha: np.ndarray, grid: SigmaGrid, part: dict[str, np.ndarray]
+    profile: Profile, alpha: np.ndarray, grid: SigmaGrid, part: Part
 ) -> dict[str, np.ndarray]:
     """Cube values (sigma ascending) from a profile's merged part."""
     from .kernels.allsets import finish_optimum
 
-    out = {name: part[name] for name in ("stable_count", "max_size", "min_size")}
-    for name in CELL_OUTPUTS:
-        out[name] = part[name]
-    for name in ("opt_size", "opt_social_cost", "opt_variance", "opt_members"):
-        out[name] = _zeros(alpha.size, grid.s.size, VARIABLES[name].dtype, 3)
-    finish_optimum(
-        profile.n,
-        np.ascontiguousarray(alpha, dtype=np.float64),
-        grid.s,
-        part["best_sc"],
-        part["best_k"],
-        part["best_A"],
-        part["best_members"],
-        tuple(out[name] for name in GRID_OUTPUTS + CELL_OUTPUTS),
+    empty = _outputs(alpha.size, grid.s.size)
+    out = empty._replace(
+        **{name: getattr(part, name) for name in CellOutputs._fields if name in Part._fields}
     )
-    return out
+    finish_optimum(profile.n, np.ascontiguousarray(alpha, dtype=np.float64), grid.s, part, out)
+    return out._asdict()
 
 
 def compute_batch(
@@ -194,23 +165,15 @@ def compute_batch(
     """Cube values (sigma ascending) of many unsplit profiles (sets="all", NaN-padded rows of
     ``costs``) in one kernel call, with leading dim profile; bit-identical to
     :func:`compute_profile` of each row."""
-    from .kernels.allsets import new_tables, scan_batch, tables_shape
+    from .kernels.allsets import scan_batch
 
     order = np.argsort(costs, axis=1, kind="stable")  # NaN padding sorts last
     a = np.ascontiguousarray(a_values(np.take_along_axis(costs, order, axis=1)))
     inbit = np.ascontiguousarray(np.left_shift(np.uint64(1), order.astype(np.uint64)))
-    n_max = int(n_players.max())
     na, ns = alpha.size, grid.s.size
-    part = tuple(_zeros(na, ns, dt, nd) for _, dt, nd in PART)
-    outs = {
-        name: np.zeros((costs.shape[0],) + ((na, ns, 2) if name in GRID_OUTPUTS else (na, ns)), v)
-        for name, v in ((n, VARIABLES[n].dtype) for n in GRID_OUTPUTS + CELL_OUTPUTS)
-    }
-    shape = tables_shape(n_max, na, ns)
-    tables = getattr(_workspace, "tables", None)
-    if tables is None or tables[0].shape[:3] != shape:
-        tables = new_tables(n_max, na, ns)
-    _workspace.tables = None  # not reusable if the kernel stops half-way
+    part = contracts.zeros(Part, contracts.PART_DTYPES, na, ns)
+    outs = _outputs(na, ns, (costs.shape[0],))
+    tables = _tables(int(n_players.max()), na, ns)
     scan_batch(
         a,
         inbit,
@@ -218,31 +181,23 @@ def compute_batch(
         np.ascontiguousarray(alpha, dtype=np.float64),
         grid.s,
         part,
-        tuple(outs[name] for name in GRID_OUTPUTS + CELL_OUTPUTS),
+        outs,
         tables,
     )
     _workspace.tables = tables
-    return outs
+    return outs._asdict()
 
 
 def compute_downward(profile: Profile, alpha: np.ndarray, grid: SigmaGrid) -> dict[str, np.ndarray]:
     """Cube values (sigma ascending) of the downward-closed coalitions of one profile."""
     from .kernels.downward import scan_downward
 
-    out = {name: _zeros(alpha.size, grid.s.size, VARIABLES[name].dtype, 3) for name in GRID_OUTPUTS}
-    for name in CELL_OUTPUTS:
-        out[name] = _zeros(alpha.size, grid.s.size, VARIABLES[name].dtype, 2)
+    out = _outputs(alpha.size, grid.s.size)
     inprefix = np.zeros(profile.n + 1, dtype=np.uint64)
     if profile.n <= 64:
         inprefix[1:] = np.bitwise_or.accumulate(profile.inbit)
-    scan_downward(
-        profile.a,
-        inprefix,
-        np.ascontiguousarray(alpha, dtype=np.float64),
-        grid.s,
-        tuple(out[name] for name in GRID_OUTPUTS + CELL_OUTPUTS),
-    )
-    return out
+    scan_downward(profile.a, inprefix, np.ascontiguousarray(alpha, dtype=np.float64), grid.s, out)
+    return out._asdict()
 
 
 def compute_profile(

@@ -8,8 +8,6 @@ from typing import Any
 import numpy as np
 
 from .engine import (
-    CELL_OUTPUTS,
-    GRID_OUTPUTS,
     Profile,
     SigmaGrid,
     compute_batch,
@@ -21,11 +19,12 @@ from .engine import (
     warm_up,
     with_pos,
 )
+from .kernels.contracts import CellOutputs, Part
 from .plan import Chunk, Plan
 from .store import Status, Store
 from .variables import VARIABLES, build_dataset
 
-VALUE_NAMES = GRID_OUTPUTS + CELL_OUTPUTS + ("pos_social_cost", "pos_variance")
+VALUE_NAMES = CellOutputs._fields + ("pos_social_cost", "pos_variance")
 
 
 def _profile(plan: Plan, p: int) -> Profile:
@@ -114,11 +113,11 @@ class StoreSink:
         return self.store.done()
 
     def keep_part(self, chunk: Chunk, block: int, part) -> None:
-        self.store.save_partial(chunk.name, block, part)
+        self.store.save_partial(chunk.name, block, part._asdict())
 
     def parts(self, chunk: Chunk, parts):
         for path in self.store.partials(chunk.name).values():
-            yield self.store.load_partial(path)
+            yield Part(**self.store.load_partial(path))
 
     def write(self, chunk: Chunk, values: dict[str, np.ndarray]) -> None:
         self.store.write_region((chunk.p, chunk.a, chunk.s), values)

@@ -14,6 +14,7 @@ import numpy as np
 
 from ._numba import inline, kernel
 from .central import central_optimum
+from .contracts import CellOutputs, Tables
 from .formulas import (
     C_LOWER,
     C_NASH_IN,
@@ -126,39 +127,20 @@ def _lowest_zero(mask):
 
 
 @inline
-def _sizes(
-    a,
-    inbit,
-    s,
-    n,
-    n_fixed,
-    q,
-    fold0,
-    mask0,
-    inmask0,
-    max0,
-    g0,
-    g1,
-    Ctab,
-    cL,
-    cN1,
-    cN2,
-    cR,
-    T,
-    cdiff,
-    span,
-    log2,
-    index,
-    p,
-    ps,
-    mk,
-    im,
-    part,
-):
-    """Enumerate every coalition of every size once for the alphas ``g0..g1-1``."""
-    count, max_size, min_size = part[0], part[1], part[2]
+def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, prefix, part):
+    """Enumerate every coalition of every size once for the alphas ``g0..g1-1``.
+
+    ``fixed``: ``(q, fold0, mask0, inmask0, max0)`` of the pattern's fixed players; ``coef``:
+    ``(Ctab, cL, cN1, cN2, cR)``, the coefficient table and this size's rows per alpha;
+    ``prefix``: ``(p, ps, mk, im)``, the enumeration's positions, folds and masks by depth.
+    """
+    q, fold0, mask0, inmask0, max0 = fixed
+    Ctab, cL, cN1, cN2, cR = coef
+    T, cdiff, span = tables.entries, tables.cdiff, tables.span
+    p, ps, mk, im = prefix
+    count, max_size, min_size = part.stable_count, part.max_size, part.min_size
     sp, gt, gb, gs = index
-    best_sc, best_k, best_A, best_m = part[3], part[4], part[5], part[6]
+    best_sc, best_k, best_A, best_m = part.best_sc, part.best_k, part.best_A, part.best_members
     ns = s.shape[0]
     s0 = s[0]
     smax = s[ns - 1]
@@ -275,8 +257,8 @@ def tables_shape(n: int, n_alpha: int, n_s: int) -> tuple[int, int, int]:
     return 2 * group, levels, n_s
 
 
-def new_tables(n: int, n_alpha: int, n_s: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A clean workspace for :func:`scan_all`: ``(T, cdiff, span)``."""
+def new_tables(n: int, n_alpha: int, n_s: int) -> Tables:
+    """A clean workspace for :func:`scan_all`."""
     slots, levels, ns = tables_shape(n, n_alpha, n_s)
     # (A, members) side by side, A as its bit pattern: one cache line per entry, integer compares
     T = np.zeros((slots, levels, ns, 2), dtype=np.int64)
@@ -286,7 +268,7 @@ def new_tables(n: int, n_alpha: int, n_s: int) -> tuple[np.ndarray, np.ndarray, 
     span[:, 0] = -1
     span[:, 1] = ns
     span[:, 2] = 0
-    return T, cdiff, span
+    return Tables(T, cdiff, span)
 
 
 @kernel
@@ -296,22 +278,20 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables):
     ``alphas[t]`` and ascending ``s[j]``.
 
     ``a`` holds ``(c^2/2)^(1/3)`` ascending, ``inbit[i]`` the input-position bit of the ``i``-th
-    cheapest player. ``part`` is the tuple ``(stable_count, max_size, min_size, best_sc, best_k,
-    best_A, best_members, grand_stable, central_size, central_social_cost, central_variance)``;
-    the per-notion arrays have shape ``(n_alpha, n_s, 2)``, the others ``(n_alpha, n_s)``. Parts of
+    cheapest player. ``part`` is a :class:`~fastscan.kernels.contracts.Part` of zeros; parts of
     different patterns merge exactly (:func:`fastscan.engine.merge_parts`): counts add, sizes take
     max / min, and the optimum is the least ``(social cost, size, A, members)``.
 
     ``tables`` is a clean workspace from :func:`new_tables` for ``(n, len(alphas), len(s))``; it
     is left clean, so one thread can reuse it for every block of a profile.
     """
-    best_sc, best_k, grand = part[3], part[4], part[7]
+    best_sc, best_k, grand = part.best_sc, part.best_k, part.grand_stable
     n = a.shape[0]
     ns = s.shape[0]
     index = build_index(s)
     log2 = floor_log2_table(ns)
     na = alphas.shape[0]
-    T, cdiff, span = tables
+    T, cdiff = tables.entries, tables.cdiff
     if T.shape[1] < log2[ns] + 1 or T.shape[2] != ns or cdiff.shape[1] != ns + 1:
         raise ValueError("scan_all: tables do not fit this sigma grid (use new_tables)")
     group = T.shape[0] // 2
@@ -351,27 +331,14 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables):
             s,
             n,
             n_fixed,
-            q,
-            fold0,
-            mask0,
-            inmask0,
-            max0,
+            (q, fold0, mask0, inmask0, max0),
             g0,
             g1,
-            Ctab,
-            cL,
-            cN1,
-            cN2,
-            cR,
-            T,
-            cdiff,
-            span,
+            (Ctab, cL, cN1, cN2, cR),
+            tables,
             log2,
             index,
-            p,
-            ps,
-            mk,
-            im,
+            (p, ps, mk, im),
             part,
         )
     for t in range(na):
@@ -379,13 +346,22 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables):
         for j in range(ns):
             grand[t, j] = lower_s(Afold[n], a[n - 1], C[C_LOWER, n]) <= s[j]
         central_optimum(
-            n, Afold, C[C_SC_CENTRAL], C[C_VAR_CENTRAL], s, part[8][t], part[9][t], part[10][t]
+            n,
+            Afold,
+            C[C_SC_CENTRAL],
+            C[C_VAR_CENTRAL],
+            s,
+            part.central_size[t],
+            part.central_social_cost[t],
+            part.central_variance[t],
         )
 
 
 @kernel
-def finish_optimum(n, alphas, s, best_sc, best_k, best_A, best_m, outs):
-    """Turn merged optima into ``opt_*`` of ``outs`` (the tuple of :func:`scan_downward`)."""
+def finish_optimum(n, alphas, s, part, outs):
+    """Turn the merged optima of ``part`` (a :class:`Part`) into ``opt_*`` of ``outs`` (a
+    :class:`CellOutputs`)."""
+    best_sc, best_k, best_A, best_m = part.best_sc, part.best_k, part.best_A, part.best_members
     for t in range(alphas.shape[0]):
         C = coefficients(n, alphas[t])
         for j in range(s.shape[0]):
@@ -409,44 +385,45 @@ def finish_optimum(n, alphas, s, best_sc, best_k, best_A, best_m, outs):
 @kernel
 def scan_batch(a, inbit, n_players, alphas, s, part, outs, tables):
     """:func:`scan_all` then :func:`finish_optimum` for each profile ``p`` of a batch: row ``p``
-    of ``a`` and ``inbit`` (first ``n_players[p]`` entries) into ``outs[i][p]``.
+    of ``a`` and ``inbit`` (first ``n_players[p]`` entries) into row ``p`` of each array of
+    ``outs`` (a :class:`CellOutputs` with a leading profile dim).
 
     One call for a chunk of many small profiles: the per-profile work is then a few
     microseconds, not the ~100 us of a Python round trip. ``part`` is one profile's workspace
-    (the tuple of :func:`scan_all`), zeroed here before each profile.
+    (a :class:`Part`), zeroed here before each profile.
     """
     for p in range(a.shape[0]):
         n = n_players[p]
-        part[0][:] = 0
-        part[1][:] = 0
-        part[2][:] = 0
-        part[3][:] = 0.0
-        part[4][:] = 0
-        part[5][:] = 0.0
-        part[6][:] = 0
-        part[7][:] = False
-        part[8][:] = 0
-        part[9][:] = 0.0
-        part[10][:] = 0.0
+        part.stable_count[:] = 0
+        part.max_size[:] = 0
+        part.min_size[:] = 0
+        part.best_sc[:] = 0.0
+        part.best_k[:] = 0
+        part.best_A[:] = 0.0
+        part.best_members[:] = 0
+        part.grand_stable[:] = False
+        part.central_size[:] = 0
+        part.central_social_cost[:] = 0.0
+        part.central_variance[:] = 0.0
         scan_all(a[p, :n], inbit[p, :n], alphas, s, 0, np.uint64(0), part, tables)
-        o = (
-            outs[0][p],
-            outs[1][p],
-            outs[2][p],
-            outs[3][p],
-            outs[4][p],
-            outs[5][p],
-            outs[6][p],
-            outs[7][p],
-            outs[8][p],
-            outs[9][p],
-            outs[10][p],
+        o = CellOutputs(
+            outs.stable_count[p],
+            outs.max_size[p],
+            outs.min_size[p],
+            outs.opt_size[p],
+            outs.opt_social_cost[p],
+            outs.opt_variance[p],
+            outs.opt_members[p],
+            outs.grand_stable[p],
+            outs.central_size[p],
+            outs.central_social_cost[p],
+            outs.central_variance[p],
         )
-        o[0][:] = part[0]
-        o[1][:] = part[1]
-        o[2][:] = part[2]
-        o[7][:] = part[7]
-        o[8][:] = part[8]
-        o[9][:] = part[9]
-        o[10][:] = part[10]
-        finish_optimum(n, alphas, s, part[3], part[4], part[5], part[6], o)
+        o.stable_count[:] = part.stable_count
+        o.max_size[:] = part.max_size
+        o.min_size[:] = part.min_size
+        o.grand_stable[:] = part.grand_stable
+        o.central_size[:] = part.central_size
+        o.central_social_cost[:] = part.central_social_cost
+        o.central_variance[:] = part.central_variance
+        finish_optimum(n, alphas, s, part, o)

@@ -42,12 +42,10 @@ def scan_downward(a, inprefix, alphas, s, outs):
 
     ``a`` holds ``(c^2/2)^(1/3)`` ascending; ``inprefix[k]`` is the input-position bitmask of
     ``S_k`` (zeros when ``n > 64``).
-    ``outs`` is the tuple ``(stable_count, max_size, min_size, opt_size, opt_social_cost,
-    opt_variance, opt_members, grand_stable, central_size, central_social_cost,
-    central_variance)``: per-notion arrays of shape ``(n_alpha, n_s, 2)`` (nash, robust), the
-    others ``(n_alpha, n_s)``; sigma ascending.
+    ``outs`` is a :class:`~fastscan.kernels.contracts.CellOutputs` of zeros; sigma ascending.
     """
-    count, max_size, min_size, grand = outs[0], outs[1], outs[2], outs[7]
+    count, max_size, min_size = outs.stable_count, outs.max_size, outs.min_size
+    grand = outs.grand_stable
     n = a.shape[0]
     ns = s.shape[0]
     smax = s[ns - 1]
@@ -110,4 +108,13 @@ def scan_downward(a, inprefix, alphas, s, outs):
                     outs, t, j, nu, n, s[j], k, best_sc[j, nu], Afold[k], c_var, inprefix[k]
                 )
             grand[t, j] = lower_s(Afold[n], a[n - 1], cL) <= s[j]
-        central_optimum(n, Afold, cs, cv, s, outs[8][t], outs[9][t], outs[10][t])
+        central_optimum(
+            n,
+            Afold,
+            cs,
+            cv,
+            s,
+            outs.central_size[t],
+            outs.central_social_cost[t],
+            outs.central_variance[t],
+        )

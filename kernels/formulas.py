@@ -122,7 +122,8 @@ def variance(k, s, A, c):
 def store_optimum(outs, t, j, nu, n, s, k, sc, A, c_var, members):
     """Write the least-cost stable coalition of cell ``(t, j, nu)``; size 0 means none is stable,
     stored as the empty coalition (social cost ``n s``, variance ``s``: Section 6's convention)."""
-    opt_size, opt_sc, opt_var, opt_members = outs[3], outs[4], outs[5], outs[6]
+    opt_size, opt_sc, opt_var = outs.opt_size, outs.opt_social_cost, outs.opt_variance
+    opt_members = outs.opt_members
     opt_size[t, j, nu] = k
     if k > 0:
         opt_sc[t, j, nu] = sc

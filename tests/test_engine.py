@@ -36,9 +36,9 @@ def test_reused_kernel_tables_give_fresh_results():
     engine.compute_part(first, alpha, grid)  # leaves its tables for the next call
     assert engine._workspace.tables is not None
     reused = engine.compute_part(second, alpha, grid)
-    assert fresh["stable_count"].sum() > 0
-    for name in fresh:
-        np.testing.assert_array_equal(fresh[name], reused[name], err_msg=name)
+    assert fresh.stable_count.sum() > 0
+    for name in fresh._fields:
+        np.testing.assert_array_equal(getattr(fresh, name), getattr(reused, name), err_msg=name)
 
 
 def test_chunking_does_not_change_values():

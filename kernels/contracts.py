@@ -1,0 +1,100 @@
+"""The kernels' inputs and outputs by name: named tuples of arrays (Numba compiles them as
+arguments, with attribute access), defined once and shared by the kernels and the engine.
+
+Per-notion arrays have shape ``(n_alpha, n_s, 2)`` (notion last: nash, robust), the others
+``(n_alpha, n_s)``; ``s = sigma^2`` ascending.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+
+class CellOutputs(NamedTuple):
+    """One profile's cube values (the variables of the same names)."""
+
+    stable_count: np.ndarray
+    max_size: np.ndarray
+    min_size: np.ndarray
+    opt_size: np.ndarray
+    opt_social_cost: np.ndarray
+    opt_variance: np.ndarray
+    opt_members: np.ndarray
+    grand_stable: np.ndarray
+    central_size: np.ndarray
+    central_social_cost: np.ndarray
+    central_variance: np.ndarray
+
+
+class Part(NamedTuple):
+    """A block's partial result: what merges exactly across blocks (counts add, sizes take
+    max / min, the optimum is the least ``(best_sc, best_k, best_A, best_members)``), and the
+    per-cell values every block computes alike."""
+
+    stable_count: np.ndarray
+    max_size: np.ndarray
+    min_size: np.ndarray
+    best_sc: np.ndarray
+    best_k: np.ndarray
+    best_A: np.ndarray
+    best_members: np.ndarray
+    grand_stable: np.ndarray
+    central_size: np.ndarray
+    central_social_cost: np.ndarray
+    central_variance: np.ndarray
+
+
+class Tables(NamedTuple):
+    """The all-subsets kernel's reusable workspace (see ``allsets.new_tables``)."""
+
+    entries: np.ndarray  # (slot, level, n_s, 2): sparse table of (bits of A, members)
+    cdiff: np.ndarray  # (slot, n_s + 1): difference arrays of the stable counts
+    span: np.ndarray  # (slot, 3): top level, first and end index touched
+
+
+# dtypes and whether an array has the notion axis: one table for allocating both contracts
+PER_NOTION = {
+    "stable_count": True,
+    "max_size": True,
+    "min_size": True,
+    "opt_size": True,
+    "opt_social_cost": True,
+    "opt_variance": True,
+    "opt_members": True,
+    "best_sc": True,
+    "best_k": True,
+    "best_A": True,
+    "best_members": True,
+    "grand_stable": False,
+    "central_size": False,
+    "central_social_cost": False,
+    "central_variance": False,
+}
+PART_DTYPES = {
+    "stable_count": np.int64,
+    "max_size": np.int32,
+    "min_size": np.int32,
+    "best_sc": np.float64,
+    "best_k": np.int32,
+    "best_A": np.float64,
+    "best_members": np.uint64,
+    "grand_stable": np.bool_,
+    "central_size": np.int32,
+    "central_social_cost": np.float64,
+    "central_variance": np.float64,
+}
+
+
+def zeros(kind: type, dtypes: dict, n_alpha: int, n_s: int, lead: tuple[int, ...] = ()):
+    """A ``kind`` (:class:`CellOutputs` or :class:`Part`) of zeros, with leading dims ``lead``."""
+    return kind(
+        **{
+            name: np.zeros(
+                lead + ((n_alpha, n_s, 2) if PER_NOTION[name] else (n_alpha, n_s)),
+                dtype=dtypes[name],
+            )
+            for name in kind._fields
+        }
+    )
