@@ -1,0 +1,94 @@
+"""Interleaved A/B timing of two git revisions (refactors: "no slowdown beyond noise").
+
+Each revision is exported with ``git archive`` into a package folder laid out as the installed
+package (``fastscan/``, ``fastscan/kernels``, ``fastscan/cli``) and run with ``PYTHONPATH`` set to
+it, each with its own compiled-kernel cache. Rounds alternate the two revisions, so both see the
+same background load; the script prints each case's medians and their ratio.
+
+Usage: ``python bench/compare_revisions.py REV_A REV_B [--rounds 4]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+CASES = {
+    "all-n24-16a-1s": "rng.uniform(1e-4, 1e-2, 24), np.linspace(-1, 1, 16), [0.5], None",
+    "all-n24-16a-4096s": (
+        "rng.uniform(1e-4, 1e-2, 24), np.linspace(-1, 1, 16), np.linspace(0.05, 1, 4096), None"
+    ),
+    "all-n22-4096s-1thread": (
+        "rng.uniform(1e-4, 1e-2, 22), np.linspace(-1, 1, 16), np.linspace(0.05, 1, 4096), 1"
+    ),
+    "many-n12-profiles": (
+        "rng.uniform(1e-4, 1e-2, (400, 12)), np.linspace(-1, 1, 21), np.linspace(0.05, 1, 50), None"
+    ),
+}
+PROGRAM = """
+import time
+import numpy as np
+import fastscan
+rng = np.random.default_rng(0)
+costs, alpha, sigma, threads = {args}
+fastscan.scan(costs, alpha, sigma, threads=threads)  # compile or load the kernels
+times = []
+for _ in range(3):
+    start = time.perf_counter()
+    fastscan.scan(costs, alpha, sigma, threads=threads)
+    times.append(time.perf_counter() - start)
+print(min(times))
+"""
+
+
+def export(rev: str, folder: str) -> str:
+    """``rev``'s sources as an importable ``fastscan`` package under ``folder``."""
+    src = os.path.join(folder, "src")
+    os.makedirs(src)
+    archive = subprocess.run(["git", "archive", rev], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", src], input=archive, check=True)
+    pkg = os.path.join(folder, "pkg")
+    shutil.copytree(os.path.join(src, "fastscan"), os.path.join(pkg, "fastscan"))
+    shutil.copytree(os.path.join(src, "kernels"), os.path.join(pkg, "fastscan", "kernels"))
+    shutil.copytree(os.path.join(src, "cli"), os.path.join(pkg, "fastscan", "cli"))
+    return pkg
+
+
+def run(pkg: str, cache: str, case: str) -> float:
+    env = dict(os.environ, PYTHONPATH=pkg, FASTSCAN_CACHE_DIR=cache)
+    code = PROGRAM.format(args=CASES[case])
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    if out.returncode:
+        raise SystemExit(out.stderr)
+    return float(out.stdout.split()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("rev_a")
+    parser.add_argument("rev_b")
+    parser.add_argument("--rounds", type=int, default=4)
+    opts = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        pkgs = {
+            opts.rev_a: export(opts.rev_a, os.path.join(tmp, "a")),
+            opts.rev_b: export(opts.rev_b, os.path.join(tmp, "b")),
+        }
+        caches = {rev: os.path.join(tmp, f"cache-{i}") for i, rev in enumerate(pkgs)}
+        print(f"| case | {opts.rev_a} | {opts.rev_b} | ratio |\n|---|---|---|---|")
+        for case in CASES:
+            times: dict[str, list[float]] = {rev: [] for rev in pkgs}
+            for _ in range(opts.rounds):
+                for rev, pkg in pkgs.items():
+                    times[rev].append(run(pkg, caches[rev], case))
+            a, b = (statistics.median(times[rev]) for rev in (opts.rev_a, opts.rev_b))
+            print(f"| {case} | {a:.3f} s | {b:.3f} s | {b / a:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
