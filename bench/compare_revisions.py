@@ -73,6 +73,9 @@ def main() -> None:
     parser.add_argument("rev_a")
     parser.add_argument("rev_b")
     parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument(
+        "--cases", default=",".join(CASES), help="comma list of " + ", ".join(CASES)
+    )
     opts = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         pkgs = {
@@ -81,7 +84,7 @@ def main() -> None:
         }
         caches = {rev: os.path.join(tmp, f"cache-{i}") for i, rev in enumerate(pkgs)}
         print(f"| case | {opts.rev_a} | {opts.rev_b} | ratio |\n|---|---|---|---|")
-        for case in CASES:
+        for case in opts.cases.split(","):
             times: dict[str, list[float]] = {rev: [] for rev in pkgs}
             for _ in range(opts.rounds):
                 for rev, pkg in pkgs.items():
