@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,19 +46,9 @@ def stable_coalitions(
 
 def _sigma_at_least(x: float) -> float:
     """Smallest float ``sigma`` with ``sigma * sigma >= x`` (the kernels compare ``s``)."""
-    if math.isinf(x):
-        return math.inf
-    if not x > 0.0:  # every sigma > 0 has sigma^2 >= 0 (and nextafter would stop at 0)
-        return 0.0
-    r = math.sqrt(x)
-    while r * r < x:
-        r = math.nextafter(r, math.inf)
-    while True:
-        below = math.nextafter(r, 0.0)
-        if below * below >= x:
-            r = below
-        else:
-            return r
+    from .intervals import sigma_at_least
+
+    return float(sigma_at_least(np.array([x]))[0])
 
 
 def stability_interval(

@@ -413,11 +413,15 @@ def test_corrupt_lock_says_how_to_clear_it(fig1_cube):
 
 
 def test_early_ctrl_c_prints_no_click_abort(tmp_path):
-    p = spawn(f"scan --costs {FIG1} --out {tmp_path / 'x.zarr'}", stderr=subprocess.PIPE, text=True)
-    time.sleep(0.3)
+    """Ctrl-C while the plan is being made (before any cube exists): one message, exit 130."""
+    cmd = f"scan --costs {FIG1} --alpha -1:1:2001 --sigma 0.05:1:4000 --out {tmp_path / 'x.zarr'}"
+    p = spawn(cmd, stderr=subprocess.PIPE, text=True)
+    first = p.stderr.readline()  # the plan's first line: calibration and creation follow
     p.send_signal(signal.SIGINT)
-    _, err = p.communicate(timeout=120)
-    assert p.returncode in (0, 130) and "Aborted!" not in err and "Traceback" not in err
+    err = first + p.communicate(timeout=120)[1]
+    assert first.startswith("plan:")
+    assert p.returncode == 130, err
+    assert "interrupted" in err and "Aborted!" not in err and "Traceback" not in err
 
 
 def test_demo_counts_its_coalitions(tmp_path):
