@@ -1,15 +1,9 @@
-"""Hypothesis strategies shared by the tests (and the settings JIT-compiled code needs)."""
+"""Hypothesis strategies shared by the tests (the profiles are registered in ``conftest.py``)."""
 
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import settings
 from hypothesis import strategies as st
-
-settings.register_profile(
-    "fastscan", deadline=None, max_examples=40, derandomize=False, print_blob=True
-)
-settings.load_profile("fastscan")
 
 
 @st.composite

@@ -250,6 +250,7 @@ def test_intervals_agree_with_every_grid_point(costs, alpha, notion, sets):
         assert r.max_size == max((len(c) for c in stable), default=0)
 
 
+@pytest.mark.slow
 def test_plot_fig1_and_phase_diagram(fig1, tmp_path):
     import matplotlib.image as mpimg
 

@@ -122,6 +122,7 @@ def test_downward_equals_all_restricted(costs, alpha, data):
             check_cell(costs, alpha, sigma, cell, notion, sets="downward")
 
 
+@pytest.mark.slow
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(65, 400), alpha=alphas)
 def test_downward_large_n_matches_points(seed, n, alpha):
     rng = np.random.default_rng(seed)

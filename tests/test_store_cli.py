@@ -166,6 +166,7 @@ def test_unwritable_store_and_missing_out(tmp_path):
     assert r.returncode == 2 and "--out" in r.stderr
 
 
+@pytest.mark.slow
 def test_existing_store_refusals(tmp_path):
     out = tmp_path / "c.zarr"
     base = [
@@ -278,6 +279,7 @@ def _kill_midway(out, sig):
     return proc.returncode, err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
 def test_resume_after_interruption_is_bitwise_identical(tmp_path, sig):
     out = tmp_path / "k.zarr"
@@ -339,6 +341,7 @@ def test_memory_url_store():
     same(ds, fastscan.scan([1e-3, 2e-3, 4e-3], [0.0, 1.0], [0.1, 0.5]))
 
 
+@pytest.mark.slow
 def test_distributed_cluster_matches_threads(tmp_path):
     from distributed import Client, LocalCluster
 

@@ -108,6 +108,7 @@ def fig1_cube(tmp_path):
     return out
 
 
+@pytest.mark.slow
 def test_missing_chunk_file_is_seen_and_recomputed(fig1_cube):
     before = load(fig1_cube)
     os.remove(fig1_cube / "max_size" / "c" / "0" / "0" / "0" / "0")
@@ -122,6 +123,7 @@ def test_missing_chunk_file_is_seen_and_recomputed(fig1_cube):
     assert "complete" in ok(f"info {fig1_cube} --verify").stdout
 
 
+@pytest.mark.slow
 def test_truncated_chunk_is_found_by_verify_and_repaired(fig1_cube):
     before = load(fig1_cube)
     chunk = fig1_cube / "opt_social_cost" / "c" / "0" / "0" / "0" / "0"
@@ -133,6 +135,7 @@ def test_truncated_chunk_is_found_by_verify_and_repaired(fig1_cube):
     same_values(load(fig1_cube), before)
 
 
+@pytest.mark.slow
 def test_unfinished_chunks_read_as_missing(tmp_path):
     from fastscan import grids
     from fastscan.plan import Plan
@@ -187,6 +190,7 @@ def test_overwrite_replaces_and_counts_every_chunk(fig1_cube):
     assert sorted(p.name for p in fig1_cube.parent.iterdir()) == [fig1_cube.name]
 
 
+@pytest.mark.slow
 def test_kill_while_creating_then_resume(tmp_path):
     """SIGKILL at random moments of a scan that creates a cube: --resume always finishes it."""
     out = tmp_path / "k.zarr"
@@ -458,6 +462,7 @@ def test_plan_counts_blocks_without_listing_chunks():
         assert plan.n_blocks == sum(plan.blocks(c) for c in chunks)
 
 
+@pytest.mark.slow
 def test_intervals_at_n22_exact_or_refused_with_why():
     costs = np.random.default_rng(0).uniform(1e-4, 1e-2, 22)
     text = ",".join(repr(float(c)) for c in costs)
@@ -474,6 +479,7 @@ def test_intervals_at_n22_exact_or_refused_with_why():
 
 
 # --- 4. compiled kernels cached by default; processes compiling at once ------------------------
+@pytest.mark.slow
 def test_kernel_cache_first_run_says_so_and_concurrent_compiles_are_safe(tmp_path):
     env = dict(os.environ, FASTSCAN_CACHE_DIR=str(tmp_path / "cache"))
     cmd = [sys.executable, "-m", "fastscan.cli.main", "coalitions", "--costs", FIG1]
