@@ -91,6 +91,9 @@ class MemorySink:
     def keep_part(self, chunk: Chunk, block: int, part):
         return part
 
+    def kept(self, chunk: Chunk) -> set[int]:
+        return set()
+
     def parts(self, chunk: Chunk, parts):
         return parts
 
@@ -114,6 +117,9 @@ class StoreSink:
 
     def keep_part(self, chunk: Chunk, block: int, part) -> None:
         self.store.save_partial(chunk.name, block, part._asdict())
+
+    def kept(self, chunk: Chunk) -> set[int]:
+        return set(self.store.partials(chunk.name))
 
     def parts(self, chunk: Chunk, parts):
         for path in self.store.partials(chunk.name).values():
@@ -157,15 +163,14 @@ def graph(plan: Plan, sink, chunks: list[Chunk], kept: dict[str, set[int]]):
     return out, counted
 
 
-def pending(plan: Plan, sink) -> tuple[list[Chunk], dict[str, set[int]]]:
-    """Chunks the sink has not finished, and the blocks of them it already keeps."""
-    finished = sink.done()
+def pending(
+    plan: Plan, sink, done: set[str] | None = None
+) -> tuple[list[Chunk], dict[str, set[int]]]:
+    """Chunks the sink has not finished (``done``: when already known), and the blocks of them
+    it already keeps."""
+    finished = sink.done() if done is None else done
     chunks = [c for c in plan.chunk_list() if c.name not in finished]
-    kept = {
-        c.name: set(sink.store.partials(c.name))
-        for c in chunks
-        if isinstance(sink, StoreSink) and plan.blocks(c) > 1
-    }
+    kept = {c.name: sink.kept(c) for c in chunks if plan.blocks(c) > 1}
     return chunks, kept
 
 
@@ -337,9 +342,7 @@ def todo(plan: Plan, store: Store, status: Status | None) -> int:
     """Progress units a run will do: all of a new cube, what a resumed one lacks."""
     if status is None:
         return units(plan, plan.chunk_list(), {})
-    chunks = [c for c in plan.chunk_list() if c.name not in status.done]
-    kept = {c.name: set(store.partials(c.name)) for c in chunks if plan.blocks(c) > 1}
-    return units(plan, chunks, kept)
+    return units(plan, *pending(plan, StoreSink(store), status.done))
 
 
 def run_to_store(

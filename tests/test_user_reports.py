@@ -50,24 +50,22 @@ def same_values(a: dict, b: dict) -> None:
         assert a[k].dtype == b[k].dtype and np.array_equal(a[k], b[k], equal_nan=True), k
 
 
+def _cube(factory, name: str, args: str):
+    out = factory.mktemp(name) / f"{name}.zarr"
+    ok(f"scan {args} --out {out} --quiet")
+    return out
+
+
 @pytest.fixture(scope="module")
 def geometric(tmp_path_factory):
-    out = tmp_path_factory.mktemp("geo") / "g.zarr"
-    ok(
-        f"scan --family geometric --n 4:8:5 --cost 1e-4 --ratio 2,3 --sets downward "
-        f"--alpha -1:1:5 --sigma 0.05:1:12 --out {out} --quiet"
-    )
-    return out
+    args = "--family geometric --n 4:8:5 --cost 1e-4 --ratio 2,3 --sets downward"
+    return _cube(tmp_path_factory, "g", args + " --alpha -1:1:5 --sigma 0.05:1:12")
 
 
 @pytest.fixture(scope="module")
 def uniform(tmp_path_factory):
-    out = tmp_path_factory.mktemp("uni") / "u.zarr"
-    ok(
-        f"scan --family uniform --n 4,5 --low 1e-4 --high 1e-2 --seed 0:9:10 "
-        f"--alpha -1:1:3 --sigma 0.1:1:6 --out {out} --quiet"
-    )
-    return out
+    args = "--family uniform --n 4,5 --low 1e-4 --high 1e-2 --seed 0:9:10"
+    return _cube(tmp_path_factory, "u", args + " --alpha -1:1:3 --sigma 0.1:1:6")
 
 
 # --- 1. selections ---------------------------------------------------------------------------
@@ -186,10 +184,17 @@ def test_kill_between_overwrite_renames_keeps_the_old_cube(fig1_cube):
     assert sorted(p.name for p in fig1_cube.parent.iterdir()) == [fig1_cube.name]
 
 
-def test_overwrite_replaces_and_counts_every_chunk(fig1_cube):
-    r = ok(f"scan --costs {FIG1} --alpha -1:1:9 --sigma 0.05:1:40 --out {fig1_cube} --overwrite")
-    assert "1/1 chunks" in r.stderr
-    assert sorted(p.name for p in fig1_cube.parent.iterdir()) == [fig1_cube.name]
+def test_overwrite_of_a_partial_cube_counts_every_chunk(tmp_path):
+    out = tmp_path / "two.zarr"
+    cmd = f"scan --costs 1e-3,2e-3,4e-3,8e-3 --alpha -1:1:101 --sigma 0.05:1:4096 --out {out}"
+    ok(cmd + " --quiet")
+    markers = sorted((out / ".fastscan" / "done").iterdir())
+    assert len(markers) == 2  # two chunks of alpha
+    markers[0].unlink()  # a partial cube: one chunk left to do
+    r = ok(cmd + " --overwrite")
+    assert "2/2 chunks" in r.stderr and "1/1 chunks" not in r.stderr  # the new cube's chunks
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+    assert len(list((out / ".fastscan" / "done").iterdir())) == 2
 
 
 @pytest.mark.slow
