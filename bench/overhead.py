@@ -44,11 +44,12 @@ def main() -> None:
         args.sets,
     ]
 
-    from fastscan import grids
-    from fastscan.engine import Profile, SigmaGrid, compute_profile, warm_up
-    from fastscan.plan import Plan
+    from fastscan.datasharing import profiles
+    from fastscan.datasharing.compute import Profile, SigmaGrid, compute_profile, warm_up
+    from fastscan.datasharing.plan import build as build_plan
+    from fastscan.datasharing.variables import REGISTRY
 
-    prof = grids.from_family(
+    prof = profiles.from_family(
         "uniform",
         {
             "n": str(args.n),
@@ -57,7 +58,7 @@ def main() -> None:
             "seed": f"0:{args.seeds - 1}:{args.seeds}",
         },
     )
-    plan = Plan.build(
+    plan = build_plan(
         prof, np.linspace(-1, 1, args.alpha), np.linspace(0.05, 1, args.sigma), args.sets
     )
     # the command first: a child's peak RSS counts the parent's pages at fork time
@@ -86,28 +87,29 @@ def main() -> None:
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(store) for f in fs)
     shutil.rmtree(out)
     warm_up()
-    grid = SigmaGrid.from_sigma(plan.sigma)
+    grid = SigmaGrid.from_sigma(plan.spec.sigma)
     start = time.perf_counter()
     with ThreadPoolExecutor(os.cpu_count()) as pool:
         list(
             pool.map(
-                lambda r: compute_profile(Profile.from_costs(r), plan.alpha, grid, args.sets),
+                lambda r: compute_profile(Profile.from_costs(r), plan.spec.alpha, grid, args.sets),
                 prof.costs,
             )
         )
     bare = time.perf_counter() - start
     bare_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
+    scan = plan.spec
     print(
-        f"grid: {len(plan.profiles)} profiles x {plan.alpha.size} alpha x {plan.sigma.size} "
-        f"sigma, {plan.evaluations:.3e} evaluated cells (sets={args.sets})"
+        f"grid: {len(scan.profiles)} profiles x {scan.alpha.size} alpha x {scan.sigma.size} "
+        f"sigma, {scan.evaluations:.3e} evaluated cells (sets={args.sets})"
     )
     print(f"bare kernels (threads, no storage): {bare:.2f} s, peak RSS {bare_rss:.0f} MiB")
     print(
         f"fastscan scan -> Zarr (whole command, incl. start-up, plan, calibration): "
         f"{walls[0]:.2f} s compiling the kernels, {walls[1]:.2f} s with them cached; "
         f"peak RSS {child_rss:.0f} MiB, cube {size / 2**20:.1f} MiB on disk "
-        f"({plan.nbytes() / 2**20:.0f} MiB uncompressed)"
+        f"({plan.nbytes(REGISTRY) / 2**20:.0f} MiB uncompressed)"
     )
     print(f"ratio (cached command / bare kernels): {walls[1] / bare:.2f}")
 

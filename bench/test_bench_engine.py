@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 from paired import paired
 
-from fastscan import grids
-from fastscan.engine import Profile, SigmaGrid, compute_profile, warm_up
-from fastscan.plan import Plan
-from fastscan.runner import run_to_store
+from fastscan.cube import run_to_store
+from fastscan.datasharing import profiles
+from fastscan.datasharing.compute import Profile, SigmaGrid, compute_profile, warm_up
+from fastscan.datasharing.plan import build as build_plan
+from fastscan.datasharing.variables import REGISTRY
 from fastscan.store import Store
 
 SPEC = {"n": "16", "low": "1e-4", "high": "1e-2", "seed": "0:199:200"}
@@ -27,16 +28,16 @@ SIGMA = np.linspace(0.05, 1, 200)
 def plan():
     warm_up()
     spec = dict(SPEC, seed="0:3:4") if os.environ.get("FASTSCAN_BENCH_SMOKE") else SPEC
-    return Plan.build(grids.from_family("uniform", spec), ALPHA, SIGMA)
+    return build_plan(profiles.from_family("uniform", spec), ALPHA, SIGMA)
 
 
 def bare(plan):
-    grid = SigmaGrid.from_sigma(plan.sigma)
+    grid = SigmaGrid.from_sigma(plan.spec.sigma)
     with ThreadPoolExecutor(os.cpu_count()) as pool:
         list(
             pool.map(
-                lambda r: compute_profile(Profile.from_costs(r), plan.alpha, grid, "all"),
-                plan.profiles.costs,
+                lambda r: compute_profile(Profile.from_costs(r), plan.spec.alpha, grid, "all"),
+                plan.spec.profiles.costs,
             )
         )
 
@@ -54,8 +55,8 @@ def test_end_to_end(benchmark, plan):
     paired(benchmark, lambda: to_store(plan), lambda: bare(plan), rounds=5)
     if not benchmark.disabled:
         benchmark.extra_info.update(
-            cells=plan.cells,
-            evaluations=plan.evaluations,
-            cube_bytes=plan.nbytes(),
+            cells=plan.spec.cells,
+            evaluations=plan.spec.evaluations,
+            cube_bytes=plan.nbytes(REGISTRY),
             peak_rss_mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         )

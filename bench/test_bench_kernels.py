@@ -15,7 +15,7 @@ import fastscan
 
 @pytest.fixture(scope="module", autouse=True)
 def warm_up():
-    from fastscan.engine import warm_up
+    from fastscan.datasharing.compute import warm_up
 
     warm_up()
 

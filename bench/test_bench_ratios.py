@@ -26,7 +26,7 @@ PAIRS = {
 
 @pytest.fixture(scope="module", autouse=True)
 def warm_up():
-    from fastscan.engine import warm_up
+    from fastscan.datasharing.compute import warm_up
 
     warm_up()
 

@@ -1,8 +1,11 @@
-"""fastscan: where stable data-sharing coalitions exist, how big they are, what they cost.
+"""fastscan: a scan engine for coalition-formation games: where stable coalitions exist, how big
+they are, what they cost, over huge grids, into resumable Zarr cubes.
 
-Implements Bassily, Donahue, Sen, Zhao, Ziani, "Data Sharing with Endogenous Choices over
-Differential Privacy Levels" (2026). Heavy modules (numba, xarray) load on first use, so
-``import fastscan`` and ``fastscan --help`` stay instant.
+The core (``plan``, ``runner``, ``cube``, ``variables``, ``query``, ``plotting``) knows no game;
+games are plug-ins registered in :mod:`fastscan.game`. The first is the data-sharing game of
+Bassily, Donahue, Sen, Zhao, Ziani (2026), ``fastscan.datasharing``, whose entry points are also
+the top-level names below. Heavy modules (numba, xarray) load on first use, so ``import
+fastscan`` and ``fastscan --help`` stay instant.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "scan": "fastscan.runner",
-    "stable_coalitions": "fastscan.coalitions",
-    "stability_interval": "fastscan.coalitions",
-    "describe_coalition": "fastscan.coalitions",
-    "CoalitionReport": "fastscan.coalitions",
-    "VARIABLES": "fastscan.variables",
+    "scan": "fastscan.datasharing.api",
+    "stable_coalitions": "fastscan.datasharing.coalitions",
+    "stability_interval": "fastscan.datasharing.coalitions",
+    "describe_coalition": "fastscan.datasharing.coalitions",
+    "CoalitionReport": "fastscan.datasharing.coalitions",
+    "equilibrium_ranges": "fastscan.datasharing.intervals",
+    "VARIABLES": "fastscan.datasharing.variables",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

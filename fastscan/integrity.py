@@ -1,24 +1,22 @@
 """Is a cube whole? Its chunk files listed (and, to verify, decoded) against its chunk grid.
 
-A scan chunk ``p{i}-a{j}-s{k}`` is done when its marker exists and every array with leading
-dims (profile, alpha, sigma) has its Zarr chunk files ``c/i/j/k[/...]``; coordinates and inputs
-(costs, n_players) must have every chunk. Arrays are written with ``write_empty_chunks``, so a
-missing file is always a lost chunk, never a chunk that equals the fill value.
+For any game: a scan chunk (``p{i}-a{j}-s{k}`` over dims profile, alpha, sigma) is done when its
+marker exists and every array whose leading dims are the chunked dims has its Zarr chunk files
+``c/i/j/k[/...]``; coordinates and inputs (arrays of other dims) must have every chunk. Arrays
+are written with ``write_empty_chunks``, so a missing file is always a lost chunk, never a chunk
+that equals the fill value.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-import re
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .store import Status, Store
-
-CELL_DIMS = ("profile", "alpha", "sigma")
-_NAME = re.compile(r"p(\d+)-a(\d+)-s(\d+)$")
+    from .cube import Status
+    from .store import Store
 
 
 def _grid(shape, chunks) -> list[range]:
@@ -47,18 +45,30 @@ def _decodes(array, index: tuple[int, ...]) -> bool:
     return True
 
 
-def survey(store: Store, verify: bool = False) -> Status:
-    """The cube's :class:`~fastscan.store.Status`; ``verify`` decodes every chunk too."""
+def _index(name: str, dims: tuple[str, ...]) -> tuple[int, ...] | None:
+    """The chunk index of marker ``name`` (``p0-a1-s2``), None if it is no chunk of ``dims``."""
+    parts = name.split("-")
+    if len(parts) != len(dims):
+        return None
+    if any(p[:1] != d[0] or not p[1:].isdigit() for p, d in zip(parts, dims, strict=True)):
+        return None
+    return tuple(int(p[1:]) for p in parts)
+
+
+def survey(store: Store, dims: tuple[str, ...], verify: bool = False) -> Status:
+    """The cube's :class:`~fastscan.cube.Status` for a scan chunked along ``dims``;
+    ``verify`` decodes every chunk too."""
     import zarr
 
-    from .store import Status
+    from .cube import Status
 
     group = zarr.open_group(store.zarr_store(), mode="r", zarr_format=3)
     marked = store.marked()
     # cubes written before every chunk was stored (no "versions" attr) skipped chunks equal to
     # the fill value: for them a missing file is no loss, only markers and decoding count
     strict = "versions" in group.attrs
-    cells: dict[tuple[int, int, int], list[str]] = {}
+    cell_dims, k = tuple(dims), len(dims)
+    cells: dict[tuple[int, ...], list[str]] = {}
     inputs: list[str] = []
     checks = []  # (array, index, chunk or None, name) to decode when verifying
     total_grid: list[range] | None = None
@@ -66,11 +76,11 @@ def survey(store: Store, verify: bool = False) -> Status:
         dims = tuple(array.metadata.dimension_names or ())
         grid = _grid(array.shape, array.chunks)
         present = _present(store, name)
-        if dims[:3] == CELL_DIMS:
-            total_grid = grid[:3]
+        if dims[:k] == cell_dims:
+            total_grid = grid[:k]
         for index in itertools.product(*grid):
             key = "c/" + "/".join(map(str, index)) if index else "c"
-            cell = index[:3] if dims[:3] == CELL_DIMS else None
+            cell = index[:k] if dims[:k] == cell_dims else None
             if key not in present:
                 if not strict:
                     continue
@@ -93,10 +103,9 @@ def survey(store: Store, verify: bool = False) -> Status:
     total = math.prod(len(r) for r in total_grid) if total_grid else 0
     done, damaged = set(), {}
     for chunk in marked:
-        m = _NAME.match(chunk)
-        if m is None:
+        cell = _index(chunk, cell_dims)
+        if cell is None:
             continue
-        cell = tuple(int(x) for x in m.groups())
         if cell in cells:
             damaged[chunk] = sorted(set(cells[cell]))
         else:

@@ -1,175 +1,168 @@
-"""What a scan will compute: its grids, its chunks and blocks, its size and its configuration."""
+"""What a scan will compute, for any game: N-dimensional chunks over the game's dims, the blocks
+a chunk splits into, the cube's layout and attrs, and the configuration a resume compares.
+
+A plan holds no compute. The game decides, in its own plan module, how large chunks are and
+which chunks split into blocks (its :class:`Spec`); everything here is the same for every game.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any, Protocol
 
 import numpy as np
 
-from . import validate
-from .engine import fixed_players
-from .grids import ProfileSet
 from .layout import ArraySpec, Layout
-from .variables import COORDS, PAPER, PROFILE_PARAMS, VARIABLES
-
-MAX_CELLS = 2**18  # (profile, alpha, sigma) cells per chunk: ~40 MB of output
-TARGET_WORK = 2**24  # coalition evaluations per chunk or block: a fraction of a second
-SIGMA_CHUNK = 4096
-# the store's codec: zstd level 1 makes cubes as small as zarr's default level, written 1.5x faster
-ZSTD_LEVEL = 1
+from .variables import Registry
 
 
-def coalitions(n: int, sets: str) -> int:
-    """Coalitions of size >= 2 that ``sets`` evaluates for ``n`` players."""
-    return 2**n - n - 1 if sets == "all" else n - 1
+def chunk_name(dims: tuple[str, ...], index: tuple[int, ...]) -> str:
+    """A chunk's marker name: ``p0-a1-s2`` for dims (profile, alpha, sigma) and index (0, 1, 2)."""
+    return "-".join(f"{d[0]}{i}" for d, i in zip(dims, index, strict=True))
 
 
 @dataclass(frozen=True)
 class Chunk:
-    """A Zarr-aligned region of the cube and its name among the store's markers."""
+    """A Zarr-aligned region of the cube (one slice per chunked dim) and its marker name."""
 
-    index: tuple[int, int, int]
-    p: slice
-    a: slice
-    s: slice
+    dims: tuple[str, ...]
+    index: tuple[int, ...]
+    slices: tuple[slice, ...]
 
     @property
     def name(self) -> str:
-        return "p{}-a{}-s{}".format(*self.index)
+        return chunk_name(self.dims, self.index)
+
+    def __getitem__(self, dim: str) -> slice:
+        return self.slices[self.dims.index(dim)]
+
+    @property
+    def region(self) -> dict[str, slice]:
+        return dict(zip(self.dims, self.slices, strict=True))
+
+
+class Spec(Protocol):
+    """A game's description of one scan (its grids and inputs; picklable, no compute)."""
+
+    def sizes(self) -> dict[str, int]:
+        """Length of every dim of the cube (chunked or not)."""
+
+    def coords(self) -> dict[str, np.ndarray]:
+        """Dimension coordinates."""
+
+    def labels(self) -> dict[str, np.ndarray]:
+        """Non-dimension coordinates along the registry's ``label_dim``."""
+
+    def inputs(self) -> dict[str, np.ndarray]:
+        """Input variables and their values (written when the cube is created)."""
+
+    def config(self) -> dict:
+        """Everything that determines the cube's values (a resume compares it)."""
+
+    def attrs(self) -> dict:
+        """The game's own cube attrs."""
+
+    def blocks(self, chunk: Chunk) -> int:
+        """Blocks the chunk splits into (1: computed whole)."""
+
+    def n_blocks(self, plan: Plan) -> int:
+        """Tasks of the whole plan (a split chunk's blocks count one each), without listing."""
 
 
 @dataclass(frozen=True)
 class Plan:
-    """A validated scan: profiles x alpha x sigma in chunks of ``chunks`` cells."""
+    """A validated scan of game ``game``: ``spec`` chunked along ``dims`` by ``chunks``."""
 
-    profiles: ProfileSet
-    alpha: np.ndarray
-    sigma: np.ndarray
-    sets: str
-    chunks: tuple[int, int, int]
-
-    @classmethod
-    def build(
-        cls,
-        profiles: ProfileSet,
-        alpha,
-        sigma,
-        sets: str = "all",
-        chunks: tuple[int, int, int] | None = None,
-        name: str = "costs",
-    ) -> Plan:
-        """Validate everything (nothing is written before this passes) and choose chunks;
-        ``name`` names the profiles in errors."""
-        validate.check_sets(sets)
-        if profiles.family is None:
-            validate.check_profiles(profiles.costs, sets, name)
-        else:  # its costs were checked from its parameters when it was made
-            validate.check_players(profiles.width, sets, name)
-        alpha = validate.check_alpha(alpha, int(profiles.n_players.max()))
-        sigma = validate.check_sigma(sigma)
-        if chunks is None:
-            chunks = _choose_chunks(profiles.n_players, alpha.size, sigma.size, sets)
-        return cls(profiles, alpha, sigma, sets, tuple(int(c) for c in chunks))
-
-    # --- shape of the work -----------------------------------------------------------------
-    @property
-    def cells(self) -> int:
-        return len(self.profiles) * self.alpha.size * self.sigma.size
+    game: str
+    dims: tuple[str, ...]
+    chunks: tuple[int, ...]
+    spec: Any  # the game's Spec
 
     @property
-    def evaluations(self) -> int:
-        """Evaluated (profile, alpha, sigma, coalition) cells."""
-        n, count = np.unique(self.profiles.n_players, return_counts=True)
-        per = sum(coalitions(int(k), self.sets) * int(c) for k, c in zip(n, count, strict=True))
-        return per * self.alpha.size * self.sigma.size
+    def shape(self) -> tuple[int, ...]:
+        sizes = self.spec.sizes()
+        return tuple(sizes[d] for d in self.dims)
 
+    def with_chunks(self, chunks) -> Plan:
+        """The same scan chunked otherwise (a resume keeps the store's chunks)."""
+        return replace(self, chunks=tuple(int(c) for c in chunks))
+
+    # --- chunks and blocks -------------------------------------------------------------------
     def chunk_list(self) -> list[Chunk]:
-        pc, ac, sc = self.chunks
+        ranges = [range(0, n, c) for n, c in zip(self.shape, self.chunks, strict=True)]
         out = []
-        for i, p0 in enumerate(range(0, len(self.profiles), pc)):
-            for j, a0 in enumerate(range(0, self.alpha.size, ac)):
-                for k, s0 in enumerate(range(0, self.sigma.size, sc)):
-                    out.append(
-                        Chunk((i, j, k), slice(p0, p0 + pc), slice(a0, a0 + ac), slice(s0, s0 + sc))
-                    )
+        for starts in np.ndindex(*(len(r) for r in ranges)):
+            lo = [r[i] for r, i in zip(ranges, starts, strict=True)]
+            slices = tuple(slice(a, a + c) for a, c in zip(lo, self.chunks, strict=True))
+            out.append(Chunk(self.dims, tuple(int(i) for i in starts), slices))
         return out
 
     @property
     def n_chunks(self) -> int:
         """Chunks of the plan (without listing them)."""
-        sizes = (len(self.profiles), self.alpha.size, self.sigma.size)
-        return math.prod(-(-n // c) for n, c in zip(sizes, self.chunks, strict=True))
+        return math.prod(-(-n // c) for n, c in zip(self.shape, self.chunks, strict=True))
 
     @property
     def n_blocks(self) -> int:
-        """Tasks the chunks split into: a split profile's blocks count one each."""
-        split = 2 ** fixed_players(int(self.profiles.n_players.max()), self.sets)
-        if split == 1 or self.chunks[0] != 1:
-            return self.n_chunks
-        per = 2 ** np.array(
-            [fixed_players(int(n), self.sets) for n in np.unique(self.profiles.n_players)]
-        )
-        counts = np.unique(self.profiles.n_players, return_counts=True)[1]
-        return int(np.sum(per * counts)) * (self.n_chunks // len(self.profiles))
+        """Tasks the chunks split into: a split chunk's blocks count one each."""
+        return self.spec.n_blocks(self)
 
     def blocks(self, chunk: Chunk) -> int:
-        """Blocks of the chunk's (single) profile; 1 when it is not split."""
-        n = self.profiles.n_players[chunk.p]
-        return 2 ** fixed_players(int(n.max()), self.sets) if n.size == 1 else 1
+        """Blocks of ``chunk``; 1 when it is computed whole."""
+        return self.spec.blocks(chunk)
 
-    def nbytes(self) -> int:
+    @property
+    def split(self) -> bool:
+        """Some chunk splits into blocks."""
+        return self.n_blocks > self.n_chunks
+
+    def units(self, chunks: list[Chunk], kept: dict[str, set[int]]) -> int:
+        """Progress units still to do: each block of a split chunk not ``kept`` yet, each
+        chunk computed whole."""
+        out = 0
+        for c in chunks:
+            b = self.blocks(c)
+            out += b - len(kept.get(c.name, ())) if b > 1 else 1
+        return out
+
+    # --- the cube ----------------------------------------------------------------------------
+    def nbytes(self, registry: Registry) -> int:
         """Uncompressed size of the cube's arrays."""
-        sizes = self.sizes()
+        sizes = self.spec.sizes()
         return sum(
-            v.dtype.itemsize * math.prod(sizes[d] for d in v.dims) for v in VARIABLES.values()
+            v.dtype.itemsize * math.prod(sizes[d] for d in v.dims) for v in registry.values()
         )
 
-    def sizes(self) -> dict[str, int]:
-        return {
-            "profile": len(self.profiles),
-            "alpha": self.alpha.size,
-            "sigma": self.sigma.size,
-            "notion": 2,
-            "player": self.profiles.width,
-        }
-
-    # --- identity ----------------------------------------------------------------------------
     def config(self) -> dict:
-        """Everything that determines the cube's values (compared on resume)."""
-        digest = hashlib.sha256(np.ascontiguousarray(self.profiles.costs).tobytes()).hexdigest()
-        coords = hashlib.sha256()
-        for name, values in sorted(self.profiles.coords.items()):
-            coords.update(name.encode() + np.ascontiguousarray(values).tobytes())
-        return {
-            "profiles": self.profiles.spec,
-            "costs_sha256": digest,
-            "coords_sha256": coords.hexdigest(),
-            "n_profiles": len(self.profiles),
-            "alpha": self.alpha.tolist(),
-            "sigma": self.sigma.tolist(),
-            "sets": self.sets,
-            "chunks": list(self.chunks),
-            # how huge profiles split into blocks: a resume must merge blocks of the same split
-            "split_players": fixed_players(int(self.profiles.n_players.max()), self.sets),
-        }
+        """The spec's configuration with the chunks (how a resume recognises its cube)."""
+        return {**self.spec.config(), "chunks": list(self.chunks), "chunk_dims": list(self.dims)}
 
-    def layout(self, provenance: dict | None = None) -> Layout:
-        """The cube's arrays (results empty, coordinates and inputs with their values) and
-        attributes, for creating the store; ``provenance``: extra attrs (the command line)."""
+    def attrs(self, game, provenance: dict | None = None, stored: bool = True) -> dict:
+        """The cube's attrs, built here only: game, paper, version, the spec's own; for a stored
+        cube also its configuration, creation time, library versions; ``provenance``: extra."""
         from . import __version__
+        from .game import DEFAULT, GAME_ATTR
 
-        sizes = self.sizes()
-        pc, ac, sc = self.chunks
-        chunk_of = {"profile": pc, "alpha": ac, "sigma": sc, "notion": 2, "player": sizes["player"]}
-        inputs = {
-            "costs": self.profiles.costs,
-            "n_players": self.profiles.n_players.astype(VARIABLES["n_players"].dtype),
-        }
+        attrs = {"title": game.title, **self.spec.attrs(), "paper": game.paper}
+        attrs["fastscan_version"] = __version__
+        if stored or game.name != DEFAULT:
+            attrs[GAME_ATTR] = game.name
+        if stored:
+            attrs["fastscan_config"] = json.dumps(self.config())
+            attrs["created"] = datetime.now(UTC).isoformat(timespec="seconds")
+            attrs["versions"] = json.dumps(versions())
+        return {**attrs, **(provenance or {})}
+
+    def layout(self, game, zstd_level: int | None = None, provenance: dict | None = None) -> Layout:
+        """The cube's arrays (results empty, coordinates and inputs with their values) and
+        attrs, for creating the store."""
+        registry = game.registry
+        sizes = self.spec.sizes()
+        chunk_of = dict(zip(self.dims, self.chunks, strict=True))
+        inputs = self.spec.inputs()
         arrays = [
             ArraySpec(
                 name,
@@ -177,17 +170,18 @@ class Plan:
                 var.dtype,
                 tuple(sizes[d] for d in var.dims),
                 var.attrs(),
-                inputs.get(name),
-                tuple(min(chunk_of[d], sizes[d]) for d in var.dims),
+                None if name not in inputs else inputs[name].astype(var.dtype, copy=False),
+                tuple(min(chunk_of.get(d, sizes[d]), sizes[d]) for d in var.dims),
                 var.fill,
-                zstd_level=ZSTD_LEVEL,
+                zstd_level=zstd_level,
             )
-            for name, var in VARIABLES.items()
+            for name, var in registry.items()
         ]
-        coords = {**self.coords(), **self.profile_coords()}
-        for name, values in coords.items():
-            dims = (name,) if name in COORDS else ("profile",)
-            description = COORDS.get(name) or PROFILE_PARAMS.get(name, f"family parameter {name}")
+        labelled = [(n, v, (n,), registry.coords[n]) for n, v in self.spec.coords().items()]
+        labelled += [
+            (n, v, (registry.label_dim,), registry.label(n)) for n, v in self.spec.labels().items()
+        ]
+        for name, values, dims, description in labelled:
             arrays.append(
                 ArraySpec(
                     name,
@@ -199,32 +193,10 @@ class Plan:
                     coord=True,
                 )
             )
-        attrs = {
-            "title": "fastscan stability cube",
-            "sets": self.sets,
-            "paper": PAPER,
-            "fastscan_version": __version__,
-            "fastscan_config": json.dumps(self.config()),
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "versions": json.dumps(_versions()),
-            **(provenance or {}),
-        }
-        return Layout(arrays, attrs)
-
-    def coords(self) -> dict[str, np.ndarray]:
-        return {
-            "profile": np.arange(len(self.profiles)),
-            "alpha": self.alpha,
-            "sigma": self.sigma,
-            "notion": np.array(["nash", "robust"], dtype=object),
-            "player": np.arange(self.profiles.width),
-        }
-
-    def profile_coords(self) -> dict[str, np.ndarray]:
-        return dict(self.profiles.coords)
+        return Layout(arrays, self.attrs(game, provenance))
 
 
-def _versions() -> dict[str, str]:
+def versions() -> dict[str, str]:
     """Versions of Python and the libraries a cube's values and format depend on."""
     import platform
     from importlib.metadata import PackageNotFoundError, version
@@ -238,75 +210,20 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _choose_chunks(
-    n_players: np.ndarray, n_alpha: int, n_sigma: int, sets: str
-) -> tuple[int, int, int]:
-    sc = min(n_sigma, SIGMA_CHUNK)
-    n_max = int(n_players.max())
-    split = fixed_players(n_max, sets)
-    # one profile, one more alpha: the kernels enumerate coalitions once for many alphas, so an
-    # extra alpha costs about a quarter of an enumeration (measured), plus the sigma tables
-    per_alpha = coalitions(n_max, sets) / 2**split / (4 if sets == "all" else 1) + 8 * sc
-    ac = int(np.clip(TARGET_WORK // per_alpha, 1, n_alpha))
-    ac = max(1, min(ac, MAX_CELLS // sc))
-    ac = math.ceil(n_alpha / math.ceil(n_alpha / ac))  # equal chunks: 16 -> 8 + 8, not 15 + 1
-    if split:
-        return 1, ac, sc
-    pc = int(np.clip(TARGET_WORK // (per_alpha * ac), 1, len(n_players)))
-    pc = max(1, min(pc, MAX_CELLS // (sc * ac)))
-    pc = math.ceil(len(n_players) / math.ceil(len(n_players) / pc))  # equal chunks
-    return pc, ac, sc
-
-
-# wall-clock terms of the estimate, measured on the 2-core development machine against whole
-# `fastscan scan` runs (README's uniform n = 12 and 16 cubes, one profile of 23 players: within
-# 15 %): two busy threads run at ~0.6 of twice one; each chunk adds its write and bookkeeping
-PARALLEL_EFFICIENCY = 0.6
-CHUNK_OVERHEAD = 0.02
-STARTUP = 1.0  # loading xarray and zarr, creating the store, starting the thread pool
-
-
-def estimate(plan: Plan, workers: int, left: float = 1.0) -> float:
-    """Estimated wall seconds for the ``left`` share of the plan on ``workers`` threads."""
-    work = calibrate(plan)
-    chunks = plan.n_chunks
-    return STARTUP + left * (work / PARALLEL_EFFICIENCY + CHUNK_OVERHEAD * chunks) / workers
-
-
-def calibrate(plan: Plan, budget: float = 0.3) -> float:
-    """Estimated seconds of work (summed over threads) for the whole plan, timed on a small
-    piece of it with warm kernels: its coalitions, and compressing its output for the store.
-
-    The piece has a chunk's alpha values: the kernels share one enumeration among them, so one
-    alpha alone would overstate the cost of each. It is timed once, and again only while the
-    timing stays under ``budget`` and under 2 % of the estimate (small plans plan instantly).
-    """
-    from numcodecs import Zstd
-
-    from .engine import Profile, SigmaGrid, compute_batch, compute_profile, with_pos
-
-    row = plan.profiles.row(int(np.argmax(plan.profiles.n_players)))
-    cap = 18 if plan.sets == "all" else 10**5
-    prof = Profile.from_costs(row[:cap])
-    grid = SigmaGrid.from_sigma(np.sort(plan.sigma[: plan.chunks[2]]))
-    alpha = plan.alpha[: plan.chunks[1]]
-    evals = 0
-    start = time.perf_counter()
-    while True:
-        if plan.sets == "all" and plan.n_blocks == plan.n_chunks:  # the kernel chunks run
-            values = compute_batch(prof.costs[None, :], np.array([prof.n]), alpha, grid)
-            values = {k: v[0] for k, v in values.items()}
-        else:
-            values = compute_profile(prof, alpha, grid, plan.sets)
-        evals += coalitions(prof.n, plan.sets) * grid.s.size * alpha.size
-        spent = time.perf_counter() - start
-        if spent > min(budget, 0.02 * spent / evals * plan.evaluations):
-            break
-    per_eval = spent / max(evals, 1)
-    # writing is mostly compression with the store's codec
-    arrays = list(with_pos(values).values())
-    start = time.perf_counter()
-    for arr in arrays:
-        Zstd(level=ZSTD_LEVEL).encode(np.ascontiguousarray(arr))
-    per_byte = (time.perf_counter() - start) / max(sum(a.nbytes for a in arrays), 1)
-    return per_eval * plan.evaluations + per_byte * plan.nbytes()
+def differences(old: dict, new: dict, ignore: tuple[str, ...] = ()) -> list[str]:
+    """Which parts of two scan configurations differ, by content; chunks are the store's own
+    business, and ``ignore`` names provenance-only keys (how the inputs were given)."""
+    out = []
+    for key in sorted(set(old) | set(new)):
+        if key in ("chunks", "chunk_dims", *ignore) or old.get(key) == new.get(key):
+            continue
+        if key not in old or key not in new:  # written by another fastscan version
+            continue
+        a, b = old.get(key), new.get(key)
+        if isinstance(a, list) and isinstance(b, list) and (len(a) > 4 or len(b) > 4):
+            a, b = (
+                f"{len(a)} values [{a[0]:g} .. {a[-1]:g}]",
+                f"{len(b)} values [{b[0]:g} .. {b[-1]:g}]",
+            )
+        out.append(f"{key}: store has {a}, this scan has {b}")
+    return out

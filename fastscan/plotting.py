@@ -1,8 +1,11 @@
-"""Pictures of cubes: phase diagrams over two dimensions, and Fig. 1-style lines along one."""
+"""Pictures of cubes of any game: phase diagrams over two dimensions, and Fig. 1-style lines along
+one (a panel per notion where the variable has one). Errors name arguments through ``arg``."""
 
 from __future__ import annotations
 
 import numpy as np
+
+from .grids import plain
 
 
 def _mpl():
@@ -26,26 +29,28 @@ def _title(name: str, fixed: list[str], reduced: list[str]) -> str:
     return name + (f"  ({', '.join(parts)})" if parts else "")
 
 
-def save(fig, out: str) -> None:
+def save(fig, out: str, arg=plain) -> None:
     """Write PNG, SVG or PDF (by extension); one clear error when that is not possible."""
     ext = out.rsplit(".", 1)[-1].lower() if "." in out else ""
     if ext not in ("png", "svg", "pdf"):
-        raise ValueError(f"--out must end in .png, .svg or .pdf (got {out!r})")
+        raise ValueError(f"{arg('out')} must end in .png, .svg or .pdf (got {out!r})")
     try:
         fig.savefig(out, dpi=150, bbox_inches="tight")
     except OSError as err:
-        raise ValueError(f"--out {out!r} could not be written: {err.strerror or err}") from None
+        raise ValueError(
+            f"{arg('out')} {out!r} could not be written: {err.strerror or err}"
+        ) from None
     finally:
         _mpl().close(fig)
 
 
-def heatmap(da, x: str, y: str, fixed: list[str], reduced: list[str], out: str) -> None:
+def heatmap(da, x: str, y: str, fixed: list[str], reduced: list[str], out: str, arg=plain) -> None:
     """A phase diagram of ``da`` over ``(x, y)`` with a colour bar."""
     left = [d for d in da.dims if d not in (x, y)]
     if left or x not in da.dims or y not in da.dims:
         raise ValueError(
-            f"--x {x} --y {y}: the selection has dimensions {', '.join(da.dims)}; "
-            f"fix the others with --sel or --reduce"
+            f"{arg('x')} {x} {arg('y')} {y}: the selection has dimensions "
+            f"{', '.join(da.dims)}; fix the others with {arg('sel')} or {arg('reduce')}"
         )
     plt = _mpl()
     da = da.transpose(y, x).load()
@@ -60,18 +65,20 @@ def heatmap(da, x: str, y: str, fixed: list[str], reduced: list[str], out: str) 
     ax.set_xlabel(_label(da, x))
     ax.set_ylabel(_label(da, y))
     ax.set_title(_title(str(da.name), fixed, reduced), fontsize=10)
-    save(fig, out)
+    save(fig, out, arg)
 
 
-def lines(da, x: str, fixed: list[str], reduced: list[str], out: str, exists=None) -> None:
+def lines(
+    da, x: str, fixed: list[str], reduced: list[str], out: str, exists=None, arg=plain
+) -> None:
     """``da`` along ``x``, one panel per notion (Nash left, robust right) when it has one;
     ``exists`` (same dims) shades where no equilibrium exists, as in Fig. 1."""
     panels = list(da["notion"].values) if "notion" in da.dims and x != "notion" else [None]
     left = [d for d in da.dims if d != x and not (d == "notion" and panels != [None])]
     if left or x not in da.dims:
         raise ValueError(
-            f"--x {x}: the selection has dimensions {', '.join(da.dims)}; fix the "
-            f"others with --sel or --reduce"
+            f"{arg('x')} {x}: the selection has dimensions {', '.join(da.dims)}; fix the "
+            f"others with {arg('sel')} or {arg('reduce')}"
         )
     plt = _mpl()
     fig, axes = plt.subplots(
@@ -104,7 +111,7 @@ def lines(da, x: str, fixed: list[str], reduced: list[str], out: str, exists=Non
     axes[0][0].set_ylabel(f"{da.name}" + (f" [{units}]" if units and units != "1" else ""))
     shade = "; shaded: no equilibrium" if exists is not None else ""
     fig.suptitle(_title(str(da.name), fixed, reduced) + shade, fontsize=10)
-    save(fig, out)
+    save(fig, out, arg)
 
 
 def _runs(xs: np.ndarray, mask: np.ndarray) -> list[tuple[float, float]]:
@@ -124,24 +131,25 @@ def _runs(xs: np.ndarray, mask: np.ndarray) -> list[tuple[float, float]]:
     return out
 
 
-def _as_axis(da, dim: str):
-    """``da`` with a family parameter (``n``, ``ratio``...) as the dimension in place of
-    ``profile``, when the selected profiles differ in that parameter alone."""
-    if da is None or dim in da.dims or "profile" not in da.dims or dim not in da.coords:
+def _as_axis(da, dim: str, lab: str, arg=plain):
+    """``da`` with a label (a family parameter ``n``, ``ratio``...) as the dimension in place of
+    ``lab`` (``profile``), when the selected profiles differ in that label alone."""
+    if da is None or dim in da.dims or lab not in da.dims or dim not in da.coords:
         return da
-    if da[dim].dims != ("profile",):
+    if da[dim].dims != (lab,):
         return da
     values = da[dim].values
     if np.unique(values).size != values.size:
-        others = [str(c) for c in da.coords if da[c].dims == ("profile",) and c not in (dim,)]
+        others = [str(c) for c in da.coords if da[c].dims == (lab,) and c not in (dim,)]
         raise ValueError(
-            f"--x/--y {dim}: several selected profiles share each value of {dim}; fix the "
-            f"others with --sel ({', '.join(others) or 'profile'}=...) or --reduce"
+            f"{arg('x')}/{arg('y')} {dim}: several selected {lab}s share each value of {dim}; "
+            f"fix the others with {arg('sel')} ({', '.join(others) or lab}=...) or "
+            f"{arg('reduce')}"
         )
-    return da.swap_dims({"profile": dim}).sortby(dim)
+    return da.swap_dims({lab: dim}).sortby(dim)
 
 
-def plot_cube(ds, var: str, x: str, y: str | None, sels, reductions, out: str) -> None:
+def plot_cube(ds, var: str, x: str, y: str | None, sels, reductions, out: str, arg=plain) -> None:
     """``fastscan plot``: a phase diagram (``y`` given) or lines along ``x`` of one variable.
 
     ``x`` and ``y`` are dimensions or family parameters of the profiles; dimensions of size
@@ -150,27 +158,59 @@ def plot_cube(ds, var: str, x: str, y: str | None, sels, reductions, out: str) -
     """
     from . import query as q
 
-    da, fixed = q.select(ds, q.variable(ds, var), list(sels))
-    da, reduced = q.reduce(da, list(reductions))
+    da, fixed = q.select(ds, q.variable(ds, var, arg), list(sels), arg)
+    da, reduced = q.reduce(da, list(reductions), arg)
     exists = None
-    if y is None and not reductions and var != "exists" and "notion" in da.dims:
-        exists, _ = q.select(ds, q.variable(ds, "exists"), list(sels))
+    shade = "exists" in q._derived(ds) and var != "exists"  # where no equilibrium exists
+    if y is None and not reductions and shade and "notion" in da.dims:
+        exists, _ = q.select(ds, q.variable(ds, "exists"), list(sels), arg)
+    lab = q.label_dim(ds) or "profile"
     for dim in (x, y):
         if dim is not None:
-            da, exists = _as_axis(da, dim), _as_axis(exists, dim)
+            da, exists = _as_axis(da, dim, lab, arg), _as_axis(exists, dim, lab, arg)
     keep = {x, y, "notion"}
     da = da.squeeze([d for d in da.dims if da.sizes[d] == 1 and d not in keep])
     for dim in (x, y):
         if dim is not None and dim not in da.dims:
             raise ValueError(
-                f"--x/--y {dim!r} is not a dimension left "
+                f"{arg('x')}/{arg('y')} {dim!r} is not a dimension left "
                 f"(dimensions: {', '.join(map(str, da.dims)) or 'none'})"
             )
     if x == y:
-        raise ValueError(f"--x and --y must differ (both {x!r})")
+        raise ValueError(f"{arg('x')} and {arg('y')} must differ (both {x!r})")
     if y is not None:
-        heatmap(da, x, y, fixed, reduced, out)
+        heatmap(da, x, y, fixed, reduced, out, arg)
         return
     if exists is not None:
         exists = exists.squeeze([d for d in exists.dims if d not in da.dims])
-    lines(da, x, fixed, reduced, out, exists)
+    lines(da, x, fixed, reduced, out, exists, arg)
+
+
+def plot_store(
+    url: str,
+    var: str,
+    x: str,
+    y: str | None,
+    sels,
+    reductions,
+    out: str,
+    *,
+    allow_incomplete: bool = False,
+    storage_options: dict | None = None,
+    arg=plain,
+) -> None:
+    """``fastscan plot``: :func:`plot_cube` of the cube at ``url`` into the image ``out``
+    (its folder checked before the cube is read)."""
+    import os
+
+    from . import query as q
+    from .cube import open_cube
+
+    folder = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(folder):
+        raise ValueError(f"{arg('out')} {out!r}: folder {folder!r} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise ValueError(f"{arg('out')} {out!r}: folder {folder!r} is not writable")
+    ds = open_cube(url, storage_options, allow_incomplete, "STORE", arg("allow_incomplete"))
+    with q.reading(url):
+        plot_cube(ds, var, x, y, sels, reductions, out, arg)

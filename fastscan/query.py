@@ -1,4 +1,6 @@
-"""Reading cubes: open, select (by value, index or family parameter), reduce, print."""
+"""Reading cubes of any game: select (by value, index or a label such as a family parameter),
+reduce, print. Opening (and refusing unfinished cubes) is :func:`fastscan.cube.open_cube`'s.
+Errors name arguments through ``arg`` (the command line passes its flags)."""
 
 from __future__ import annotations
 
@@ -9,59 +11,16 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from .grids import plain
+
 REDUCTIONS = ("mean", "min", "max", "sum", "any", "all")
-# derived variables users can ask for by name
-DERIVED = {"exists": ("stable_count", "an equilibrium exists (stable_count > 0)")}
 
 
-def open_cube(url: str, storage_options: dict | None = None, allow_incomplete: bool = False):
-    """The Dataset of a fastscan cube; a clear error for anything else.
+def _derived(ds) -> dict[str, tuple[str, str]]:
+    """The cube's game's derived variables: name -> (base variable, description of base > 0)."""
+    from .game import of_cube
 
-    A cube that is not finished (or lost chunk files) is refused unless ``allow_incomplete``:
-    then every cell of an unfinished chunk reads as missing (NaN), never as a fill value.
-    """
-    from .store import Store, resume_command
-
-    store = Store(url, storage_options)
-    ds = store.open_dataset()
-    status = store.status()
-    if status.complete:
-        return ds
-    if not allow_incomplete:
-        raise ValueError(
-            f"{url!r} is incomplete ({status.summary()}); finish it with: "
-            f"{resume_command(ds.attrs.get('command'))}; or add "
-            f"--allow-incomplete to read the finished cells (the others as missing)"
-        )
-    return mask_unfinished(ds, tuple(store.config()["chunks"]), status.done)
-
-
-def mask_unfinished(ds, chunks: tuple[int, int, int], done: set[str]):
-    """``ds`` with every cell of a chunk not in ``done`` set to NaN (lazily, chunk by chunk)."""
-    import dask.array as dsa
-    import xarray as xr
-
-    dims = ("profile", "alpha", "sigma")
-    shape = tuple(ds.sizes[d] for d in dims)
-    grid = tuple(-(-n // c) for n, c in zip(shape, chunks, strict=True))
-    finished = np.zeros(grid, dtype=bool)
-    for index in np.ndindex(*grid):
-        finished[index] = "p{}-a{}-s{}".format(*index) in done
-
-    def block(block_info=None):
-        info = block_info[None]
-        return np.full(info["chunk-shape"], finished[tuple(info["chunk-location"])])
-
-    spec = tuple(
-        tuple(min(c, n - i) for i in range(0, n, c)) for n, c in zip(shape, chunks, strict=True)
-    )
-    mask = xr.DataArray(dsa.map_blocks(block, chunks=spec, dtype=bool), dims=dims)
-    out = ds.copy()
-    for name, var in ds.data_vars.items():
-        if var.dims[:3] == dims:
-            out[name] = var.where(mask)
-            out[name].attrs = var.attrs
-    return out
+    return of_cube(ds.attrs).registry.derived
 
 
 @contextlib.contextmanager
@@ -78,18 +37,21 @@ def reading(url: str):
         ) from None
 
 
-def variable(ds, name: str):
-    """A cube variable, or a derived one (:data:`DERIVED`)."""
-    if name in DERIVED:
-        base, desc = DERIVED[name]
+def variable(ds, name: str, arg=plain):
+    """A cube variable, or one its game derives (``exists``: ``stable_count > 0``)."""
+    derived = _derived(ds)
+    if name in derived:
+        base, desc = derived[name]
         da = (ds[base] > 0).rename(name)
         if ds[base].dtype.kind == "f":  # an incomplete cube: unfinished cells stay missing
             da = da.astype(float).where(ds[base].notnull())
         da.attrs = {"description": desc}
         return da
     if name not in ds.data_vars:
-        names = ", ".join(sorted(list(ds.data_vars) + list(DERIVED)))
-        raise ValueError(f"--var {name!r} is not a variable of the cube (variables: {names})")
+        names = ", ".join(sorted(list(ds.data_vars) + list(derived)))
+        raise ValueError(
+            f"{arg('var')} {name!r} is not a variable of the cube (variables: {names})"
+        )
     return ds[name]
 
 
@@ -102,99 +64,111 @@ def _parse(item: str, option: str, sep: str) -> tuple[str, str]:
     return a.strip(), b.strip()
 
 
-def _number(raw: str, name: str) -> float:
+def _number(raw: str, name: str, sel: str) -> float:
     try:
         v = float(raw)
     except ValueError:
-        raise ValueError(f"--sel {name} needs a number (got {raw!r})") from None
+        raise ValueError(f"{sel} {name} needs a number (got {raw!r})") from None
     if not np.isfinite(v):
-        raise ValueError(f"--sel {name} needs a finite number (got {raw!r})")
+        raise ValueError(f"{sel} {name} needs a finite number (got {raw!r})")
     return v
 
 
-def _nearest(values: np.ndarray, v: float, name: str) -> int:
+def _nearest(values: np.ndarray, v: float, name: str, sel: str) -> int:
     lo, hi = float(np.min(values)), float(np.max(values))
     step = float(np.median(np.diff(np.sort(values)))) if values.size > 1 else 0.0
     slack = step / 2 if step > 0 else 1e-9 * max(abs(lo), 1.0)
     if v < lo - slack or v > hi + slack:
-        raise ValueError(f"--sel {name}={v:g} is outside the cube's range [{lo:g}, {hi:g}]")
+        raise ValueError(f"{sel} {name}={v:g} is outside the cube's range [{lo:g}, {hi:g}]")
     return int(np.argmin(np.abs(values - v)))
 
 
-def _position(values: np.ndarray, dim: str, raw: str) -> tuple[int, str]:
+def _position(values: np.ndarray, dim: str, raw: str, sel: str) -> tuple[int, str]:
     """The index ``raw`` names along a coordinate: ``#INDEX``, nearest number, or a label."""
     if raw.startswith("#"):
         try:
             i = int(raw[1:])
         except ValueError:
-            raise ValueError(f"--sel {dim}=#INDEX needs an integer (got {raw!r})") from None
+            raise ValueError(f"{sel} {dim}=#INDEX needs an integer (got {raw!r})") from None
         if not 0 <= i < values.size:
-            raise ValueError(f"--sel {dim}=#{i}: index outside 0..{values.size - 1}")
+            raise ValueError(f"{sel} {dim}=#{i}: index outside 0..{values.size - 1}")
         return i, _fmt(values[i])
     if values.dtype.kind in "fiu":
-        i = _nearest(values.astype(float), _number(raw, dim), dim)
+        i = _nearest(values.astype(float), _number(raw, dim, sel), dim, sel)
         return i, _fmt(values[i])
     allowed = [str(x) for x in values]
     if raw not in allowed:
-        raise ValueError(f"--sel {dim} must be one of {', '.join(allowed)} (got {raw!r})")
+        raise ValueError(f"{sel} {dim} must be one of {', '.join(allowed)} (got {raw!r})")
     return allowed.index(raw), raw
 
 
-def _profile_params(ds) -> list[str]:
-    return [str(c) for c in ds.coords if ds[c].dims == ("profile",) and c != "profile"]
+def label_dim(ds) -> str | None:
+    """The dim the cube's labels lie along (``profile``: family parameters), if it has any."""
+    dims = {ds[c].dims[0] for c in ds.coords if ds[c].ndim == 1 and ds[c].dims[0] != c}
+    return dims.pop() if len(dims) == 1 else None
 
 
-def select(ds, da, sels: list[str]):
-    """Apply ``--sel DIM=VALUE`` items; returns the selection and what was fixed (for titles).
+def labels(ds) -> list[str]:
+    """Non-dimension coordinates along :func:`label_dim` (family parameters of the profiles)."""
+    dim = label_dim(ds)
+    return [str(c) for c in ds.coords if dim is not None and ds[c].dims == (dim,) and c != dim]
 
-    Items on ``profile`` and on family parameters (``seed=3``, ``n=10``) are combined: the
-    result holds exactly the profiles matching all of them, whatever their number and order.
+
+def select(ds, da, sels: list[str], arg=plain):
+    """Apply ``DIM=VALUE`` items; returns the selection and what was fixed (for titles).
+
+    Items on the label dim (``profile``) and on its labels (family parameters ``seed=3``,
+    ``n=10``) are combined: the result holds exactly the profiles matching all of them,
+    whatever their number and order.
     """
     fixed = []
-    params = _profile_params(ds) if "profile" in da.dims else []
-    profiles = np.ones(ds.sizes.get("profile", 0), dtype=bool)
+    sel = arg("sel")
+    lab = label_dim(ds) or "profile"
+    params = labels(ds) if lab in da.dims else []
+    profiles = np.ones(ds.sizes.get(lab, 0), dtype=bool)
     by_profile = False
     for item in sels:
-        dim, raw = _parse(item, "--sel", "=")
-        if dim == "profile" and "profile" in da.dims or dim in params:
+        dim, raw = _parse(item, sel, "=")
+        if dim == lab and lab in da.dims or dim in params:
             values = ds[dim].values
             if dim in params and raw.startswith("#"):
-                raise ValueError(f"--sel {dim}=#INDEX: {dim} is a profile parameter; give a value")
-            i, shown = _position(values, dim, raw)
+                raise ValueError(f"{sel} {dim}=#INDEX: {dim} is a {lab} label; give a value")
+            i, shown = _position(values, dim, raw, sel)
             profiles &= values == values[i]
             by_profile = True
             fixed.append(f"{dim}={shown}")
         elif dim in da.dims:
             values = ds[dim].values if dim in ds.coords else np.arange(da.sizes[dim])
-            i, shown = _position(values, dim, raw)
+            i, shown = _position(values, dim, raw, sel)
             da = da.isel({dim: i})
             fixed.append(f"{dim}={shown}")
         else:
             choices = sorted(set(map(str, da.dims)) | set(params))
             raise ValueError(
-                f"--sel {dim!r} is not a dimension or profile parameter of "
+                f"{sel} {dim!r} is not a dimension or {lab} parameter of "
                 f"{da.name} (choose from {', '.join(choices) or 'nothing'})"
             )
     if by_profile:
         idx = np.flatnonzero(profiles)
         if idx.size == 0:
-            raise ValueError(f"--sel {', '.join(fixed)}: no profile matches all of these")
-        da = da.isel(profile=int(idx[0]) if idx.size == 1 else idx)
+            raise ValueError(f"{sel} {', '.join(fixed)}: no {lab} matches all of these")
+        da = da.isel({lab: int(idx[0]) if idx.size == 1 else idx})
     return da, fixed
 
 
-def reduce(da, reductions: list[str]):
-    """Apply ``--reduce OP:DIM`` items in order."""
+def reduce(da, reductions: list[str], arg=plain):
+    """Apply ``OP:DIM`` items in order."""
     done = []
+    red = arg("reduce")
     for item in reductions:
-        op, dim = _parse(item, "--reduce", ":")
+        op, dim = _parse(item, red, ":")
         if op not in REDUCTIONS:
             raise ValueError(
-                f"--reduce {op!r} is not a reduction (choose from {', '.join(REDUCTIONS)})"
+                f"{red} {op!r} is not a reduction (choose from {', '.join(REDUCTIONS)})"
             )
         if dim not in da.dims:
             raise ValueError(
-                f"--reduce {op}:{dim}: {dim!r} is not a dimension left "
+                f"{red} {op}:{dim}: {dim!r} is not a dimension left "
                 f"(dimensions: {', '.join(da.dims) or 'none'})"
             )
         attrs, name = da.attrs, da.name
@@ -248,3 +222,40 @@ def to_json(da) -> str:
         return x
 
     return json.dumps(clean(da.load().to_dict()), indent=1)
+
+
+def query_lines(
+    url: str,
+    var: str,
+    sels: list[str],
+    reductions: list[str],
+    fmt: str = "table",
+    *,
+    allow_incomplete: bool = False,
+    storage_options: dict | None = None,
+    note=None,
+    arg=plain,
+) -> Iterator[str]:
+    """``fastscan query``: the lines of a selection of a cube (streamed), optionally reduced,
+    as a table, CSV or JSON; ``note`` hears what the selection fixed."""
+    from .cube import open_cube
+
+    ds = open_cube(url, storage_options, allow_incomplete, "STORE", arg("allow_incomplete"))
+    da, fixed = select(ds, variable(ds, var, arg), sels, arg)
+    da, _ = reduce(da, reductions, arg)
+    if fixed and note is not None:
+        note(f"# selected {', '.join(fixed)}")
+    with reading(url):
+        if fmt == "json":
+            yield to_json(da)
+            return
+        head = header(da)
+        if fmt == "csv":
+            yield ",".join(head)
+            for row in rows(da):
+                yield ",".join(row)
+            return
+        width = max(12, *(len(h) + 2 for h in head))
+        yield "".join(h.rjust(width) for h in head)
+        for row in rows(da):
+            yield "".join(v.rjust(width) for v in row)

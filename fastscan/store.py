@@ -1,8 +1,10 @@
-"""Zarr v3 cubes: created once, filled region by region, resumable from per-chunk markers.
+"""Where a cube's bytes live: a local path or fsspec URL, and the file operations a cube's life
+is made of (atomic create and overwrite by renames, region writes, markers, partials, lock).
 
 Layout: the Dataset's arrays (plain ``xarray.open_zarr`` reads them) plus a ``.fastscan/`` folder
 that Zarr ignores: ``done/<chunk>`` markers (written only after the chunk's data), block partials
-``partial/<chunk>/<block>.npz`` for huge profiles, and ``lock`` while a scan writes.
+``partial/<chunk>/<block>.npz`` of split chunks, and ``lock`` while a scan writes. What these
+mean for a cube (complete? resumable? whose?) is :mod:`fastscan.cube`'s business.
 """
 
 from __future__ import annotations
@@ -11,11 +13,9 @@ import asyncio
 import io
 import json
 import os
-import shlex
 import socket
 import uuid
 import warnings
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -48,8 +48,9 @@ def _is_local(fs) -> bool:
 class Store:
     """A cube at a local path or fsspec URL (``file://``, ``memory://``, ``s3://``...)."""
 
-    def __init__(self, url: str, storage_options: dict | None = None):
+    def __init__(self, url: str, storage_options: dict | None = None, name: str = "store"):
         self.url = str(url)
+        self.name = name  # how errors call this location (the caller's argument name)
         self.storage_options = dict(storage_options or {})
         self.fs, self.root = _split(self.url, self.storage_options)
         self._uid: str | None = None
@@ -94,12 +95,12 @@ class Store:
 
         if not self.exists():
             if self.fs.isfile(self.root):
-                raise ValueError(f"STORE {self.url!r} is a file, not a fastscan cube")
+                raise ValueError(f"{self.name} {self.url!r} is a file, not a fastscan cube")
             if self.fs.isdir(self.root):
-                raise ValueError(f"STORE {self.url!r} is a folder but not a fastscan cube")
-            raise ValueError(f"STORE {self.url!r} does not exist")
+                raise ValueError(f"{self.name} {self.url!r} is a folder but not a fastscan cube")
+            raise ValueError(f"{self.name} {self.url!r} does not exist")
         if not self.is_cube():
-            raise ValueError(f"STORE {self.url!r} is a Zarr store but not a fastscan cube")
+            raise ValueError(f"{self.name} {self.url!r} is a Zarr store but not a fastscan cube")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return xr.open_zarr(self.zarr_store())
@@ -112,19 +113,21 @@ class Store:
         """Fail early (before anything is written) when ``mode`` ("new", "resume",
         "overwrite") cannot write here."""
         if self.root in ("", "/"):
-            raise ValueError(f"--out {self.url!r} is not a store location (give a folder path)")
+            raise ValueError(
+                f"{self.name} {self.url!r} is not a store location (give a folder path)"
+            )
         if self.fs.isfile(self.root):
-            raise ValueError(f"--out {self.url!r} exists and is a file, not a store")
+            raise ValueError(f"{self.name} {self.url!r} exists and is a file, not a store")
         if self.fs.isdir(self.root) and not self.exists() and self.fs.ls(self.root):
             raise ValueError(
-                f"--out {self.url!r} is a folder of other files (no fastscan cube); refusing to "
-                f"write there"
+                f"{self.name} {self.url!r} is a folder of other files (no fastscan cube); "
+                f"refusing to write there"
             )
         if not self.local:
             return
         parent = os.path.dirname(os.path.abspath(self.root))
         if not os.path.isdir(parent):
-            raise ValueError(f"--out {self.url!r}: folder {parent!r} does not exist")
+            raise ValueError(f"{self.name} {self.url!r}: folder {parent!r} does not exist")
         # a new cube and an overwrite rename folders in the parent; a resume writes inside
         needs = [parent] if mode != "resume" or not self.exists() else []
         if self.exists():
@@ -133,7 +136,7 @@ class Store:
             ]
         for folder in needs:
             if not os.access(folder, os.W_OK | os.X_OK):
-                raise ValueError(f"--out {self.url!r}: folder {folder!r} is not writable")
+                raise ValueError(f"{self.name} {self.url!r}: folder {folder!r} is not writable")
 
     def _parent_name(self) -> tuple[str, str]:
         if "/" not in self.root:
@@ -176,7 +179,7 @@ class Store:
         from . import layout as cube_layout
 
         layout.attrs["fastscan_store_id"] = uuid.uuid4().hex
-        staging = Store(self._rooted(self._sibling("new")), self.storage_options)
+        staging = Store(self._rooted(self._sibling("new")), self.storage_options, self.name)
         try:
             cube_layout.write(layout, staging.zarr_store())
         except BaseException:
@@ -187,7 +190,9 @@ class Store:
         try:
             if self.exists() or (self.fs.isdir(self.root) and self.fs.ls(self.root)):
                 if not replace:
-                    raise ValueError(f"--out {self.url!r} was created meanwhile by another scan")
+                    raise ValueError(
+                        f"{self.name} {self.url!r} was created meanwhile by another scan"
+                    )
                 aside = self._sibling("old")
                 self._rename(self.root, aside)
             elif self.fs.isdir(self.root):  # an empty folder made for the cube: take its place
@@ -226,16 +231,14 @@ class Store:
         return f"{protocol}://{path.lstrip('/')}" if protocol != self.url else path
 
     # --- data and markers --------------------------------------------------------------------
-    def write_region(self, region: tuple[slice, ...], arrays: dict[str, np.ndarray]) -> None:
-        """Write each array into ``region`` (leading dims profile, alpha, sigma)."""
+    def write_regions(self, arrays: dict[str, tuple[tuple[slice, ...], np.ndarray]]) -> None:
+        """Write each array's data into its region: ``{name: (region, data)}``."""
         if self._uid is None:
             self._uid = self.attrs()["fastscan_store_id"]
         from zarr.core.sync import sync
 
         group = _open_group(self.url, json.dumps(self.storage_options, sort_keys=True), self._uid)
-        writes = [
-            group.array(name).setitem(region[: data.ndim], data) for name, data in arrays.items()
-        ]
+        writes = [group.array(name).setitem(where, data) for name, (where, data) in arrays.items()]
 
         async def write_all() -> None:
             # all arrays at once: their chunks compress and land side by side (2x on 2 cores)
@@ -258,17 +261,6 @@ class Store:
         if not self.fs.exists(path):
             return set()
         return {p.rsplit("/", 1)[-1] for p in self.fs.ls(path, detail=False)}
-
-    def done(self) -> set[str]:
-        """Chunks marked done whose data files are all present."""
-        return self.status().done
-
-    def status(self, verify: bool = False) -> Status:
-        """What is finished and what is lost: every chunk file of every array is looked for
-        (a cheap listing); with ``verify`` each one is also read and decoded."""
-        from .integrity import survey
-
-        return survey(self, verify)
 
     def save_partial(self, chunk: str, block: int, part: dict[str, np.ndarray]) -> None:
         buf = io.BytesIO()
@@ -314,8 +306,8 @@ class Store:
                 pid, host = int(other["pid"]), str(other["host"])
             except (ValueError, OSError, KeyError, TypeError):
                 raise ValueError(
-                    f"--out {self.url!r} has an unreadable write lock {path!r}; if no scan is "
-                    f"writing there, delete that file and resume"
+                    f"{self.name} {self.url!r} has an unreadable write lock {path!r}; if no scan "
+                    f"is writing there, delete that file and resume"
                 ) from None
             if host == me["host"] and pid == me["pid"]:
                 pass
@@ -323,13 +315,13 @@ class Store:
                 pass  # its writer died (crash, SIGKILL): the markers say what is finished
             elif host == me["host"]:
                 raise ValueError(
-                    f"--out {self.url!r} is being written by another scan (pid {pid}); wait "
+                    f"{self.name} {self.url!r} is being written by another scan (pid {pid}); wait "
                     f"for it or stop it, then resume"
                 )
             else:
                 raise ValueError(
-                    f"--out {self.url!r} is locked by a scan on host {host!r} (pid {pid}); if "
-                    f"no scan is writing there any more, delete {path!r} and resume"
+                    f"{self.name} {self.url!r} is locked by a scan on host {host!r} (pid {pid}); "
+                    f"if no scan is writing there any more, delete {path!r} and resume"
                 )
 
     def release(self) -> None:
@@ -354,28 +346,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-@dataclass
-class Status:
-    """How complete a cube is: chunks (by marker name) done, damaged, and damaged inputs."""
-
-    total: int
-    done: set[str]
-    damaged: dict[str, list[str]] = field(default_factory=dict)  # chunk -> arrays
-    inputs: list[str] = field(default_factory=list)  # damaged coordinate / input arrays
-
-    @property
-    def complete(self) -> bool:
-        return len(self.done) == self.total and not self.inputs
-
-    def summary(self) -> str:
-        text = f"{len(self.done)} of {self.total} chunks done"
-        if self.damaged:
-            text += f", {len(self.damaged)} damaged or missing (recomputed by --resume)"
-        if self.inputs:
-            text += f"; damaged inputs: {', '.join(self.inputs)} (rewritten by --resume)"
-        return text
-
-
 class _OpenGroup:
     """An open Zarr group and its arrays' async handles, opened once (metadata read once)."""
 
@@ -386,7 +356,7 @@ class _OpenGroup:
     def array(self, name: str) -> Any:
         if name not in self._arrays:
             # every chunk lands in its own file, even one equal to the fill value, so a missing
-            # file always means a lost chunk (Store.status)
+            # file always means a lost chunk (fastscan.integrity)
             array = self.group[name].async_array
             self._arrays[name] = array.with_config({"write_empty_chunks": True})
         return self._arrays[name]
@@ -400,68 +370,3 @@ def _open_group(url: str, options_json: str, uid: str) -> _OpenGroup:
 
     store = Store(url, json.loads(options_json)).zarr_store()
     return _OpenGroup(zarr.open_group(store, mode="r+", zarr_format=3))
-
-
-def resume_command(command: str | None) -> str:
-    """The command that finishes a cube made by ``command`` (its ``command`` attr)."""
-    if not command:
-        return "fastscan scan ... --resume (with the parameters it was made with)"
-    words = [w for w in shlex.split(command) if w != "--overwrite"]
-    return shlex.join(words + ([] if "--resume" in words else ["--resume"]))
-
-
-def describe(store: Store, verify: bool = False) -> tuple[str, bool]:
-    """``fastscan info``: dims and coordinate ranges, variables, configuration, completeness
-    (every chunk file looked for; with ``verify`` decoded too). Returns the text and whether
-    the cube is whole."""
-    ds = store.open_dataset()
-    cfg = store.config()
-    lines = [
-        f"{store.url}: fastscan cube (sets={ds.attrs.get('sets')}, "
-        f"fastscan {ds.attrs.get('fastscan_version')}, created {ds.attrs.get('created')})",
-        f"paper: {ds.attrs.get('paper')}",
-        "",
-        "dimensions:",
-    ]
-    for dim, size in ds.sizes.items():
-        if dim in ds.coords and ds[dim].dtype.kind == "f":
-            vals = ds[dim].values
-            lines.append(f"  {dim:8} {size:>8}  [{vals.min():g} .. {vals.max():g}]")
-        elif dim in ds.coords and dim == "notion":
-            lines.append(f"  {dim:8} {size:>8}  {', '.join(map(str, ds[dim].values))}")
-        else:
-            lines.append(f"  {dim:8} {size:>8}")
-    extra = [c for c in ds.coords if c not in ds.dims]
-    if extra:
-        lines.append(
-            "profile coordinates: "
-            + ", ".join(f"{c} [{ds[c].values.min():g} .. {ds[c].values.max():g}]" for c in extra)
-        )
-    lines += ["", "variables:"]
-    for name, var in ds.data_vars.items():
-        units = var.attrs.get("units")
-        lines.append(
-            f"  {name:20} ({', '.join(var.dims)}) {var.dtype}"
-            f"{f' [{units}]' if units else ''}: {var.attrs.get('description', '')}"
-        )
-    status = store.status(verify=verify)
-    if status.complete:
-        state = "complete" + (", every chunk verified" if verify else "")
-    else:
-        state = f"incomplete: resume with {resume_command(ds.attrs.get('command'))}"
-    lines += [
-        "",
-        f"profiles: {json.dumps(cfg['profiles'])[:200]}",
-        f"chunks: {status.summary()} ({state})",
-    ]
-    for chunk, arrays in sorted(status.damaged.items())[:10]:
-        lines.append(f"  damaged or missing: chunk {chunk} of {', '.join(arrays)}")
-    if len(status.damaged) > 10:
-        lines.append(f"  ... and {len(status.damaged) - 10} more damaged chunks")
-    if "command" in ds.attrs:
-        lines.append(f"command: {ds.attrs['command']}")
-    if "versions" in ds.attrs:
-        lines.append(f"versions: {ds.attrs['versions']}")
-    if store.fs.exists(store._p(META, "lock")):
-        lines.append("a scan holds the write lock (or died holding it)")
-    return "\n".join(lines), status.complete

@@ -7,7 +7,7 @@ import math
 import numpy as np
 from reference import all_coalitions, interval_s
 
-from fastscan import model
+from fastscan.datasharing import model
 
 NOTIONS = ("nash", "robust")
 

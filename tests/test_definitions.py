@@ -13,7 +13,7 @@ from reference import best_eps, is_stable, near
 from strategies import cost_profiles, wide_alphas
 
 import fastscan
-from fastscan import model
+from fastscan.datasharing import model
 
 
 @given(

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from fastscan.kernels.central import central_optimum
-from fastscan.kernels.formulas import C_SC_CENTRAL, C_VAR_CENTRAL, coefficients, prefix_fold
-from fastscan.kernels.grid import locate_many
+from fastscan.kernels.datasharing.central import central_optimum
+from fastscan.kernels.datasharing.formulas import (
+    C_SC_CENTRAL,
+    C_VAR_CENTRAL,
+    coefficients,
+    prefix_fold,
+)
+from fastscan.kernels.datasharing.grid import locate_many
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import wide_alphas
 
-from fastscan import model
-from fastscan.engine import Profile
+from fastscan.datasharing import model
+from fastscan.datasharing.compute import Profile
 
 positive = st.floats(1e-12, 1e12, allow_nan=False, allow_infinity=False)
 

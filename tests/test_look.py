@@ -14,7 +14,8 @@ from strategies import cost_profiles, wide_alphas
 
 import fastscan
 from fastscan import query as q
-from fastscan.intervals import equilibrium_ranges
+from fastscan.cube import open_cube
+from fastscan.datasharing.intervals import equilibrium_ranges
 
 FIG1 = "2.2e-4,5.4e-4,7e-4,11e-4,30e-4,33e-4,34e-4,36e-4,38e-4"
 
@@ -84,7 +85,7 @@ def test_query_nearest_value_is_reported(cube):
     assert "alpha=0.5" in r.stderr and "seed=2" in r.stderr
     lines = r.stdout.strip().splitlines()
     assert lines[0] == "sigma,max_size" and len(lines) == 21
-    ds = q.open_cube(cube)
+    ds = open_cube(cube)
     want = ds.max_size.sel(notion="robust").isel(profile=2, alpha=3).values
     assert [int(x.split(",")[1]) for x in lines[1:]] == want.tolist()
 
@@ -105,7 +106,7 @@ def test_query_index_reduce_and_share(cube):
         "csv",
     )
     assert r.returncode == 0, r.stderr
-    ds = q.open_cube(cube)
+    ds = open_cube(cube)
     share = (ds.stable_count.sel(notion="nash").isel(alpha=4) > 0).mean("profile").values
     got = [float(x.split(",")[1]) for x in r.stdout.strip().splitlines()[1:]]
     np.testing.assert_allclose(got, share)
@@ -141,12 +142,12 @@ def test_query_json_is_to_dict_layout(cube):
     d = json.loads(r.stdout)
     assert set(d) == {"dims", "coords", "data", "attrs", "name"}
     assert d["name"] == "central_size" and d["dims"] == ["sigma"]
-    ds = q.open_cube(cube)
+    ds = open_cube(cube)
     assert d["data"] == ds.central_size.isel(profile=1, alpha=4).values.tolist()
 
 
 def test_rows_stream_in_blocks(cube):
-    ds = q.open_cube(cube)
+    ds = open_cube(cube)
     da = ds.opt_social_cost
     assert list(q.rows(da, block=7)) == list(q.rows(da, block=10**6))
     assert sum(1 for _ in q.rows(da, block=7)) == da.size

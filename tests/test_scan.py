@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from strategies import alphas, cost_profiles, wide_alphas
 
 import fastscan
-from fastscan import model
+from fastscan.datasharing import model
 
 
 @st.composite

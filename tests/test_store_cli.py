@@ -14,9 +14,9 @@ import xarray as xr
 from helpers import cli, subprocess_env
 
 import fastscan
-from fastscan import grids
-from fastscan.plan import Plan
-from fastscan.runner import run_to_store
+from fastscan.cube import run_to_store
+from fastscan.datasharing import profiles
+from fastscan.datasharing.plan import build as build_plan
 from fastscan.store import Store
 
 FS = [sys.executable, "-m", "fastscan.cli.main"]
@@ -93,8 +93,8 @@ def test_family_coordinates_and_downward(tmp_path):
 
 
 def test_uniform_family_is_reproducible():
-    a = grids.from_family("uniform", {"n": "8", "low": "1e-4", "high": "1e-2", "seed": "3"})
-    b = grids.from_family("uniform", {"n": "8", "low": "1e-4", "high": "1e-2", "seed": "0:5:6"})
+    a = profiles.from_family("uniform", {"n": "8", "low": "1e-4", "high": "1e-2", "seed": "3"})
+    b = profiles.from_family("uniform", {"n": "8", "low": "1e-4", "high": "1e-2", "seed": "0:5:6"})
     np.testing.assert_array_equal(a.costs[0], b.costs[3])
     assert len(set(map(tuple, b.costs))) == 6
 
@@ -102,11 +102,11 @@ def test_uniform_family_is_reproducible():
 def test_costs_file_ragged_csv_and_npy(tmp_path):
     csv = tmp_path / "p.csv"
     csv.write_text("1e-3,2e-3,3e-3\n4e-3,1e-3\n")
-    ps = grids.from_file(str(csv))
+    ps = profiles.from_file(str(csv))
     assert ps.costs.shape == (2, 3) and np.isnan(ps.costs[1, 2])
     npy = tmp_path / "p.npy"
     np.save(npy, ps.costs)
-    np.testing.assert_array_equal(grids.from_file(str(npy)).costs, ps.costs)
+    np.testing.assert_array_equal(profiles.from_file(str(npy)).costs, ps.costs)
     out = tmp_path / "f.zarr"
     r = cli(
         "scan",
@@ -285,8 +285,8 @@ def test_resume_after_interruption_is_bitwise_identical(tmp_path, sig):
     out = tmp_path / "k.zarr"
     rc, err = _kill_midway(out, sig)
     total = len(
-        Plan.build(
-            grids.from_family(
+        build_plan(
+            profiles.from_family(
                 "uniform", {"n": "18", "low": "1e-4", "high": "1e-2", "seed": "0:23:24"}
             ),
             np.linspace(-1, 1, 33),
@@ -308,20 +308,21 @@ def test_resume_after_interruption_is_bitwise_identical(tmp_path, sig):
     assert not (out / ".fastscan" / "lock").exists()
 
 
-def test_blocks_resume_one_by_one(tmp_path, monkeypatch):
-    from fastscan import engine
+def test_blocks_resume_one_by_one(tmp_path):
+    from fastscan.cube import CubeSink
+    from fastscan.datasharing.game import GAME
+    from fastscan.datasharing.plan import Split
+    from fastscan.runner import block_task
 
-    monkeypatch.setattr(engine, "BLOCK_FROM", 4)
-    prof = grids.explicit(np.array([3e-3, 1e-3, 2e-3, 5e-3, 4e-4, 7e-4, 9e-4]))
-    plan = Plan.build(prof, np.linspace(-1, 1, 5), np.linspace(0.05, 1, 16))
+    prof = profiles.explicit(np.array([3e-3, 1e-3, 2e-3, 5e-3, 4e-4, 7e-4, 9e-4]))
+    plan = build_plan(prof, np.linspace(-1, 1, 5), np.linspace(0.05, 1, 16), split=Split(4))
     assert plan.blocks(plan.chunk_list()[0]) == 8
     store = Store(str(tmp_path / "b.zarr"))
-    store.create(plan.layout())
-    from fastscan.runner import StoreSink, block_task
+    store.create(plan.layout(GAME))
 
     chunk = plan.chunk_list()[0]
     for b in (0, 3, 5):  # some blocks finished before a crash
-        block_task(plan, chunk, b, StoreSink(store))
+        block_task(plan, chunk, b, CubeSink(store, plan))
     assert sorted(store.partials(chunk.name)) == [0, 3, 5]
     run_to_store(plan, store, "resume")
     assert store.partials(chunk.name) == {}
@@ -332,7 +333,7 @@ def test_blocks_resume_one_by_one(tmp_path, monkeypatch):
 
 
 def test_memory_url_store():
-    plan = Plan.build(grids.explicit([1e-3, 2e-3, 4e-3]), [0.0, 1.0], [0.1, 0.5])
+    plan = build_plan(profiles.explicit([1e-3, 2e-3, 4e-3]), [0.0, 1.0], [0.1, 0.5])
     store = Store("memory://fastscan-test/cube.zarr")
     if store.fs.exists(store.root):
         store.fs.rm(store.root, recursive=True)
@@ -345,8 +346,10 @@ def test_memory_url_store():
 def test_distributed_cluster_matches_threads(tmp_path):
     from distributed import Client, LocalCluster
 
-    prof = grids.from_family("uniform", {"n": "9", "low": "1e-4", "high": "1e-2", "seed": "0:5:6"})
-    plan = Plan.build(prof, np.linspace(-1, 1, 7), np.linspace(0.05, 1, 9), chunks=(2, 3, 4))
+    prof = profiles.from_family(
+        "uniform", {"n": "9", "low": "1e-4", "high": "1e-2", "seed": "0:5:6"}
+    )
+    plan = build_plan(prof, np.linspace(-1, 1, 7), np.linspace(0.05, 1, 9), chunks=(2, 3, 4))
     threads = Store(str(tmp_path / "t.zarr"))
     run_to_store(plan, threads, "new")
     with (

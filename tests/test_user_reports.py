@@ -18,7 +18,7 @@ import xarray as xr
 from helpers import fastscan_cli, spawn
 
 import fastscan
-from fastscan.intervals import sigma_at_least
+from fastscan.datasharing.intervals import sigma_at_least
 
 FIG1 = "2.2e-4,5.4e-4,7e-4,11e-4,30e-4,33e-4,34e-4,36e-4,38e-4"
 
@@ -137,13 +137,13 @@ def test_truncated_chunk_is_found_by_verify_and_repaired(fig1_cube):
 
 @pytest.mark.slow
 def test_unfinished_chunks_read_as_missing(tmp_path):
-    from fastscan import grids
-    from fastscan.plan import Plan
-    from fastscan.runner import run_to_store
+    from fastscan.cube import run_to_store
+    from fastscan.datasharing import profiles
+    from fastscan.datasharing.plan import build as build_plan
     from fastscan.store import Store
 
-    plan = Plan.build(grids.explicit([1e-3, 2e-3, 4e-3]), [0.0, 1.0], np.linspace(0.1, 1, 6))
-    plan = Plan(plan.profiles, plan.alpha, plan.sigma, plan.sets, (1, 1, 6))
+    plan = build_plan(profiles.explicit([1e-3, 2e-3, 4e-3]), [0.0, 1.0], np.linspace(0.1, 1, 6))
+    plan = plan.with_chunks((1, 1, 6))
     store = Store(str(tmp_path / "p.zarr"))
     run_to_store(plan, store, "new")
     store.unmark(["p0-a1-s0"])  # as if the scan had died before finishing alpha = 1
@@ -159,14 +159,15 @@ def test_unfinished_chunks_read_as_missing(tmp_path):
 
 # --- 3. creation is atomic, overwrite keeps the old cube until the new one is in place -------
 def test_failed_creation_leaves_nothing(tmp_path, monkeypatch):
-    from fastscan import grids, layout, store
-    from fastscan.plan import Plan
-    from fastscan.runner import run_to_store
+    from fastscan import layout, store
+    from fastscan.cube import run_to_store
+    from fastscan.datasharing import profiles
+    from fastscan.datasharing.plan import build as build_plan
 
     def broken(*args):
         raise OSError("disk full")
 
-    plan = Plan.build(grids.explicit([1e-3, 2e-3, 4e-3]), [0.0], [0.5])
+    plan = build_plan(profiles.explicit([1e-3, 2e-3, 4e-3]), [0.0], [0.5])
     monkeypatch.setattr(layout, "write", broken)
     with pytest.raises(OSError):
         run_to_store(plan, store.Store(str(tmp_path / "n.zarr")), "new")
@@ -458,7 +459,7 @@ def test_demo_counts_its_coalitions(tmp_path):
 
 # --- 5, 6. many profiles in one kernel call; intervals over all subsets at n = 22 ------------
 def test_batched_chunks_equal_profile_by_profile():
-    from fastscan.engine import Profile, SigmaGrid, compute_batch, compute_profile
+    from fastscan.datasharing.compute import Profile, SigmaGrid, compute_batch, compute_profile
 
     rng = np.random.default_rng(5)
     rows = [rng.uniform(1e-4, 1e-2, n) for n in (2, 3, 7, 9, 12)]
@@ -475,11 +476,11 @@ def test_batched_chunks_equal_profile_by_profile():
 
 
 def test_plan_counts_blocks_without_listing_chunks():
-    from fastscan import grids
-    from fastscan.plan import Plan
+    from fastscan.datasharing import profiles
+    from fastscan.datasharing.plan import build as build_plan
 
     for costs in ([1e-3] * 23, [1e-3] * 8):
-        plan = Plan.build(grids.explicit(costs), np.linspace(-1, 1, 40), np.linspace(0.1, 1, 9))
+        plan = build_plan(profiles.explicit(costs), np.linspace(-1, 1, 40), np.linspace(0.1, 1, 9))
         chunks = plan.chunk_list()
         assert plan.n_chunks == len(chunks)
         assert plan.n_blocks == sum(plan.blocks(c) for c in chunks)

@@ -12,7 +12,7 @@ from llvmlite import ir
 from numba.core import types
 from numba.extending import intrinsic
 
-from ._numba import inline, kernel
+from .._numba import inline, kernel
 
 MAX_PER_BUCKET = 4
 

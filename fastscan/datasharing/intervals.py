@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from . import validate
-from .engine import Profile
+from .compute import Profile
 
 MAX_ALL_INTERVALS = 22
 # what one answer may hold: beyond this a listing is no use to read (robust stability at
@@ -69,8 +69,8 @@ def coalition_intervals(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The coalitions stable on a non-empty sigma range, with their exact sigma intervals
     ``[low, high)``: as bitmasks over ascending costs (sets="all") or sizes of ``S_k``."""
-    from .kernels.formulas import NASH, ROBUST
-    from .kernels.point import bounds_downward, nonempty_all
+    from ..kernels.datasharing.formulas import NASH, ROBUST
+    from ..kernels.datasharing.point import bounds_downward, nonempty_all
 
     if sets == "downward":
         b = bounds_downward(prof.a, alpha)

@@ -1,28 +1,27 @@
-"""Runs the kernels over chunks of (profile, alpha, sigma), and blocks of one huge profile.
+"""The data-sharing game's compute: a whole chunk of (profile, alpha, sigma) in the caller's
+sigma order (sort -> kernels -> merge -> finish -> PoS -> unsort), and the blocks of a huge profile.
 
-A chunk is a rectangular, Zarr-aligned region of the cube. With ``sets="all"`` and many players,
-a chunk's profile is split into blocks by the membership of its cheapest players; each block's
-partial result merges exactly with the others (:func:`merge_parts`).
+With ``sets="all"`` and many players a chunk's one profile splits into blocks by the membership
+of its cheapest players (the policy is :mod:`.plan`'s); each block's partial result merges
+exactly with the others (:func:`merge_parts`).
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import reduce
 
 import numpy as np
 
-from .kernels import contracts
-from .kernels.contracts import CellOutputs, Part
+from ..kernels.datasharing import contracts
+from ..kernels.datasharing.contracts import CellOutputs, Part
+from ..plan import Chunk, Plan
 from .model import a_values
+from .plan import SPLIT, Split
 from .variables import VARIABLES
 
 _workspace = threading.local()  # per thread: the sparse tables of scan_all, reused
-# past this many players a profile splits into blocks: disjoint tasks that threads share without
-# enumerating anything twice (2 cores, n = 22: 1.5-1.7x over 1 thread, 1.25x with alpha chunks);
-# 2^MAX_FIXED blocks at most per profile
-BLOCK_FROM = 20
-MAX_FIXED = 6
 
 
 @dataclass(frozen=True)
@@ -75,13 +74,6 @@ class SigmaGrid:
         return out
 
 
-def fixed_players(n: int, sets: str) -> int:
-    """How many cheapest players split a profile's coalitions into ``2^k`` blocks."""
-    if sets != "all" or n <= BLOCK_FROM:
-        return 0
-    return min(n - BLOCK_FROM, MAX_FIXED)
-
-
 OUTPUT_DTYPES = {name: VARIABLES[name].dtype for name in CellOutputs._fields}
 
 
@@ -91,7 +83,7 @@ def _outputs(n_alpha: int, n_s: int, lead: tuple[int, ...] = ()) -> CellOutputs:
 
 def _tables(n: int, n_alpha: int, n_s: int):
     """This thread's clean kernel workspace (tens of MB, reused: the kernel leaves it clean)."""
-    from .kernels.allsets import new_tables, tables_shape
+    from ..kernels.datasharing.allsets import new_tables, tables_shape
 
     tables = getattr(_workspace, "tables", None)
     if tables is None or tables.entries.shape[:3] != tables_shape(n, n_alpha, n_s):
@@ -104,7 +96,7 @@ def compute_part(
     profile: Profile, alpha: np.ndarray, grid: SigmaGrid, n_fixed: int = 0, pattern: int = 0
 ) -> Part:
     """The coalitions whose ``n_fixed`` cheapest players follow ``pattern`` (sets="all")."""
-    from .kernels.allsets import scan_all
+    from ..kernels.datasharing.allsets import scan_all
 
     part = contracts.zeros(Part, contracts.PART_DTYPES, alpha.size, grid.s.size)
     tables = _tables(profile.n, alpha.size, grid.s.size)
@@ -149,7 +141,7 @@ def finish_part(
     profile: Profile, alpha: np.ndarray, grid: SigmaGrid, part: Part
 ) -> dict[str, np.ndarray]:
     """Cube values (sigma ascending) from a profile's merged part."""
-    from .kernels.allsets import finish_optimum
+    from ..kernels.datasharing.allsets import finish_optimum
 
     empty = _outputs(alpha.size, grid.s.size)
     out = empty._replace(
@@ -165,7 +157,7 @@ def compute_batch(
     """Cube values (sigma ascending) of many unsplit profiles (sets="all", NaN-padded rows of
     ``costs``) in one kernel call, with leading dim profile; bit-identical to
     :func:`compute_profile` of each row."""
-    from .kernels.allsets import scan_batch
+    from ..kernels.datasharing.allsets import scan_batch
 
     order = np.argsort(costs, axis=1, kind="stable")  # NaN padding sorts last
     a = np.ascontiguousarray(a_values(np.take_along_axis(costs, order, axis=1)))
@@ -190,7 +182,7 @@ def compute_batch(
 
 def compute_downward(profile: Profile, alpha: np.ndarray, grid: SigmaGrid) -> dict[str, np.ndarray]:
     """Cube values (sigma ascending) of the downward-closed coalitions of one profile."""
-    from .kernels.downward import scan_downward
+    from ..kernels.datasharing.downward import scan_downward
 
     out = _outputs(alpha.size, grid.s.size)
     inprefix = np.zeros(profile.n + 1, dtype=np.uint64)
@@ -201,17 +193,14 @@ def compute_downward(profile: Profile, alpha: np.ndarray, grid: SigmaGrid) -> di
 
 
 def compute_profile(
-    profile: Profile, alpha: np.ndarray, grid: SigmaGrid, sets: str
+    profile: Profile, alpha: np.ndarray, grid: SigmaGrid, sets: str, split: Split = SPLIT
 ) -> dict[str, np.ndarray]:
     """Cube values (sigma ascending) of one profile, all its blocks in turn."""
     if sets == "downward":
         return compute_downward(profile, alpha, grid)
-    n_fixed = fixed_players(profile.n, sets)
-    part = None
-    for pattern in range(2**n_fixed):
-        p = compute_part(profile, alpha, grid, n_fixed, pattern)
-        part = p if part is None else merge_parts(part, p)
-    return finish_part(profile, alpha, grid, part)
+    n_fixed = split.players(profile.n, sets)
+    parts = (compute_part(profile, alpha, grid, n_fixed, b) for b in range(2**n_fixed))
+    return finish_part(profile, alpha, grid, reduce(merge_parts, parts))
 
 
 def with_pos(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -222,12 +211,45 @@ def with_pos(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
+def compute_block(plan: Plan, chunk: Chunk, block: int) -> Part:
+    """Block ``block`` of the chunk's one profile (the game's block task)."""
+    scan = plan.spec
+    profile = Profile.from_costs(scan.profiles.row(chunk["profile"].start))
+    grid = SigmaGrid.from_sigma(scan.sigma[chunk["sigma"]])
+    n_fixed = scan.split.players(profile.n, scan.sets)
+    return compute_part(profile, scan.alpha[chunk["alpha"]], grid, n_fixed, block)
+
+
+def compute_chunk(plan: Plan, chunk: Chunk, merged: Part | None = None) -> dict[str, np.ndarray]:
+    """Every result variable over the chunk (leading dim profile, sigma in the caller's order):
+    from ``merged`` blocks of its one profile, else computed whole."""
+    scan = plan.spec
+    grid = SigmaGrid.from_sigma(scan.sigma[chunk["sigma"]])  # one sort shared by the profiles
+    alpha = scan.alpha[chunk["alpha"]]
+    first, stop = chunk["profile"].start, min(chunk["profile"].stop, len(scan.profiles))
+    if merged is None and scan.sets == "all":
+        # many small profiles: one kernel call for the whole chunk
+        values = compute_batch(
+            scan.profiles.costs[first:stop], scan.profiles.n_players[first:stop], alpha, grid
+        )
+        return {k: grid.unsort(v, axis=2) for k, v in with_pos(values).items()}
+    rows = []
+    for p in range(first, stop):
+        profile = Profile.from_costs(scan.profiles.row(p))
+        if merged is not None:
+            values = finish_part(profile, alpha, grid, merged)
+        else:
+            values = compute_downward(profile, alpha, grid)
+        rows.append({k: grid.unsort(v, axis=1) for k, v in with_pos(values).items()})
+    return {k: np.stack([r[k] for r in rows]) for k in rows[0]}
+
+
 def warm_up(sets: str | None = None, notify=None, split: bool = True) -> None:
     """Compile (or load from the on-disk cache) the kernels a scan of ``sets`` needs, every
     kernel when ``sets`` is None; with ``split=False`` (no profile splits into blocks) not the
     block kernels (loading one costs ~0.4 s). ``notify(message)`` hears once when compiling
     will be slow."""
-    from .kernels._numba import announce
+    from ..kernels._numba import announce
 
     prof = Profile.from_costs(np.array([1e-3, 2e-3, 3e-3]))
     grid = SigmaGrid.from_sigma(np.array([0.1, 0.5]))

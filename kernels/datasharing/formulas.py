@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._numba import inline, kernel
+from .._numba import inline, kernel
 
 NASH = 0
 ROBUST = 1

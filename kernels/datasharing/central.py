@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._numba import kernel
+from .._numba import kernel
 from .formulas import social_cost, variance
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from . import model, validate
-from .engine import Profile
+from .compute import Profile
 
 
 def stable_coalitions(
@@ -26,8 +26,8 @@ def stable_coalitions(
     costs = validate.check_profile(costs, sets)
     alpha = float(validate.check_alpha(validate.check_scalar(alpha, "alpha"), costs.size)[0])
     sigma = float(validate.check_sigma(validate.check_scalar(sigma, "sigma"))[0])
-    from .kernels.formulas import NASH, ROBUST
-    from .kernels.point import stable_masks_all, stable_sizes_downward
+    from ..kernels.datasharing.formulas import NASH, ROBUST
+    from ..kernels.datasharing.point import stable_masks_all, stable_sizes_downward
 
     prof = Profile.from_costs(costs)
     code = NASH if notion == "nash" else ROBUST
@@ -70,7 +70,7 @@ def stability_interval(
 
 
 def _bounds(prof: Profile, alpha: float, members: tuple[int, ...]) -> tuple[float, float, float]:
-    from .kernels.point import coalition_bounds
+    from ..kernels.datasharing.point import coalition_bounds
 
     member = np.zeros(prof.n, dtype=np.bool_)
     rank = np.empty(prof.n, dtype=np.int64)
@@ -207,7 +207,7 @@ class PointSummary:
 def point_summary(costs: Any, alpha: float, sigma: float, *, sets: str = "all") -> PointSummary:
     """The cube's values at one point, from the same kernels as :func:`fastscan.scan` (no
     Dataset: a one-point command answers in about a second)."""
-    from .engine import SigmaGrid, compute_profile, with_pos
+    from .compute import SigmaGrid, compute_profile, with_pos
     from .variables import NOTION_VALUES
 
     validate.check_sets(sets)

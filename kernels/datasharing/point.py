@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._numba import inline, kernel
+from .._numba import inline, kernel
 from .formulas import (
     C_LOWER,
     C_NASH_IN,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._numba import kernel
+from .._numba import kernel
 from .central import central_optimum
 from .formulas import (
     C_LOWER,

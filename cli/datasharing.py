@@ -1,0 +1,110 @@
+"""The data-sharing game's commands: ``scan``, ``coalitions``, ``intervals`` (each parses, calls
+one function of :mod:`fastscan.datasharing.commands` and prints what it returns)."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+
+import click
+
+from . import options as opt
+
+NOTIONS = click.Choice(["nash", "robust", "both"])
+SETS = click.Choice(["all", "downward"])
+FAMILIES = click.Choice(["identical", "geometric", "linear", "uniform"])
+
+
+@click.command()
+@click.option("--costs", help="one profile: comma list of costs")
+@click.option("--costs-file", type=click.Path(), help="CSV or .npy, one profile per row")
+@click.option("--family", type=FAMILIES, help="a family of profiles over grids of its parameters")
+@click.option("--n", "n", help="family: players (grid)")
+@click.option("--cost", help="family: cost (grid)")
+@click.option("--ratio", help="family geometric: ratio of consecutive costs (grid)")
+@click.option("--low", help="family linear/uniform: lowest cost (grid)")
+@click.option("--high", help="family linear/uniform: highest cost (grid)")
+@click.option("--seed", help="family uniform: random seeds (grid)")
+@click.option(
+    "--alpha", default="-1:1:201", show_default=True, help="number, list or START:STOP:NUM"
+)
+@click.option(
+    "--sigma", default="0.05:1:400", show_default=True, help="number, list or START:STOP:NUM"
+)
+@click.option("--sets", default="all", show_default=True, type=SETS)
+@click.option("--out", help="Zarr store: path or fsspec URL (file://, memory://, s3://...)")
+@opt.storage_option
+@opt.resume
+@opt.overwrite
+@opt.scheduler
+@opt.yes
+@opt.quiet
+def scan(costs, costs_file, family, alpha, sigma, sets, out, storage_option, quiet, **rest) -> None:
+    """Scan profiles x alpha x sigma into a resumable Zarr cube (no profile: the demo)."""
+    from fastscan.datasharing import commands
+    from fastscan.grids import flag
+
+    params = {k: rest.pop(k) for k in commands.FAMILY_PARAMS}
+    command = shlex.join(["fastscan", *sys.argv[1:]])
+    closing, summary = commands.scan(
+        costs=costs,
+        costs_file=costs_file,
+        family=family,
+        params=params,
+        alpha=alpha,
+        sigma=sigma,
+        sets=sets,
+        out=out,
+        storage_options=opt.storage_options(storage_option),
+        quiet=quiet,
+        say=opt.echo_err,
+        command=command,
+        resume_command=_resume_command(command),
+        arg=flag,
+        **rest,
+    )
+    if not quiet:
+        opt.echo_err(closing)
+    if summary:
+        click.echo(summary)
+
+
+def _resume_command(command: str) -> str:
+    from fastscan.cube import resume_command
+
+    return resume_command(command)
+
+
+@click.command()
+@click.option("--costs", required=True, help="comma list of costs")
+@click.option("--alpha", required=True, type=float)
+@click.option("--sigma", required=True, type=float)
+@click.option("--notion", default="both", show_default=True, type=NOTIONS)
+@click.option("--sets", default="all", show_default=True, type=SETS)
+def coalitions(costs, alpha, sigma, notion, sets) -> None:
+    """The stable coalitions at one point, the table of the proof of Lemmas 3/4, k* and PoS."""
+    from fastscan.datasharing import commands
+    from fastscan.grids import flag
+
+    click.echo(commands.coalitions(costs, alpha, sigma, notion, sets, opt.echo_err, flag))
+
+
+@click.command()
+@click.option("--costs", required=True, help="comma list of costs")
+@click.option("--alpha", required=True, type=float)
+@click.option("--notion", default="both", show_default=True, type=NOTIONS)
+@click.option("--sets", default="all", show_default=True, type=SETS)
+@click.option(
+    "--format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"])
+)
+def intervals(costs, alpha, notion, sets, fmt) -> None:
+    """Exact sigma ranges [low, high) on which equilibria exist, and which coalitions are stable."""
+    from fastscan.datasharing import commands
+    from fastscan.grids import flag
+
+    text = commands.intervals(costs, alpha, notion, sets, fmt, opt.echo_err, flag)
+    if text:
+        click.echo(text)
+
+
+COMMANDS = [scan, coalitions, intervals]

@@ -1,0 +1,46 @@
+"""Options shared by the commands of every game, defined once (click decorators)."""
+
+from __future__ import annotations
+
+import click
+
+INCOMPLETE_HELP = "read an unfinished or damaged cube: cells not computed yet are missing (NaN)"
+SEL_HELP = "DIM=VALUE (nearest for floats), DIM=#INDEX, or a profile parameter like seed=3"
+
+storage_option = click.option(
+    "--storage-option", multiple=True, help="KEY=VALUE passed to fsspec (repeatable)"
+)
+allow_incomplete = click.option("--allow-incomplete", is_flag=True, help=INCOMPLETE_HELP)
+sel = click.option("--sel", multiple=True, help=SEL_HELP)
+reduce = click.option(
+    "--reduce", "reductions", multiple=True, help="OP:DIM, OP in mean min max sum any all"
+)
+resume = click.option(
+    "--resume", is_flag=True, help="finish an interrupted scan of the same parameters"
+)
+overwrite = click.option("--overwrite", is_flag=True, help="replace an existing store")
+scheduler = click.option(
+    "--scheduler",
+    envvar="FASTSCAN_SCHEDULER",
+    help="dask.distributed address (or FASTSCAN_SCHEDULER); default: threads on this machine",
+)
+yes = click.option("--yes", is_flag=True, help="run plans over 2 GiB too")
+quiet = click.option("--quiet", is_flag=True, help="no plan, no progress")
+
+
+def storage_options(items: tuple[str, ...]) -> dict:
+    """``--storage-option KEY=VALUE`` items as a dict."""
+    out = {}
+    for item in items:
+        if "=" not in item:
+            raise click.BadParameter(
+                f"must be KEY=VALUE (got {item!r})", param_hint="--storage-option"
+            )
+        k, v = item.split("=", 1)
+        out[k] = v
+    return out
+
+
+def echo_err(message: str) -> None:
+    """A line for the log (stderr)."""
+    click.echo(message, err=True)

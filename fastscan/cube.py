@@ -1,0 +1,311 @@
+"""A cube's whole life, for every game: check the target, create it atomically (or replace it
+safely), say what is left, write chunks and keep block partials, finalise, describe, open.
+
+Guarantees (the store mechanics are :mod:`fastscan.store`'s): a cube appears only whole (made
+aside, renamed in); an overwrite deletes the old cube only after the new one is in place; a
+chunk is marked done only after its data; a resume verifies every chunk file and recomputes the
+damaged ones; one writer at a time; readers refuse an unfinished or damaged cube unless asked.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .game import Game, get, of_cube
+from .plan import Chunk, Plan, differences
+from .runner import execute, pending
+from .store import META, Store
+from .variables import region
+
+# the store's codec: zstd level 1 makes cubes as small as zarr's default level, written 1.5x faster
+ZSTD_LEVEL = 1
+MODES = ("new", "resume", "overwrite")
+
+
+@dataclass
+class Status:
+    """How complete a cube is: chunks (by marker name) done, damaged, and damaged inputs."""
+
+    total: int
+    done: set[str]
+    damaged: dict[str, list[str]] = field(default_factory=dict)  # chunk -> arrays
+    inputs: list[str] = field(default_factory=list)  # damaged coordinate / input arrays
+
+    @property
+    def complete(self) -> bool:
+        return len(self.done) == self.total and not self.inputs
+
+    def summary(self) -> str:
+        text = f"{len(self.done)} of {self.total} chunks done"
+        if self.damaged:
+            text += f", {len(self.damaged)} damaged or missing (recomputed on resume)"
+        if self.inputs:
+            text += f"; damaged inputs: {', '.join(self.inputs)} (rewritten on resume)"
+        return text
+
+
+def game_of(store: Store) -> Game:
+    """The game that made the cube in ``store``."""
+    return of_cube(store.attrs())
+
+
+def chunk_dims(store: Store) -> tuple[str, ...]:
+    """The dims the cube in ``store`` was chunked along."""
+    config = store.config()
+    return tuple(config.get("chunk_dims") or game_of(store).dims)
+
+
+def status(store: Store, verify: bool = False) -> Status:
+    """What is finished and what is lost: every chunk file of every array is looked for (a
+    cheap listing); with ``verify`` each one is also read and decoded."""
+    from .integrity import survey
+
+    return survey(store, chunk_dims(store), verify)
+
+
+def resume_command(command: str | None) -> str:
+    """The command that finishes a cube made by ``command`` (its ``command`` attr)."""
+    if not command:
+        return "fastscan scan ... --resume (with the parameters it was made with)"
+    words = [w for w in shlex.split(command) if w != "--overwrite"]
+    return shlex.join(words + ([] if "--resume" in words else ["--resume"]))
+
+
+# --- before anything is written ----------------------------------------------------------------
+def prepare(plan: Plan, store: Store, mode: str) -> tuple[Plan, Status | None]:
+    """Check ``store`` against ``mode`` ("new", "resume", "overwrite") before anything is
+    written; returns the plan to run (on resume with the store's chunks) and, on resume, the
+    store's verified status (chunks done; damaged or missing ones are recomputed)."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)} (got {mode!r})")
+    store.check_target(mode)
+    store.recover()
+    if not store.exists():
+        return plan, None
+    if mode == "new":
+        raise ValueError(
+            f"{store.name} {store.url!r} already exists; resume to finish it or overwrite to "
+            f"replace it"
+        )
+    if not store.is_cube():
+        raise ValueError(f"{store.name} {store.url!r} is not a fastscan cube; refusing to touch it")
+    store.check_lock()
+    if mode == "overwrite":
+        return plan, None
+    old = store.config()
+    if game_of(store).name != plan.game:
+        raise ValueError(
+            f"resume: {store.url!r} is a cube of the {game_of(store).name} game, not {plan.game}"
+        )
+    diff = differences(old, plan.config(), ignore=get(plan.game).provenance_keys)
+    if diff:
+        raise ValueError(
+            f"resume: {store.url!r} was scanned with other parameters: " + "; ".join(diff)
+        )
+    plan = plan.with_chunks(old["chunks"])
+    return plan, status(store, verify=True)
+
+
+def todo(plan: Plan, store: Store, state: Status | None) -> int:
+    """Progress units a run will do: all of a new cube, what a resumed one lacks."""
+    if state is None:
+        return plan.units(plan.chunk_list(), {})
+    return plan.units(*pending(plan, CubeSink(store, plan), state.done))
+
+
+# --- writing ---------------------------------------------------------------------------------
+class CubeSink:
+    """Writes chunks into a cube, each followed by its done marker; block parts persist in the
+    store until their chunk is merged, so a resumed scan redoes only missing blocks."""
+
+    def __init__(self, store: Store, plan: Plan):
+        game = get(plan.game)
+        self.store = store
+        self.variables = game.registry
+        self.part_type = game.part_type
+
+    def done(self) -> set[str]:
+        return status(self.store).done
+
+    def keep_part(self, chunk: Chunk, block: int, part) -> None:
+        self.store.save_partial(chunk.name, block, part._asdict())
+
+    def kept(self, chunk: Chunk) -> set[int]:
+        return set(self.store.partials(chunk.name))
+
+    def parts(self, chunk: Chunk, parts):
+        for path in self.store.partials(chunk.name).values():
+            yield self.part_type(**self.store.load_partial(path))
+
+    def write(self, chunk: Chunk, values: dict[str, np.ndarray]) -> None:
+        where = chunk.region
+        self.store.write_regions(
+            {name: (region(self.variables[name], where), v) for name, v in values.items()}
+        )
+        self.store.mark_done(chunk.name)  # only after the data
+        self.store.drop_partials(chunk.name)
+
+
+def begin(plan: Plan, store: Store, mode: str, state: Status | None, provenance=None) -> None:
+    """Create the cube (atomically; replacing an old one safely) as ``mode`` says, or on resume
+    take the lock and repair what ``state`` found damaged."""
+    layout = lambda: plan.layout(get(plan.game), ZSTD_LEVEL, provenance)  # noqa: E731
+    if mode == "resume" and store.exists():
+        store.acquire()
+        if state is not None:
+            store.unmark(state.damaged)
+            if state.inputs:
+                store.repair(layout(), state.inputs)
+        return
+    if store.exists():
+        store.acquire()  # refuses while another scan writes there
+    store.create(layout(), replace=mode == "overwrite")
+
+
+def finalise(store: Store) -> None:
+    """Give the cube back: the write lock is released (markers say what is finished)."""
+    store.release()
+
+
+def run_to_store(
+    plan: Plan,
+    store: Store,
+    mode: str,
+    client=None,
+    progress=None,
+    status: Status | None = None,
+    provenance: dict | None = None,
+) -> None:
+    """The cube's life from :func:`prepare` on: begin (create or repair), compute every missing
+    chunk into it, finalise. ``provenance``: extra attrs (the command line)."""
+    begin(plan, store, mode, status, provenance)
+    try:
+        execute(plan, CubeSink(store, plan), progress=progress, client=client)
+    finally:
+        finalise(store)
+
+
+# --- reading ---------------------------------------------------------------------------------
+def open_cube(
+    url: str,
+    storage_options: dict | None = None,
+    allow_incomplete: bool = False,
+    name: str = "store",
+    allow_name: str = "allow_incomplete",
+):
+    """The Dataset of a fastscan cube; a clear error for anything else.
+
+    A cube that is not finished (or lost chunk files) is refused unless ``allow_incomplete``:
+    then every cell of an unfinished chunk reads as missing (NaN), never as a fill value.
+    ``name``, ``allow_name``: how errors call the location and the permission.
+    """
+    store = Store(url, storage_options, name)
+    ds = store.open_dataset()
+    state = status(store)
+    if state.complete:
+        return ds
+    if not allow_incomplete:
+        raise ValueError(
+            f"{url!r} is incomplete ({state.summary()}); finish it with: "
+            f"{resume_command(ds.attrs.get('command'))}; or add "
+            f"{allow_name} to read the finished cells (the others as missing)"
+        )
+    return mask_unfinished(ds, chunk_dims(store), tuple(store.config()["chunks"]), state.done)
+
+
+def mask_unfinished(ds, dims: tuple[str, ...], chunks: tuple[int, ...], done: set[str]):
+    """``ds`` with every cell of a chunk not in ``done`` set to NaN (lazily, chunk by chunk)."""
+    import dask.array as dsa
+    import xarray as xr
+
+    from .plan import chunk_name
+
+    shape = tuple(ds.sizes[d] for d in dims)
+    grid = tuple(-(-n // c) for n, c in zip(shape, chunks, strict=True))
+    finished = np.zeros(grid, dtype=bool)
+    for index in np.ndindex(*grid):
+        finished[index] = chunk_name(dims, index) in done
+
+    def block(block_info=None):
+        info = block_info[None]
+        return np.full(info["chunk-shape"], finished[tuple(info["chunk-location"])])
+
+    spec = tuple(
+        tuple(min(c, n - i) for i in range(0, n, c)) for n, c in zip(shape, chunks, strict=True)
+    )
+    mask = xr.DataArray(dsa.map_blocks(block, chunks=spec, dtype=bool), dims=dims)
+    out = ds.copy()
+    for name, var in ds.data_vars.items():
+        if var.dims[: len(dims)] == tuple(dims):
+            out[name] = var.where(mask)
+            out[name].attrs = var.attrs
+    return out
+
+
+def describe(store: Store, verify: bool = False) -> tuple[str, bool]:
+    """``fastscan info``: game, dims and coordinate ranges, variables, configuration,
+    completeness (every chunk file looked for; with ``verify`` decoded too). Returns the text
+    and whether the cube is whole."""
+    ds = store.open_dataset()
+    cfg = store.config()
+    game = game_of(store)
+    extra = "".join(f"{k}={ds.attrs[k]}, " for k in ("sets",) if k in ds.attrs)
+    lines = [
+        f"{store.url}: fastscan cube ({extra}fastscan {ds.attrs.get('fastscan_version')}, "
+        f"created {ds.attrs.get('created')})",
+        f"game: {game.name}; paper: {ds.attrs.get('paper')}",
+        "",
+        "dimensions:",
+    ]
+    for dim, size in ds.sizes.items():
+        if dim in ds.coords and ds[dim].dtype.kind == "f":
+            vals = ds[dim].values
+            lines.append(f"  {dim:8} {size:>8}  [{vals.min():g} .. {vals.max():g}]")
+        elif dim in ds.coords and ds[dim].dtype.kind in "OU":
+            lines.append(f"  {dim:8} {size:>8}  {', '.join(map(str, ds[dim].values))}")
+        else:
+            lines.append(f"  {dim:8} {size:>8}")
+    labels = [c for c in ds.coords if c not in ds.dims]
+    if labels:
+        lines.append(
+            f"{game.registry.label_dim} coordinates: "
+            + ", ".join(f"{c} [{ds[c].values.min():g} .. {ds[c].values.max():g}]" for c in labels)
+        )
+    lines += ["", "variables:"]
+    for name, var in ds.data_vars.items():
+        units = var.attrs.get("units")
+        lines.append(
+            f"  {name:20} ({', '.join(var.dims)}) {var.dtype}"
+            f"{f' [{units}]' if units else ''}: {var.attrs.get('description', '')}"
+        )
+    state = status(store, verify=verify)
+    if state.complete:
+        whole = "complete" + (", every chunk verified" if verify else "")
+    else:
+        whole = f"incomplete: resume with {resume_command(ds.attrs.get('command'))}"
+    lines.append("")
+    for key in get(game.name).provenance_keys:
+        if key in cfg:
+            lines.append(f"{key}: {json.dumps(cfg[key])[:200]}")
+    lines.append(f"chunks: {state.summary()} ({whole})")
+    for chunk, arrays in sorted(state.damaged.items())[:10]:
+        lines.append(f"  damaged or missing: chunk {chunk} of {', '.join(arrays)}")
+    if len(state.damaged) > 10:
+        lines.append(f"  ... and {len(state.damaged) - 10} more damaged chunks")
+    if "command" in ds.attrs:
+        lines.append(f"command: {ds.attrs['command']}")
+    if "versions" in ds.attrs:
+        lines.append(f"versions: {ds.attrs['versions']}")
+    if store.fs.exists(store._p(META, "lock")):
+        lines.append("a scan holds the write lock (or died holding it)")
+    return "\n".join(lines), state.complete
+
+
+def open_store(url: str, storage_options: dict | None = None, name: str = "store") -> Any:
+    """A :class:`~fastscan.store.Store` for ``url`` (errors call it ``name``)."""
+    return Store(url, storage_options, name)

@@ -1,0 +1,163 @@
+"""The data-sharing game's commands as library calls: each takes the parsed options and returns
+what to print, so ``fastscan.cli.datasharing`` only parses and prints. ``arg`` names arguments
+in errors (the command line passes its flags)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from ..grids import parse_grid, plain
+
+FIG1_COSTS = "2.2e-4,5.4e-4,7e-4,11e-4,30e-4,33e-4,34e-4,36e-4,38e-4"
+DEMO_OUT = "fastscan-demo.zarr"
+FAMILY_PARAMS = ("n", "cost", "ratio", "low", "high", "seed")
+
+
+def profiles(costs=None, costs_file=None, family=None, params=None, arg=plain):
+    """The profiles given by exactly one of ``costs``, ``costs_file``, ``family`` (None: none
+    given) and the name errors call them by."""
+    from . import profiles as ps
+
+    params = params or {}
+    sources = [x for x in (costs, costs_file, family) if x is not None]
+    if len(sources) > 1:
+        raise ValueError(f"give one of {arg('costs')}, {arg('costs_file')}, {arg('family')}")
+    given = [k for k, v in params.items() if v is not None]
+    if family is None and given:
+        raise ValueError(f"{arg(given[0])} needs {arg('family')}")
+    if costs is not None:
+        return ps.from_text(costs, arg("costs")), arg("costs")
+    if costs_file is not None:
+        return ps.from_file(costs_file, arg("costs_file")), f"{arg('costs_file')} {costs_file!r}"
+    if family is not None:
+        return ps.from_family(family, params, arg), f"{arg('family')} {family}"
+    return None, arg("costs")
+
+
+def scan(
+    *,
+    costs: str | None = None,
+    costs_file: str | None = None,
+    family: str | None = None,
+    params: dict[str, str | None] | None = None,
+    alpha: str = "-1:1:201",
+    sigma: str = "0.05:1:400",
+    sets: str = "all",
+    out: str | None = None,
+    resume: bool = False,
+    overwrite: bool = False,
+    say: Callable[[str], None] | None = None,
+    arg: Callable[[str], str] = plain,
+    **run_options: Any,
+) -> tuple[str, str]:
+    """``fastscan scan``: profiles x alpha x sigma into a resumable cube; with no profile the
+    demo (the Fig. 1 profile into ``fastscan-demo.zarr``, resumed, then summarized). Returns
+    the closing line (for the log) and the demo's summary (empty for other scans);
+    ``run_options`` go to :func:`fastscan.job.run`."""
+    from .. import job
+    from .demo import summary
+    from .plan import build
+
+    found, name = profiles(costs, costs_file, family, params, arg)
+    demo = found is None
+    if demo:
+        found, name = profiles(FIG1_COSTS, arg=arg)
+        out = out or DEMO_OUT
+        resume = resume or not overwrite
+    if out is None:
+        raise ValueError(f"{arg('out')} is required (a path or fsspec URL for the Zarr store)")
+    if resume and overwrite:
+        raise ValueError(f"give {arg('resume')} or {arg('overwrite')}, not both")
+    if out.startswith("memory://"):
+        raise ValueError(
+            f"{arg('out')} memory:// lives only inside this process and would be lost when "
+            f"fastscan exits; give a path or a shared URL (file://, s3://...)"
+        )
+    plan = build(
+        found, parse_grid(alpha, arg("alpha")), parse_grid(sigma, arg("sigma")), sets, name=name
+    )
+    mode = "resume" if resume else "overwrite" if overwrite else "new"
+    closing = job.run(plan, out, mode, say=say, arg=arg, **run_options)
+    if not demo:
+        return closing, ""
+    from ..store import Store
+
+    return closing, summary(Store(out).open_dataset(), out)
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
+def coalitions(
+    costs: str,
+    alpha: float,
+    sigma: float,
+    notion: str = "both",
+    sets: str = "all",
+    notify: Callable[[str], None] = _quiet,
+    arg=plain,
+) -> str:
+    """``fastscan coalitions``: the stable coalitions at one point with the table of the proof
+    of Lemmas 3/4 for each, the optimum per notion, k* and the designer's epsilon. ``notify``
+    hears once when the kernels must be compiled first."""
+    from ..kernels._numba import announce
+    from . import validate
+    from .coalitions import describe_coalition, point_summary, stable_coalitions
+    from .profiles import from_text
+
+    costs = validate.check_profile(from_text(costs, arg("costs")).costs[0], sets, arg("costs"))
+    notions = ("nash", "robust") if notion == "both" else (notion,)
+    with announce(f"coalitions-{sets}", notify):  # every kernel this command uses, once
+        summary = point_summary(costs, alpha, sigma, sets=sets)
+        stable_coalitions(costs, alpha, sigma, notion=notions[0], sets=sets)
+        describe_coalition(costs, alpha, sigma, (0, 1))
+    lines = []
+    for nu in notions:
+        found = stable_coalitions(costs, alpha, sigma, notion=nu, sets=sets)
+        lines.append(
+            f"{nu}: {len(found)} stable coalition{'s' if len(found) != 1 else ''} at "
+            f"alpha={alpha:g}, sigma={sigma:g}"
+        )
+        for c in found:
+            lines += [describe_coalition(costs, alpha, sigma, c).table(), ""]
+        lines.append(summary.lines(nu) + "\n")
+    lines.append(summary.central())
+    return "\n".join(lines)
+
+
+def intervals(
+    costs: str,
+    alpha: float,
+    notion: str = "both",
+    sets: str = "all",
+    fmt: str = "table",
+    notify: Callable[[str], None] = _quiet,
+    arg=plain,
+) -> str:
+    """``fastscan intervals``: the exact sigma ranges [low, high) on which equilibria exist,
+    as a table or JSON. ``notify`` hears once when the kernels must be compiled first."""
+    from ..kernels._numba import announce
+    from . import validate
+    from .intervals import equilibrium_ranges
+    from .profiles import from_text
+
+    costs = validate.check_profile(from_text(costs, arg("costs")).costs[0], sets, arg("costs"))
+    ranges = []
+    with announce(f"intervals-{sets}", notify):
+        for nu in ("nash", "robust") if notion == "both" else (notion,):
+            ranges += equilibrium_ranges(costs, alpha, notion=nu, sets=sets)
+    if fmt == "json":
+        return json.dumps([r.to_dict() for r in ranges], indent=1)
+    lines = []
+    for r in ranges:
+        hi = "inf" if r.high is None else f"{r.high:.10g}"
+        listed = "; ".join(",".join(map(str, c)) for c in r.coalitions[:6])
+        more = f" (+{len(r.coalitions) - 6} more)" if len(r.coalitions) > 6 else ""
+        lines.append(
+            f"{r.notion:7} [{r.low:.10g}, {hi}) max size {r.max_size:2d}  "
+            f"{listed or 'no equilibrium'}{more}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,133 @@
+"""A batch scan as its user sees it, for any game: the plan and its estimate first, a refusal when
+the cube would be too large, a progress bar, the run into the cube, and when interrupted, what is
+safe and the command that resumes."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+
+from .cube import prepare, run_to_store, todo
+from .game import get
+from .grids import plain
+from .plan import Plan
+from .store import Store
+
+SIZE_LIMIT = 2 * 2**30  # bytes a plan may write without ``yes``
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a scan, with what was kept and how to go on."""
+
+
+def human(nbytes: float) -> str:
+    """``1536`` -> ``"1.5 KiB"``."""
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if nbytes < 1024 or unit == "TiB":
+            return f"{nbytes:.1f} {unit}" if unit != "B" else f"{int(nbytes)} B"
+        nbytes /= 1024
+    return ""
+
+
+def seconds(t: float) -> str:
+    """A duration for people: ``"under a second"``, ``"12 s"``, ``"3 min"``, ``"1.5 h"``."""
+    if t < 1:
+        return "under a second"
+    if t < 120:
+        return f"{t:.0f} s"
+    if t < 7200:
+        return f"{t / 60:.0f} min"
+    return f"{t / 3600:.1f} h"
+
+
+def run(
+    plan: Plan,
+    url: str,
+    mode: str = "new",
+    *,
+    storage_options: dict | None = None,
+    scheduler: str | None = None,
+    say: Callable[[str], None] | None = None,
+    quiet: bool = False,
+    yes: bool = False,
+    command: str | None = None,
+    resume_command: str | None = None,
+    arg: Callable[[str], str] = plain,
+) -> str:
+    """Scan ``plan`` into the cube at ``url`` (``mode``: new, resume or overwrite); returns the
+    closing line. ``say`` hears the plan (nothing when ``quiet``), ``command`` is stored as the
+    cube's provenance, ``resume_command`` is quoted when interrupted; ``arg`` names arguments
+    in errors."""
+    from .runner import connect
+
+    say = (lambda message: None) if quiet or say is None else say
+    store = Store(url, storage_options, arg("out"))
+    client = connect(scheduler, arg("scheduler")) if scheduler else None
+    start = time.monotonic()
+    try:
+        plan, state = prepare(plan, store, mode)
+        if state is not None and state.complete:
+            return f"{url}: complete ({plan.n_chunks} of {plan.n_chunks} chunks), nothing to do"
+        workers = (sum(client.nthreads().values()) if client is not None else os.cpu_count()) or 1
+        done = len(state.done) if state is not None else 0
+        for line in describe(plan, done, state, workers, client is None, yes, say, arg):
+            say(line)
+        _fill(plan, store, mode, client, quiet, state, command)
+    except KeyboardInterrupt:
+        stored = store.exists() and store.is_cube()
+        finished = len(store.marked()) if stored else 0
+        raise Interrupted(
+            f"interrupted; {finished} of {plan.n_chunks} chunks are safely stored. Continue "
+            f"with: {resume_command}"
+            if stored
+            else "interrupted before the cube was created; nothing was written"
+        ) from None
+    finally:
+        if client is not None:
+            client.close()
+    return f"done: {plan.n_chunks} chunks in {time.monotonic() - start:.1f} s -> {url}"
+
+
+def describe(plan, done, state, workers, local, yes, say, arg=plain):
+    """The plan's lines, one at a time (the estimate last: it warms and calibrates kernels);
+    refuses a cube over :data:`SIZE_LIMIT` unless ``yes``."""
+    game = get(plan.game)
+    first = game.describe_plan(plan)
+    yield "plan: " + first[0]
+    for line in first[1:]:
+        yield "      " + line
+    chunks, blocks, nbytes = plan.n_chunks, plan.n_blocks, plan.nbytes(game.registry)
+    block_note = f" in {blocks} blocks" if blocks > chunks else ""
+    yield (
+        f"      {chunks:,} chunks of {' x '.join(map(str, plan.chunks))}{block_note}"
+        f"{f', {done} already done' if done else ''}; output up to {human(nbytes)}"
+    )
+    if state is not None and (state.damaged or state.inputs):
+        yield f"      the store had {state.summary()}"
+    if nbytes > SIZE_LIMIT and not yes:
+        raise ValueError(
+            f"the cube would take up to {human(nbytes)} (limit {human(SIZE_LIMIT)}); add "
+            f"{arg('yes')} to run it"
+        )
+    game.warm_up(plan, notify=say)
+    eta = game.estimate(plan, workers, 1 - done / max(chunks, 1))
+    yield f"      estimated {seconds(eta)} on {workers} {'threads' if local else 'workers'}"
+
+
+def _fill(plan, store, mode, client, quiet, state, command) -> None:
+    from .progress import Progress
+
+    progress = Progress(
+        todo(plan, store, state), unit="blocks" if plan.split else "chunks", quiet=quiet
+    )
+    with progress:
+        run_to_store(
+            plan,
+            store,
+            mode,
+            client=client,
+            progress=progress,
+            status=state,
+            provenance={"command": command} if command else None,
+        )
