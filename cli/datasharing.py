@@ -4,7 +4,6 @@ one function of :mod:`fastscan.datasharing.commands` and prints what it returns)
 from __future__ import annotations
 
 import shlex
-import sys
 
 import click
 
@@ -45,7 +44,7 @@ def scan(costs, costs_file, family, alpha, sigma, sets, out, storage_option, qui
     from fastscan.grids import flag
 
     params = {k: rest.pop(k) for k in commands.FAMILY_PARAMS}
-    command = shlex.join(["fastscan", *sys.argv[1:]])
+    command = shlex.join(["fastscan", *click.get_current_context().meta["fastscan.argv"]])
     closing, summary = commands.scan(
         costs=costs,
         costs_file=costs_file,

@@ -15,6 +15,10 @@ from . import options as opt
 class _Group(click.Group):
     """Turns a library ``ValueError`` or a usage error into one line on stderr and exit 2."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["fastscan.argv"] = list(args)  # the command line as given (a cube's provenance)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .game import Game, get, of_cube
+from .grids import plain
 from .plan import Chunk, Plan, differences
 from .runner import execute, pending
 from .store import META, Store
@@ -77,10 +78,11 @@ def resume_command(command: str | None) -> str:
 
 
 # --- before anything is written ----------------------------------------------------------------
-def prepare(plan: Plan, store: Store, mode: str) -> tuple[Plan, Status | None]:
+def prepare(plan: Plan, store: Store, mode: str, arg=plain) -> tuple[Plan, Status | None]:
     """Check ``store`` against ``mode`` ("new", "resume", "overwrite") before anything is
     written; returns the plan to run (on resume with the store's chunks) and, on resume, the
-    store's verified status (chunks done; damaged or missing ones are recomputed)."""
+    store's verified status (chunks done; damaged or missing ones are recomputed). ``arg``
+    names the modes in errors."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)} (got {mode!r})")
     store.check_target(mode)
@@ -89,8 +91,8 @@ def prepare(plan: Plan, store: Store, mode: str) -> tuple[Plan, Status | None]:
         return plan, None
     if mode == "new":
         raise ValueError(
-            f"{store.name} {store.url!r} already exists; resume to finish it or overwrite to "
-            f"replace it"
+            f"{store.name} {store.url!r} already exists; add {arg('resume')} to finish it or "
+            f"{arg('overwrite')} to replace it"
         )
     if not store.is_cube():
         raise ValueError(f"{store.name} {store.url!r} is not a fastscan cube; refusing to touch it")
@@ -100,12 +102,13 @@ def prepare(plan: Plan, store: Store, mode: str) -> tuple[Plan, Status | None]:
     old = store.config()
     if game_of(store).name != plan.game:
         raise ValueError(
-            f"resume: {store.url!r} is a cube of the {game_of(store).name} game, not {plan.game}"
+            f"{arg('resume')}: {store.url!r} is a cube of the {game_of(store).name} game, "
+            f"not {plan.game}"
         )
     diff = differences(old, plan.config(), ignore=get(plan.game).provenance_keys)
     if diff:
         raise ValueError(
-            f"resume: {store.url!r} was scanned with other parameters: " + "; ".join(diff)
+            f"{arg('resume')}: {store.url!r} was scanned with other parameters: " + "; ".join(diff)
         )
     plan = plan.with_chunks(old["chunks"])
     return plan, status(store, verify=True)

@@ -66,7 +66,7 @@ def run(
     client = connect(scheduler, arg("scheduler")) if scheduler else None
     start = time.monotonic()
     try:
-        plan, state = prepare(plan, store, mode)
+        plan, state = prepare(plan, store, mode, arg)
         if state is not None and state.complete:
             return f"{url}: complete ({plan.n_chunks} of {plan.n_chunks} chunks), nothing to do"
         workers = (sum(client.nthreads().values()) if client is not None else os.cpu_count()) or 1
