@@ -61,31 +61,44 @@ def subprocess_env(**extra: str) -> dict:
     return dict(os.environ, FASTSCAN_CACHE_DIR=cache, **extra)
 
 
-def cli(*args: str, cwd=None, env=None, timeout: float = 600, **kw):
-    """Run ``fastscan ARGS...`` in a fresh process; stdout and stderr as text."""
-    import subprocess
-    import sys
-
-    return subprocess.run(
-        [sys.executable, "-m", "fastscan.cli.main", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=subprocess_env(**(env or {})),
-        timeout=timeout,
-        **kw,
-    )
-
-
-def fastscan_cli(command: str, **kw):
-    """Run ``fastscan COMMAND`` (one string, split like a shell would) in a fresh process."""
+def fastscan_cli(command: str, *, fresh: bool = False, cwd=None, env=None, timeout=600):
+    """Run ``fastscan COMMAND`` (one string, split like a shell would); stdout, stderr and
+    returncode as text. In this process through click's ``CliRunner``, or with ``fresh`` in a
+    new process: for what needs one (signals, start-up time, the on-disk kernel cache, a second
+    writer)."""
     import shlex
 
-    return cli(*shlex.split(command), **kw)
+    args = shlex.split(command)
+    if fresh:
+        import subprocess
+        import sys
+
+        return subprocess.run(
+            [sys.executable, "-m", "fastscan.cli.main", *args],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            env=subprocess_env(**(env or {})),
+            timeout=timeout,
+        )
+    import contextlib
+    import os
+    import traceback
+    from types import SimpleNamespace
+
+    from click.testing import CliRunner
+    from fastscan.cli.main import main
+
+    with contextlib.chdir(cwd or os.getcwd()):
+        result = CliRunner().invoke(main, args, env=env, catch_exceptions=True)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(*result.exc_info))  # a bug: show it
+    return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout, stderr=stderr)
 
 
 def spawn(command: str, **kw):
-    """``fastscan COMMAND`` started in the background (for signals), like :func:`fastscan_cli`."""
+    """``fastscan COMMAND`` started in a background process (for signals)."""
     import shlex
     import subprocess
     import sys

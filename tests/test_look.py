@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+import shlex
 
 import numpy as np
 import pytest
-from helpers import cli
+from helpers import fastscan_cli
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import cost_profiles, wide_alphas
@@ -23,25 +24,9 @@ FIG1 = "2.2e-4,5.4e-4,7e-4,11e-4,30e-4,33e-4,34e-4,36e-4,38e-4"
 @pytest.fixture(scope="module")
 def cube(tmp_path_factory):
     out = tmp_path_factory.mktemp("look") / "mc.zarr"
-    r = cli(
-        "scan",
-        "--family",
-        "uniform",
-        "--n",
-        "6",
-        "--low",
-        "1e-4",
-        "--high",
-        "1e-2",
-        "--seed",
-        "0:3:4",
-        "--alpha",
-        "-1:1:5",
-        "--sigma",
-        "0.05:1:20",
-        "--out",
-        str(out),
-        "--quiet",
+    r = fastscan_cli(
+        "scan --family uniform --n 6 --low 1e-4 --high 1e-2 --seed 0:3:4 --alpha -1:1:5 "
+        f"--sigma 0.05:1:20 --out {out} --quiet"
     )
     assert r.returncode == 0, r.stderr
     return str(out)
@@ -50,36 +35,14 @@ def cube(tmp_path_factory):
 @pytest.fixture(scope="module")
 def fig1(tmp_path_factory):
     out = tmp_path_factory.mktemp("fig1") / "fig1.zarr"
-    r = cli(
-        "scan",
-        "--costs",
-        FIG1,
-        "--alpha",
-        "0,1",
-        "--sigma",
-        "0.05:1:96",
-        "--out",
-        str(out),
-        "--quiet",
-    )
+    r = fastscan_cli(f"scan --costs {FIG1} --alpha 0,1 --sigma 0.05:1:96 --out {out} --quiet")
     assert r.returncode == 0, r.stderr
     return str(out)
 
 
 def test_query_nearest_value_is_reported(cube):
-    r = cli(
-        "query",
-        cube,
-        "--var",
-        "max_size",
-        "--sel",
-        "alpha=0.4",
-        "--sel",
-        "seed=2",
-        "--sel",
-        "notion=robust",
-        "--format",
-        "csv",
+    r = fastscan_cli(
+        f"query {cube} --var max_size --sel alpha=0.4 --sel seed=2 --sel notion=robust --format csv"
     )
     assert r.returncode == 0, r.stderr
     assert "alpha=0.5" in r.stderr and "seed=2" in r.stderr
@@ -91,53 +54,24 @@ def test_query_nearest_value_is_reported(cube):
 
 
 def test_query_index_reduce_and_share(cube):
-    r = cli(
-        "query",
-        cube,
-        "--var",
-        "exists",
-        "--sel",
-        "notion=nash",
-        "--sel",
-        "alpha=#4",
-        "--reduce",
-        "mean:profile",
-        "--format",
-        "csv",
+    r = fastscan_cli(
+        f"query {cube} --var exists --sel notion=nash --sel 'alpha=#4' --reduce "
+        "mean:profile --format csv"
     )
     assert r.returncode == 0, r.stderr
     ds = open_cube(cube)
     share = (ds.stable_count.sel(notion="nash").isel(alpha=4) > 0).mean("profile").values
     got = [float(x.split(",")[1]) for x in r.stdout.strip().splitlines()[1:]]
     np.testing.assert_allclose(got, share)
-    r = cli(
-        "query",
-        cube,
-        "--var",
-        "stable_count",
-        "--reduce",
-        "max:sigma",
-        "--reduce",
-        "any:profile",
-        "--sel",
-        "notion=robust",
+    r = fastscan_cli(
+        f"query {cube} --var stable_count --reduce max:sigma --reduce any:profile --sel "
+        "notion=robust"
     )
     assert r.returncode == 0 and r.stdout.splitlines()[0].split() == ["alpha", "stable_count"]
 
 
 def test_query_json_is_to_dict_layout(cube):
-    r = cli(
-        "query",
-        cube,
-        "--var",
-        "central_size",
-        "--sel",
-        "seed=1",
-        "--sel",
-        "alpha=1",
-        "--format",
-        "json",
-    )
+    r = fastscan_cli(f"query {cube} --var central_size --sel seed=1 --sel alpha=1 --format json")
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
     assert set(d) == {"dims", "coords", "data", "attrs", "name"}
@@ -168,32 +102,25 @@ def test_rows_stream_in_blocks(cube):
     ],
 )
 def test_query_errors(cube, args, word):
-    r = cli("query", cube, *args)
+    r = fastscan_cli(f"query {cube} {shlex.join(args)}")
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and word in r.stderr
     assert "Traceback" not in r.stderr
 
 
 def test_stores_that_are_not_cubes(tmp_path):
     for cmd in (["info"], ["query", "--var", "max_size"]):
-        r = cli(cmd[0], str(tmp_path / "missing.zarr"), *cmd[1:])
+        r = fastscan_cli(f"{cmd[0]} {str(tmp_path / 'missing.zarr')} {shlex.join(cmd[1:])}")
         assert r.returncode == 2 and "does not exist" in r.stderr
     (tmp_path / "z.zarr").mkdir()
     (tmp_path / "z.zarr" / "zarr.json").write_text('{"zarr_format": 3, "node_type": "group"}')
-    r = cli("info", str(tmp_path / "z.zarr"))
+    r = fastscan_cli(f"info {str(tmp_path / 'z.zarr')}")
     assert r.returncode == 2 and "not a fastscan cube" in r.stderr
 
 
 def test_coalitions_lemma3_table():
-    r = cli(
-        "coalitions",
-        "--costs",
-        "1.80e-3,2.15e-3,2.20e-3,15e-3,15.5e-3,17e-3",
-        "--alpha",
-        "1",
-        "--sigma",
-        "0.5",
-        "--notion",
-        "nash",
+    r = fastscan_cli(
+        "coalitions --costs 1.80e-3,2.15e-3,2.20e-3,15e-3,15.5e-3,17e-3 --alpha 1 "
+        "--sigma 0.5 --notion nash"
     )
     assert r.returncode == 0, r.stderr
     for number in (
@@ -210,12 +137,12 @@ def test_coalitions_lemma3_table():
     ):
         assert number in r.stdout
     assert "2 stable coalitions" in r.stdout and "k* = 4" in r.stdout and "PoS(SC)" in r.stdout
-    bad = cli("coalitions", "--costs", "1e-3,-1", "--alpha", "1", "--sigma", "0.5")
+    bad = fastscan_cli("coalitions --costs 1e-3,-1 --alpha 1 --sigma 0.5")
     assert bad.returncode == 2 and "costs" in bad.stderr
 
 
 def test_intervals_lemma5_json():
-    r = cli("intervals", "--costs", FIG1, "--alpha", "1", "--notion", "nash", "--format", "json")
+    r = fastscan_cli(f"intervals --costs {FIG1} --alpha 1 --notion nash --format json")
     assert r.returncode == 0, r.stderr
     ranges = json.loads(r.stdout)
     assert all(set(x) == {"notion", "low", "high", "max_size", "coalitions"} for x in ranges)
@@ -256,27 +183,14 @@ def test_plot_fig1_and_phase_diagram(fig1, tmp_path):
     import matplotlib.image as mpimg
 
     out = tmp_path / "fig1.png"
-    r = cli(
-        "plot", fig1, "--var", "max_size", "--x", "sigma", "--sel", "alpha=1", "--out", str(out)
-    )
+    r = fastscan_cli(f"plot {fig1} --var max_size --x sigma --sel alpha=1 --out {out}")
     assert r.returncode == 0, r.stderr
     img = mpimg.imread(out)
     assert img.shape[0] > 200 and img.shape[1] > 400 and img.std() > 0.01
     for ext in ("svg", "pdf"):
         out = tmp_path / f"phase.{ext}"
-        r = cli(
-            "plot",
-            fig1,
-            "--var",
-            "max_size",
-            "--x",
-            "sigma",
-            "--y",
-            "alpha",
-            "--sel",
-            "notion=robust",
-            "--out",
-            str(out),
+        r = fastscan_cli(
+            f"plot {fig1} --var max_size --x sigma --y alpha --sel notion=robust --out {out}"
         )
         assert r.returncode == 0, r.stderr
         assert out.stat().st_size > 1000
@@ -305,5 +219,5 @@ def test_plot_fig1_and_phase_diagram(fig1, tmp_path):
 )
 def test_plot_errors(fig1, tmp_path, args, word):
     args = [a.replace("OUT", str(tmp_path / "p")) for a in args]
-    r = cli("plot", fig1, *args)
+    r = fastscan_cli(f"plot {fig1} {shlex.join(args)}")
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and word in r.stderr

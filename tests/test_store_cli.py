@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import subprocess
-import sys
 import time
 
 import numpy as np
 import pytest
 import xarray as xr
-from helpers import cli, subprocess_env
+from helpers import fastscan_cli, spawn
 
 import fastscan
 from fastscan.cube import run_to_store
 from fastscan.datasharing import profiles
 from fastscan.datasharing.plan import build as build_plan
 from fastscan.store import Store
-
-FS = [sys.executable, "-m", "fastscan.cli.main"]
-ENV = subprocess_env()
 
 
 def same(a: xr.Dataset, b: xr.Dataset) -> None:
@@ -33,17 +30,9 @@ def same(a: xr.Dataset, b: xr.Dataset) -> None:
 
 def test_cli_cube_equals_in_memory_scan(tmp_path):
     out = tmp_path / "c.zarr"
-    r = cli(
-        "scan",
-        "--costs",
-        "3e-3,1e-3,2e-3,5e-3,4e-4",
-        "--alpha",
-        "-1:1:9",
-        "--sigma",
-        "0.05,0.5,0.2,1",
-        "--out",
-        str(out),
-        "--quiet",
+    r = fastscan_cli(
+        "scan --costs 3e-3,1e-3,2e-3,5e-3,4e-4 --alpha -1:1:9 --sigma 0.05,0.5,0.2,1 "
+        f"--out {out} --quiet"
     )
     assert r.returncode == 0, r.stderr
     disk = xr.open_zarr(out).load()
@@ -54,31 +43,15 @@ def test_cli_cube_equals_in_memory_scan(tmp_path):
     assert disk.sigma.values.tolist() == [0.05, 0.5, 0.2, 1.0]
     assert "fastscan_config" in disk.attrs and "created" in disk.attrs
     assert disk.attrs["sets"] == "all" and "Bassily" in disk.attrs["paper"]
-    info = cli("info", str(out))
+    info = fastscan_cli(f"info {out}")
     assert info.returncode == 0 and "1 of 1 chunks done (complete)" in info.stdout
 
 
 def test_family_coordinates_and_downward(tmp_path):
     out = tmp_path / "g.zarr"
-    r = cli(
-        "scan",
-        "--family",
-        "geometric",
-        "--n",
-        "4:6:3",
-        "--cost",
-        "1e-4",
-        "--ratio",
-        "2,3",
-        "--sets",
-        "downward",
-        "--alpha",
-        "0,1",
-        "--sigma",
-        "0.1:1:5",
-        "--out",
-        str(out),
-        "--quiet",
+    r = fastscan_cli(
+        "scan --family geometric --n 4:6:3 --cost 1e-4 --ratio 2,3 --sets downward "
+        f"--alpha 0,1 --sigma 0.1:1:5 --out {out} --quiet"
     )
     assert r.returncode == 0, r.stderr
     ds = xr.open_zarr(out).load()
@@ -108,17 +81,8 @@ def test_costs_file_ragged_csv_and_npy(tmp_path):
     np.save(npy, ps.costs)
     np.testing.assert_array_equal(profiles.from_file(str(npy)).costs, ps.costs)
     out = tmp_path / "f.zarr"
-    r = cli(
-        "scan",
-        "--costs-file",
-        str(csv),
-        "--alpha",
-        "0",
-        "--sigma",
-        "0.3",
-        "--out",
-        str(out),
-        "--quiet",
+    r = fastscan_cli(
+        f"scan --costs-file {csv} --alpha 0 --sigma 0.3 --out {out} --quiet", fresh=True
     )
     assert r.returncode == 0, r.stderr
     assert xr.open_zarr(out).n_players.values.tolist() == [3, 2]
@@ -145,7 +109,7 @@ def test_costs_file_ragged_csv_and_npy(tmp_path):
 )
 def test_bad_options_exit_2_and_touch_nothing(tmp_path, args, word):
     out = tmp_path / "bad.zarr"
-    r = cli("scan", *args, "--out", str(out), "--quiet")
+    r = fastscan_cli(f"scan {shlex.join(args)} --out {out} --quiet")
     assert r.returncode == 2, r.stderr
     assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
     assert word in r.stderr
@@ -153,73 +117,51 @@ def test_bad_options_exit_2_and_touch_nothing(tmp_path, args, word):
 
 
 def test_usage_errors_are_one_line():
-    r = cli("scan", "--no-such-option")
+    r = fastscan_cli("scan --no-such-option")
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "--no-such-option" in r.stderr
-    r = cli("scan", "--alpha")
+    r = fastscan_cli("scan --alpha")
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "--alpha" in r.stderr
 
 
 def test_unwritable_store_and_missing_out(tmp_path):
-    r = cli("scan", "--costs", "1e-3,2e-3", "--out", str(tmp_path / "no" / "such" / "c.zarr"))
+    r = fastscan_cli(f"scan --costs 1e-3,2e-3 --out {tmp_path}/no/such/c.zarr")
     assert r.returncode == 2 and "does not exist" in r.stderr
-    r = cli("scan", "--costs", "1e-3,2e-3")
+    r = fastscan_cli("scan --costs 1e-3,2e-3")
     assert r.returncode == 2 and "--out" in r.stderr
 
 
 @pytest.mark.slow
 def test_existing_store_refusals(tmp_path):
     out = tmp_path / "c.zarr"
-    base = [
-        "scan",
-        "--costs",
-        "1e-3,2e-3,3e-3",
-        "--alpha",
-        "0,1",
-        "--sigma",
-        "0.1:1:4",
-        "--out",
-        str(out),
-        "--quiet",
-    ]
-    assert cli(*base).returncode == 0
+    head = "scan --costs 1e-3,2e-3,3e-3 --alpha 0,1"
+    base = f"{head} --sigma 0.1:1:4 --out {out} --quiet"
+    assert fastscan_cli(base).returncode == 0
     stamp = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
-    r = cli(*base)
+    r = fastscan_cli(base)
     assert r.returncode == 2 and "--resume" in r.stderr and "--overwrite" in r.stderr
-    head = base[:5]  # scan --costs ... --alpha ...
-    r = cli(*head, "--sigma", "0.1:1:5", "--out", str(out), "--resume", "--quiet")
+    r = fastscan_cli(f"{head} --sigma 0.1:1:5 --out {out} --resume --quiet")
     assert r.returncode == 2 and "sigma" in r.stderr and "store has 4 values" in r.stderr
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == stamp
-    assert cli(*base, "--resume").returncode == 0  # nothing left: fine
+    assert fastscan_cli(f"{base} --resume").returncode == 0  # nothing left: fine
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "zarr.json").write_text('{"zarr_format": 3, "node_type": "group"}')
-    r = cli(*base[:-2], str(tmp_path / "other"), "--overwrite")
+    r = fastscan_cli(f"{head} --sigma 0.1:1:4 --out {tmp_path}/other --overwrite")
     assert r.returncode == 2 and "not a fastscan cube" in r.stderr
-    r = cli(*head, "--sigma", "0.1:1:5", "--out", str(out), "--overwrite", "--quiet")
+    r = fastscan_cli(f"{head} --sigma 0.1:1:5 --out {out} --overwrite --quiet")
     assert r.returncode == 0
     assert xr.open_zarr(out).sizes["sigma"] == 5
 
 
 def test_second_writer_is_refused(tmp_path):
     out = tmp_path / "c.zarr"
-    base = [
-        "scan",
-        "--costs",
-        "1e-3,2e-3,3e-3",
-        "--alpha",
-        "0",
-        "--sigma",
-        "0.3",
-        "--out",
-        str(out),
-        "--quiet",
-    ]
-    assert cli(*base).returncode == 0
+    base = f"scan --costs 1e-3,2e-3,3e-3 --alpha 0 --sigma 0.3 --out {out} --quiet"
+    assert fastscan_cli(base).returncode == 0
     for marker in (out / ".fastscan" / "done").iterdir():
         marker.unlink()  # unfinished again: a resume would write
     store = Store(str(out))
     store.acquire()  # this (live) process writes now
     try:
-        r = cli(*base, "--resume")
+        r = fastscan_cli(f"{base} --resume", fresh=True)  # another process: refused
         assert r.returncode == 2 and "being written by another scan" in r.stderr
     finally:
         store.release()
@@ -227,46 +169,20 @@ def test_second_writer_is_refused(tmp_path):
 
 def test_size_limit_needs_yes(tmp_path):
     out = tmp_path / "big.zarr"
-    r = cli(
-        "scan",
-        "--costs",
-        "1e-3,2e-3",
-        "--alpha",
-        "0:1:4000",
-        "--sigma",
-        "0.1:1:4000",
-        "--out",
-        str(out),
-    )
+    r = fastscan_cli(f"scan --costs 1e-3,2e-3 --alpha 0:1:4000 --sigma 0.1:1:4000 --out {out}")
     assert r.returncode == 2 and "--yes" in r.stderr and "plan:" in r.stderr
     assert not out.exists()
 
 
-HEAVY = [
-    "--family",
-    "uniform",
-    "--n",
-    "18",
-    "--low",
-    "1e-4",
-    "--high",
-    "1e-2",
-    "--seed",
-    "0:23:24",
-    "--alpha",
-    "-1:1:33",
-    "--sigma",
-    "0.05:1:64",
-]
+HEAVY = (
+    "--family uniform --n 18 --low 1e-4 --high 1e-2 --seed 0:23:24 --alpha -1:1:33 "
+    "--sigma 0.05:1:64"
+)
 
 
 def _kill_midway(out, sig):
-    proc = subprocess.Popen(
-        [*FS, "scan", *HEAVY, "--out", str(out)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=ENV,
+    proc = spawn(
+        f"scan {HEAVY} --out {out}", stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     done_dir = out / ".fastscan" / "done"
     deadline = time.time() + 120
@@ -297,13 +213,13 @@ def test_resume_after_interruption_is_bitwise_identical(tmp_path, sig):
     assert 0 < done < total, (done, total)
     if sig == signal.SIGINT:
         assert rc == 130 and "--resume" in err and "Traceback" not in err
-    info = cli("info", str(out))
+    info = fastscan_cli(f"info {out}")
     assert "incomplete" in info.stdout
-    r = cli("scan", *HEAVY, "--out", str(out), "--resume")
+    r = fastscan_cli(f"scan {HEAVY} --out {out} --resume", fresh=True)
     assert r.returncode == 0, r.stderr
     assert f"{done} already done" in r.stderr
     ref = tmp_path / "ref.zarr"
-    assert cli("scan", *HEAVY, "--out", str(ref), "--quiet").returncode == 0
+    assert fastscan_cli(f"scan {HEAVY} --out {ref} --quiet").returncode == 0
     same(xr.open_zarr(out).load(), xr.open_zarr(ref).load())
     assert not (out / ".fastscan" / "lock").exists()
 
@@ -361,18 +277,11 @@ def test_distributed_cluster_matches_threads(tmp_path):
         cl = Store(str(tmp_path / "d.zarr"))
         run_to_store(plan, cl, "new", client=client)
         # the command line on the same cluster
-        r = cli(
-            "scan",
-            "--costs",
-            ",".join(f"{c:.6g}" for c in prof.costs[0]),
-            "--alpha",
-            "-1:1:7",
-            "--sigma",
-            "0.05:1:9",
-            "--out",
-            str(tmp_path / "c.zarr"),
-            "--scheduler",
-            cluster.scheduler_address,
+        costs = ",".join(f"{c:.6g}" for c in prof.costs[0])
+        out, address = tmp_path / "c.zarr", cluster.scheduler_address
+        r = fastscan_cli(
+            f"scan --costs {costs} --alpha -1:1:7 --sigma 0.05:1:9 --out {out} "
+            f"--scheduler {address}"
         )
         assert r.returncode == 0, r.stderr
         assert "chunks (100%)" in r.stderr

@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 import pytest
+from helpers import fastscan_cli
 
 import fastscan
 
@@ -77,13 +78,11 @@ def test_any_alpha_is_accepted_and_costs_in_any_order():
 
 
 def test_cli_default_scan_is_the_demo_and_reruns(tmp_path):
-    from test_store_cli import cli
-
-    first = cli("scan", cwd=tmp_path)
+    first = fastscan_cli("scan", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "plan:" in first.stderr and "nash: an equilibrium exists" in first.stdout
     assert (tmp_path / "fastscan-demo.zarr" / ".fastscan" / "done").exists()
-    again = cli("scan", cwd=tmp_path)
+    again = fastscan_cli("scan", cwd=tmp_path)
     assert again.returncode == 0 and "nothing to do" in again.stderr
     assert again.stdout == first.stdout  # the same summary, from the same cube
 
