@@ -1,7 +1,8 @@
 """The paper's formulas, written plainly in NumPy, for one coalition at one point.
 
-Kernels evaluate the same closed forms in compiled loops (``fastscan.kernels.formulas``); the tests
-hold both to each other and to the definitions. ``s`` is sigma^2, the data variance.
+Kernels evaluate the same closed forms in compiled loops
+(``fastscan.kernels.datasharing.formulas``); the tests hold both to each other and to the
+definitions. ``s`` is sigma^2, the data variance.
 """
 
 from __future__ import annotations

@@ -186,7 +186,7 @@ def _family_table(family: str, coords: dict[str, np.ndarray]) -> np.ndarray:
 
 def _check_family_range(family: str, coords: dict[str, np.ndarray], names, arg) -> None:
     """The smallest and largest cost of every profile, from its parameters, within the range
-    :func:`fastscan.validate.check_profiles` accepts (the costs themselves are made later)."""
+    :func:`.validate.check_profiles` accepts (the costs themselves are made later)."""
     from .validate import COST_MAX, COST_MIN
 
     if family == "identical":
