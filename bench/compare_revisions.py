@@ -20,16 +20,22 @@ import sys
 import tempfile
 import time
 
-CASES = {
-    "all-n24-16a-1s": "rng.uniform(1e-4, 1e-2, 24), np.linspace(-1, 1, 16), [0.5], None",
+CASES = {  # costs, alpha, sigma, threads, sets
+    "all-n24-16a-1s": "rng.uniform(1e-4, 1e-2, 24), np.linspace(-1, 1, 16), [0.5], None, 'all'",
     "all-n24-16a-4096s": (
-        "rng.uniform(1e-4, 1e-2, 24), np.linspace(-1, 1, 16), np.linspace(0.05, 1, 4096), None"
+        "rng.uniform(1e-4, 1e-2, 24), np.linspace(-1, 1, 16), np.linspace(0.05, 1, 4096), None, "
+        "'all'"
     ),
     "all-n22-4096s-1thread": (
-        "rng.uniform(1e-4, 1e-2, 22), np.linspace(-1, 1, 16), np.linspace(0.05, 1, 4096), 1"
+        "rng.uniform(1e-4, 1e-2, 22), np.linspace(-1, 1, 16), np.linspace(0.05, 1, 4096), 1, 'all'"
     ),
     "many-n12-profiles": (
-        "rng.uniform(1e-4, 1e-2, (400, 12)), np.linspace(-1, 1, 21), np.linspace(0.05, 1, 50), None"
+        "rng.uniform(1e-4, 1e-2, (400, 12)), np.linspace(-1, 1, 21), np.linspace(0.05, 1, 50), "
+        "None, 'all'"
+    ),
+    "downward-n1e5": (
+        "rng.uniform(1e-4, 1e-2, 10**5), np.linspace(-1, 1, 16), np.linspace(0.05, 1, 1024), "
+        "None, 'downward'"
     ),
 }
 FIG1 = "2.2e-4,5.4e-4,7e-4,11e-4,30e-4,33e-4,34e-4,36e-4,38e-4"
@@ -50,12 +56,12 @@ import time
 import numpy as np
 import fastscan
 rng = np.random.default_rng(0)
-costs, alpha, sigma, threads = {args}
-fastscan.scan(costs, alpha, sigma, threads=threads)  # compile or load the kernels
+costs, alpha, sigma, threads, sets = {args}
+fastscan.scan(costs, alpha, sigma, threads=threads, sets=sets)  # compile or load the kernels
 times = []
 for _ in range(3):
     start = time.perf_counter()
-    fastscan.scan(costs, alpha, sigma, threads=threads)
+    fastscan.scan(costs, alpha, sigma, threads=threads, sets=sets)
     times.append(time.perf_counter() - start)
 print(min(times))
 """

@@ -51,8 +51,9 @@ def _offer(T, nu, lev, i, key, m):
 
 
 @inline
-def _add_range(T, cdiff, span, log2, nu, lo, hi, key, m):
+def _add_range(tables, log2, nu, lo, hi, key, m):
     """Count ``[lo, hi)`` and offer it to the sparse table: two entries of level log2(length)."""
+    T, cdiff, span = tables.entries, tables.cdiff, tables.span
     cdiff[nu, lo] += 1
     cdiff[nu, hi] -= 1
     lev = log2[hi - lo]
@@ -65,25 +66,14 @@ def _add_range(T, cdiff, span, log2, nu, lo, hi, key, m):
 
 
 @inline
-def _finish_size(
-    T,
-    cdiff,
-    span,
-    slot,
-    nu,
-    n,
-    k,
-    s,
-    c_sc,
-    count,
-    max_size,
-    min_size,
-    best_sc,
-    best_k,
-    best_A,
-    best_m,
-):
-    """Fold the ranges of size ``k`` into the per-sigma aggregates, then clear the tables."""
+def _finish_size(tables, part, cell, n, k, s, c_sc):
+    """Fold the ranges of size ``k`` in table slot ``slot`` into ``part``'s aggregates of alpha
+    ``t`` and notion ``nu`` (``cell = (t, slot, nu)``), then clear the slot."""
+    t, slot, nu = cell
+    T, cdiff, span = tables.entries, tables.cdiff, tables.span
+    count, max_size, min_size = part.stable_count[t], part.max_size[t], part.min_size[t]
+    best_sc, best_k, best_A = part.best_sc[t], part.best_k[t], part.best_A[t]
+    best_m = part.best_members[t]
     top, first, end = span[slot, 0], span[slot, 1], span[slot, 2]
     if top < 0:
         return
@@ -136,11 +126,8 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
     """
     q, fold0, mask0, inmask0, max0 = fixed
     Ctab, cL, cN1, cN2, cR = coef
-    T, cdiff, span = tables.entries, tables.cdiff, tables.span
     p, ps, mk, im = prefix
-    count, max_size, min_size = part.stable_count, part.max_size, part.min_size
     sp, gt, gb, gs = index
-    best_sc, best_k, best_A, best_m = part.best_sc, part.best_k, part.best_A, part.best_members
     ns = s.shape[0]
     s0 = s[0]
     smax = s[ns - 1]
@@ -191,8 +178,8 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
                     slot = 2 * (t - g0)
                     if grand_:
                         lo = locate(sp, gt, gb, gs, L)
-                        _add_range(T, cdiff, span, log2, slot, lo, ns, key, mem)
-                        _add_range(T, cdiff, span, log2, slot + 1, lo, ns, key, mem)
+                        _add_range(tables, log2, slot, lo, ns, key, mem)
+                        _add_range(tables, log2, slot + 1, lo, ns, key, mem)
                         continue
                     UN = upper_s_nash(A, m_out, cN1[t], cN2[t])
                     UR = upper_s_robust(A, M, m_out, cR[t])
@@ -206,9 +193,9 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
                     if UN > L:  # rare: Nash ranges are mostly empty
                         hn = locate(sp, gt, gb, gs, UN)
                         if hn > lo:
-                            _add_range(T, cdiff, span, log2, slot, lo, hn, key, mem)
+                            _add_range(tables, log2, slot, lo, hn, key, mem)
                     if hi > lo:
-                        _add_range(T, cdiff, span, log2, slot + 1, lo, hi, key, mem)
+                        _add_range(tables, log2, slot + 1, lo, hi, key, mem)
             # next prefix p[0..r-2] in lexicographic order
             d = r - 2
             while d >= 0 and p[d] >= n - r + d:
@@ -224,24 +211,8 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
                 im[e + 1] = im[e] | inbit[p[e]]
         for t in range(g0, g1):
             for nu in range(2):
-                _finish_size(
-                    T,
-                    cdiff,
-                    span,
-                    2 * (t - g0) + nu,
-                    nu,
-                    n,
-                    k,
-                    s,
-                    Ctab[t, C_SC, k],
-                    count[t],
-                    max_size[t],
-                    min_size[t],
-                    best_sc[t],
-                    best_k[t],
-                    best_A[t],
-                    best_m[t],
-                )
+                cell = (t, 2 * (t - g0) + nu, nu)
+                _finish_size(tables, part, cell, n, k, s, Ctab[t, C_SC, k])
 
 
 def tables_shape(n: int, n_alpha: int, n_s: int) -> tuple[int, int, int]:
@@ -278,8 +249,8 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables):
     ``alphas[t]`` and ascending ``s[j]``.
 
     ``a`` holds ``(c^2/2)^(1/3)`` ascending, ``inbit[i]`` the input-position bit of the ``i``-th
-    cheapest player. ``part`` is a :class:`~fastscan.kernels.contracts.Part` of zeros; parts of
-    different patterns merge exactly (:func:`fastscan.engine.merge_parts`): counts add, sizes take
+    cheapest player. ``part`` is a :class:`.contracts.Part` of zeros; parts of different patterns
+    merge exactly (:func:`fastscan.datasharing.compute.merge_parts`): counts add, sizes take
     max / min, and the optimum is the least ``(social cost, size, A, members)``.
 
     ``tables`` is a clean workspace from :func:`new_tables` for ``(n, len(alphas), len(s))``; it
@@ -367,19 +338,8 @@ def finish_optimum(n, alphas, s, part, outs):
         for j in range(s.shape[0]):
             for nu in range(2):
                 k = best_k[t, j, nu]
-                store_optimum(
-                    outs,
-                    t,
-                    j,
-                    nu,
-                    n,
-                    s[j],
-                    k,
-                    best_sc[t, j, nu],
-                    best_A[t, j, nu],
-                    C[C_VAR, k],
-                    best_m[t, j, nu],
-                )
+                best = (k, best_sc[t, j, nu], best_A[t, j, nu], best_m[t, j, nu])
+                store_optimum(outs, (t, j, nu), n, s[j], best, C[C_VAR, k])
 
 
 @kernel

@@ -42,7 +42,7 @@ def scan_downward(a, inprefix, alphas, s, outs):
 
     ``a`` holds ``(c^2/2)^(1/3)`` ascending; ``inprefix[k]`` is the input-position bitmask of
     ``S_k`` (zeros when ``n > 64``).
-    ``outs`` is a :class:`~fastscan.kernels.contracts.CellOutputs` of zeros; sigma ascending.
+    ``outs`` is a :class:`.contracts.CellOutputs` of zeros; sigma ascending.
     """
     count, max_size, min_size = outs.stable_count, outs.max_size, outs.min_size
     grand = outs.grand_stable
@@ -104,9 +104,8 @@ def scan_downward(a, inprefix, alphas, s, outs):
             for nu in range(2):
                 k = best_k[j, nu]
                 c_var = row_for(k, e, f)[C_VAR] if k > 0 else 0.0
-                store_optimum(
-                    outs, t, j, nu, n, s[j], k, best_sc[j, nu], Afold[k], c_var, inprefix[k]
-                )
+                best = (k, best_sc[j, nu], Afold[k], inprefix[k])
+                store_optimum(outs, (t, j, nu), n, s[j], best, c_var)
             grand[t, j] = lower_s(Afold[n], a[n - 1], cL) <= s[j]
         central_optimum(
             n,

@@ -119,9 +119,12 @@ def variance(k, s, A, c):
 
 
 @inline
-def store_optimum(outs, t, j, nu, n, s, k, sc, A, c_var, members):
-    """Write the least-cost stable coalition of cell ``(t, j, nu)``; size 0 means none is stable,
-    stored as the empty coalition (social cost ``n s``, variance ``s``: Section 6's convention)."""
+def store_optimum(outs, cell, n, s, best, c_var):
+    """Write the least-cost stable coalition ``best = (k, sc, A, members)`` of cell
+    ``(t, j, nu)``; size 0 means none is stable, stored as the empty coalition (social cost
+    ``n s``, variance ``s``: Section 6's convention)."""
+    t, j, nu = cell
+    k, sc, A, members = best
     opt_size, opt_sc, opt_var = outs.opt_size, outs.opt_social_cost, outs.opt_variance
     opt_members = outs.opt_members
     opt_size[t, j, nu] = k
