@@ -93,7 +93,7 @@ def query(store, var, sel, reductions, fmt, allow_incomplete, storage_option) ->
         click.echo(line)
 
 
-@main.command()
+@main.command(short_help="A phase diagram (--x and --y) or lines along --x.")
 @click.argument("store")
 @click.option("--var", "var", required=True, help="variable (or 'exists')")
 @click.option("--x", "x", required=True, help="dimension along the x axis")
