@@ -1,0 +1,195 @@
+"""The IXP group-formation game (paper 003, §3-4) for one instance and one assignment, in NumPy.
+
+Facilities are 0-based, ``-1`` is "no facility". Agents i and j are connected iff
+``s_i = s_j >= 0``; an agent pays its connection cost ``w(i, s_i)`` (0 at none) and, for every
+agent it is not connected to, the disconnection cost ``w(i, j)`` (§3). These are the plain
+definitions; kernels evaluate the same closed forms in compiled loops.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+NONE = -1
+REL_TOL = 1e-12  # decisions and ties: 1e-12 * max(1, largest input)
+
+
+def _finite_nonnegative(value: Any, name: str, shape: tuple[int, ...] | None) -> np.ndarray:
+    try:
+        arr = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numbers (got {value!r})") from None
+    if shape is not None and arr.shape != shape:
+        raise ValueError(f"{name} must have shape {shape} (got {arr.shape})")
+    bad = ~np.isfinite(arr) | (arr < 0)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{name} must be finite and >= 0 (got {arr[where]!r} at {where})")
+    return arr
+
+
+@dataclass(frozen=True, eq=False)
+class Instance:
+    """One instance: ``w_facility`` (n x m) connection costs, ``w_pair`` (n x n, symmetric, zero
+    diagonal) disconnection costs, ``facility_cost`` (m); every entry finite and >= 0."""
+
+    w_facility: np.ndarray
+    w_pair: np.ndarray
+    facility_cost: np.ndarray
+
+    def __post_init__(self) -> None:
+        wf = np.array(self.w_facility, dtype=np.float64, copy=True)
+        if wf.ndim != 2:
+            raise ValueError(f"w_facility must be 2-D, agents x facilities (got shape {wf.shape})")
+        n, m = wf.shape
+        if n < 2:
+            raise ValueError(f"w_facility must have n >= 2 agents (got {n})")
+        if m < 1:
+            raise ValueError(f"w_facility must have m >= 1 facilities (got {m})")
+        wf = _finite_nonnegative(wf, "w_facility", (n, m))
+        wp = _finite_nonnegative(self.w_pair, "w_pair", (n, n))
+        diag = np.flatnonzero(np.diag(wp))
+        if diag.size:
+            i = int(diag[0])
+            raise ValueError(f"w_pair must have a zero diagonal (w_pair[{i}, {i}] = {wp[i, i]!r})")
+        asym = np.argwhere(wp != wp.T)
+        if asym.size:
+            i, j = (int(x) for x in asym[0])
+            raise ValueError(
+                f"w_pair must be symmetric (w_pair[{i}, {j}] = {wp[i, j]!r} but "
+                f"w_pair[{j}, {i}] = {wp[j, i]!r})"
+            )
+        fc = _finite_nonnegative(self.facility_cost, "facility_cost", (m,))
+        for name, arr in (("w_facility", wf), ("w_pair", wp), ("facility_cost", fc)):
+            arr.setflags(write=False)
+            object.__setattr__(self, name, arr)
+
+    @property
+    def n(self) -> int:
+        return int(self.w_facility.shape[0])
+
+    @property
+    def m(self) -> int:
+        return int(self.w_facility.shape[1])
+
+    @property
+    def tol(self) -> float:
+        """The one tolerance of decisions and ties: 1e-12 * max(1, largest input)."""
+        largest = max(
+            float(self.w_facility.max()), float(self.w_pair.max()), float(self.facility_cost.max())
+        )
+        return REL_TOL * max(1.0, largest)
+
+    def check_assignment(self, s: Any, name: str = "s") -> np.ndarray:
+        """An assignment: one facility in ``-1..m-1`` per agent."""
+        try:
+            arr = np.array(s, dtype=np.int64)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} must be whole numbers (got {s!r})") from None
+        if arr.shape != (self.n,):
+            raise ValueError(f"{name} must give one facility per agent, {self.n} (got {arr.shape})")
+        if ((arr < NONE) | (arr >= self.m)).any():
+            raise ValueError(
+                f"{name} must hold facilities in -1..{self.m - 1} (got {arr.tolist()})"
+            )
+        return arr
+
+
+def connected(s: np.ndarray) -> np.ndarray:
+    """``[i, j]``: agents i and j share a facility (none shares nothing)."""
+    return (s[:, None] == s[None, :]) & (s[:, None] >= 0)
+
+
+def agent_costs(inst: Instance, s: Any) -> np.ndarray:
+    """c~_i(s) = w(i, s_i) + sum of w(i, j) over agents j not connected to i (§3)."""
+    s = inst.check_assignment(s)
+    conn = connected(s)
+    np.fill_diagonal(conn, True)  # an agent is never charged for itself (w(i, i) = 0 anyway)
+    wf = np.where(s >= 0, inst.w_facility[np.arange(inst.n), np.maximum(s, 0)], 0.0)
+    return wf + np.where(conn, 0.0, inst.w_pair).sum(axis=1)
+
+
+def open_facilities(inst: Instance, s: Any) -> np.ndarray:
+    """The facilities some agent uses in ``s``."""
+    s = inst.check_assignment(s)
+    return np.unique(s[s >= 0])
+
+
+def social_cost(inst: Instance, s: Any) -> float:
+    """c(s) = sum of c(f) over open facilities + sum of c~_i(s) (§3)."""
+    s = inst.check_assignment(s)
+    return float(inst.facility_cost[open_facilities(inst, s)].sum() + agent_costs(inst, s).sum())
+
+
+def deviation_costs(inst: Instance, s: Any) -> np.ndarray:
+    """``[i, x + 1]`` = c~_i(x, s_-i) for every strategy x in -1..m-1 (column 0: none)."""
+    s = inst.check_assignment(s)
+    out = np.empty((inst.n, inst.m + 1))
+    for i in range(inst.n):
+        for x in range(NONE, inst.m):
+            t = s.copy()
+            t[i] = x
+            out[i, x + 1] = agent_costs(inst, t)[i]
+    return out
+
+
+def best_alternative(inst: Instance, s: Any) -> np.ndarray:
+    """m_i(s) = min over x != s_i of c~_i(x, s_-i): the cost of i's next best choice."""
+    s = inst.check_assignment(s)
+    dev = deviation_costs(inst, s)
+    dev[np.arange(inst.n), s + 1] = np.inf
+    return dev.min(axis=1)
+
+
+def Q(inst: Instance, s: Any) -> np.ndarray:
+    """Q_i(s) = m_i(s) - c~_i(s) (eq. 1): what agent i would pay to keep using s_i."""
+    return best_alternative(inst, s) - agent_costs(inst, s)
+
+
+def alpha_star(inst: Instance, s: Any) -> float:
+    """The least alpha >= 1 at which ``s`` is alpha-stable (Def. 4.1; alpha = 1: Def. 3.4), inf
+    when none is: every agent needs c~_i <= alpha m_i, every open f needs the sum over its
+    agents of (alpha m_i - c~_i) >= c(f); both are linear in alpha. A condition that holds at
+    alpha = 1 within the instance's tolerance does not bind."""
+    s = inst.check_assignment(s)
+    tol = inst.tol
+    cost, alt = agent_costs(inst, s), best_alternative(inst, s)
+    need = 1.0
+    for c, a in zip(cost, alt, strict=True):
+        if c > a + tol:
+            need = max(need, c / a if a > 0 else math.inf)
+    for f in open_facilities(inst, s):
+        at = s == f
+        total, alts = float(inst.facility_cost[f] + cost[at].sum()), float(alt[at].sum())
+        if total > alts + tol:
+            need = max(need, total / alts if alts > 0 else math.inf)
+    return need
+
+
+def is_stable(inst: Instance, s: Any, alpha: float = 1.0) -> bool:
+    """Some budget-balanced prices make ``s`` alpha-stable (Def. 4.1): ``alpha >= alpha_star``,
+    one decision for every caller (the kernels bucket alpha_star on the alpha grid)."""
+    if not (math.isfinite(alpha) and alpha >= 1):
+        raise ValueError(f"alpha must be a finite number >= 1 (got {alpha!r})")
+    return bool(alpha >= alpha_star(inst, s))
+
+
+def prices(inst: Instance, s: Any, alpha: float = 1.0) -> np.ndarray | None:
+    """Budget-balanced prices gamma_i >= 0 (0 for agents at none) that make ``s`` alpha-stable,
+    each open facility's cost shared in proportion to its agents' slack alpha m_i - c~_i; None
+    when ``s`` is not alpha-stable."""
+    if not is_stable(inst, s, alpha):
+        return None
+    s = inst.check_assignment(s)
+    slack = np.maximum(alpha * best_alternative(inst, s) - agent_costs(inst, s), 0.0)
+    gamma = np.zeros(inst.n)
+    for f in open_facilities(inst, s):
+        at = s == f
+        total = slack[at].sum()
+        share = slack[at] / total if total > 0 else np.full(int(at.sum()), 1.0 / at.sum())
+        gamma[at] = inst.facility_cost[f] * share
+    return gamma

@@ -1,0 +1,61 @@
+"""The IXP game from its definitions (paper 003, §3-4), slow and obvious: a cost by walking the
+agents, stability by asking an LP for budget-balanced prices (Def. 3.4 / 4.1), never via Q."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import linprog
+
+
+def agent_cost(w_facility, w_pair, s, i) -> float:
+    """c~_i(s): connection cost plus a disconnection cost per agent not sharing i's facility."""
+    total = float(w_facility[i, s[i]]) if s[i] >= 0 else 0.0
+    for j in range(len(s)):
+        if j != i and not (s[i] >= 0 and s[i] == s[j]):
+            total += float(w_pair[i, j])
+    return total
+
+
+def social_cost(w_facility, w_pair, facility_cost, s) -> float:
+    opened = {int(f) for f in s if f >= 0}
+    agents = sum(agent_cost(w_facility, w_pair, s, i) for i in range(len(s)))
+    return float(sum(facility_cost[f] for f in opened)) + agents
+
+
+def stable_by_lp(w_facility, w_pair, facility_cost, s, alpha) -> bool:
+    """Is there gamma >= 0, sum over each open facility's agents = c(f), with
+    c~_i(s) + gamma_i <= alpha c~_i(s'_i, s_-i) for every agent and every other strategy?"""
+    n, m = w_facility.shape
+    s = list(s)
+    payers = [i for i in range(n) if s[i] >= 0]
+    a_ub, b_ub = [], []
+    for i in range(n):
+        own = agent_cost(w_facility, w_pair, s, i)
+        for x in range(-1, m):
+            if x == s[i]:
+                continue
+            other = agent_cost(w_facility, w_pair, s[:i] + [x] + s[i + 1 :], i)
+            if s[i] < 0:
+                if own > alpha * other + 1e-9:
+                    return False
+                continue
+            row = np.zeros(len(payers))
+            row[payers.index(i)] = 1.0
+            a_ub.append(row)
+            b_ub.append(alpha * other - own)
+    if not payers:
+        return True
+    a_eq, b_eq = [], []
+    for f in sorted({s[i] for i in payers}):
+        a_eq.append([1.0 if s[i] == f else 0.0 for i in payers])
+        b_eq.append(float(facility_cost[f]))
+    res = linprog(
+        np.zeros(len(payers)),
+        A_ub=np.array(a_ub) if a_ub else None,
+        b_ub=np.array(b_ub) if b_ub else None,
+        A_eq=np.array(a_eq),
+        b_eq=np.array(b_eq),
+        bounds=[(0, None)] * len(payers),
+        method="highs",
+    )
+    return res.status == 0
