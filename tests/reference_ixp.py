@@ -22,15 +22,16 @@ def social_cost(w_facility, w_pair, facility_cost, s) -> float:
     return float(sum(facility_cost[f] for f in opened)) + agents
 
 
-def stable_by_lp(w_facility, w_pair, facility_cost, s, alpha) -> bool:
+def stable_by_lp(w_facility, w_pair, facility_cost, s, alpha, payments=None) -> bool:
     """Is there gamma >= 0, sum over each open facility's agents = c(f), with
-    c~_i(s) + gamma_i <= alpha c~_i(s'_i, s_-i) for every agent and every other strategy?"""
+    c~_i(s) + gamma_i - payments_i <= alpha c~_i(s'_i, s_-i) for every agent and every other
+    strategy (§5.1: a coordinator pays agent i payments_i to stay)?"""
     n, m = w_facility.shape
     s = list(s)
     payers = [i for i in range(n) if s[i] >= 0]
     a_ub, b_ub = [], []
     for i in range(n):
-        own = agent_cost(w_facility, w_pair, s, i)
+        own = agent_cost(w_facility, w_pair, s, i) - (0.0 if payments is None else payments[i])
         for x in range(-1, m):
             if x == s[i]:
                 continue

@@ -1,0 +1,225 @@
+"""One IXP instance solved exactly by enumeration (small n): the optimum s*, the stable states,
+Thm 4.3's process, the payments that stabilize s* (Lemma 5.2.1, Thm 5.1, 5.2), and one
+instance's cube values (:func:`analyse`). The scan kernels compute the same values in one pass.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .model import NONE, Instance, Q, agent_costs, alpha_star, social_cost
+
+MAX_ENUMERATED = 2**20  # assignments this module walks in Python; the kernels go further
+
+
+def assignments(inst: Instance):
+    """Every assignment in lexicographic order: agent 0 most significant, none < 0 < 1 < ..."""
+    if (inst.m + 1) ** inst.n > MAX_ENUMERATED:
+        raise ValueError(
+            f"instance has (m+1)^n = {inst.m + 1}^{inst.n} assignments, more than "
+            f"{MAX_ENUMERATED:,} to enumerate here"
+        )
+    for s in itertools.product(range(NONE, inst.m), repeat=inst.n):
+        yield np.array(s, dtype=np.int64)
+
+
+def optimum(inst: Instance) -> tuple[np.ndarray, float]:
+    """s*: the least social cost, ties (within the tolerance) to the lexicographically first."""
+    best, best_cost = None, math.inf
+    for s in assignments(inst):
+        c = social_cost(inst, s)
+        if c < best_cost - inst.tol:
+            best, best_cost = s, c
+    return best, best_cost
+
+
+def stable_states(inst: Instance, alpha: float = 1.0) -> list[np.ndarray]:
+    """Every alpha-stable assignment (Def. 4.1), in lexicographic order."""
+    return [s for s in assignments(inst) if alpha_star(inst, s) <= alpha]
+
+
+def _moves(inst: Instance, s: np.ndarray, i: int) -> tuple[list[int], np.ndarray]:
+    """Agent i's strategies other than s_i (none and every facility) and their c~_i."""
+    xs = [x for x in range(NONE, inst.m) if x != s[i]]
+    costs = []
+    for x in xs:
+        t = s.copy()
+        t[i] = x
+        costs.append(agent_costs(inst, t)[i])
+    return xs, np.array(costs)
+
+
+def process(inst: Instance, start: Any = None) -> tuple[np.ndarray, list[float]]:
+    """Thm 4.3's process from ``start`` (default s*), deterministic: the lowest agent with a
+    strictly improving move to none or an open facility takes its best; else the lowest open
+    facility whose agents' Q sum below its cost closes, each of its agents moving to its best
+    alternative; else stop (stable). Returns the final assignment and Phi along the way."""
+    s = optimum(inst)[0] if start is None else inst.check_assignment(start).copy()
+    tol = inst.tol
+    trail = [potential(inst, s)]
+    for _ in range(10 * (inst.n + 1) * (inst.m + 1) ** 2 + 10**4):
+        moved = False
+        opened = set(int(f) for f in s[s >= 0])
+        own = agent_costs(inst, s)
+        for i in range(inst.n):
+            xs, costs = _moves(inst, s, i)
+            allowed = [k for k, x in enumerate(xs) if x == NONE or x in opened]
+            if not allowed:  # at none, every facility closed: no move of this kind
+                continue
+            k = min(allowed, key=lambda k: (costs[k], xs[k]))  # best; ties: none < 0 < 1
+            if costs[k] < own[i] - tol:
+                s[i] = xs[k]
+                moved = True
+                break
+        if not moved:
+            q = Q(inst, s)
+            for f in sorted(opened):
+                at = np.flatnonzero(s == f)
+                if q[at].sum() < inst.facility_cost[f] - tol:
+                    new = s.copy()
+                    for i in at:  # every agent of f to its best alternative in s (never f)
+                        xs, costs = _moves(inst, s, int(i))
+                        new[i] = xs[min(range(len(xs)), key=lambda k: (costs[k], xs[k]))]
+                    s, moved = new, True
+                    break
+        if not moved:
+            return s, trail
+        trail.append(potential(inst, s))
+    raise RuntimeError("Thm 4.3's process did not stop")  # Phi falls, so it always stops
+
+
+def potential(inst: Instance, s: Any) -> float:
+    """Phi(s) = sum of c(f) over open f + sum of w(i, s_i) + sum over disconnected unordered
+    pairs of w(i, j) (Thm 4.3's potential: each pair once)."""
+    s = inst.check_assignment(s)
+    conn = (s[:, None] == s[None, :]) & (s[:, None] >= 0)
+    pairs = np.triu(np.where(conn, 0.0, inst.w_pair), 1).sum()
+    wf = np.where(s >= 0, inst.w_facility[np.arange(inst.n), np.maximum(s, 0)], 0.0).sum()
+    return float(inst.facility_cost[np.unique(s[s >= 0])].sum() + wf + pairs)
+
+
+def delta(inst: Instance, s: Any) -> float:
+    """Lemma 5.2.1's payments that stabilize ``s``: sum over agents of max(0, -Q_i(s))."""
+    return float(np.maximum(0.0, -Q(inst, s)).sum())
+
+
+def doubled(inst: Instance) -> Instance:
+    """The instance with every w(i, j) doubled (Thm 5.2)."""
+    return Instance(inst.w_facility, 2 * inst.w_pair, inst.facility_cost)
+
+
+def peering_stable(inst: Instance, s: Any) -> bool:
+    """Thm 5.1's circulation, per open facility: agents at f pay f its cost and pay each other
+    at most w(i, j), each agent's payments out minus in equal to Q_i(s); feasible?"""
+    from scipy.optimize import linprog
+
+    s = inst.check_assignment(s)
+    q = Q(inst, s)
+    tol = inst.tol
+    for f in np.unique(s[s >= 0]):
+        at = [int(i) for i in np.flatnonzero(s == f)]
+        if q[at].sum() < inst.facility_cost[f] - tol:
+            return False  # the facility's node cannot be paid
+        pairs = [(i, j) for i in at for j in at if i != j and inst.w_pair[i, j] > 0]
+        # variables: v_ij (pairs), then v_if per agent; out - in = Q_i, sum v_if >= c(f)
+        nv = len(pairs) + len(at)
+        a_eq = np.zeros((len(at), nv))
+        for col, (i, j) in enumerate(pairs):
+            a_eq[at.index(i), col] += 1.0
+            a_eq[at.index(j), col] -= 1.0
+        for r in range(len(at)):
+            a_eq[r, len(pairs) + r] = 1.0
+        a_ub = np.zeros((1, nv))
+        a_ub[0, len(pairs) :] = -1.0
+        bounds = [(0, inst.w_pair[i, j]) for i, j in pairs] + [(0, None)] * len(at)
+        res = linprog(
+            np.zeros(nv),
+            A_ub=a_ub,
+            b_ub=[-inst.facility_cost[f] + tol],
+            A_eq=a_eq,
+            b_eq=q[at],
+            bounds=bounds,
+            method="highs",
+        )
+        if res.status != 0:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One instance's cube values (the variables of the same names)."""
+
+    alpha: np.ndarray
+    stable_count: np.ndarray
+    best_stable_cost: np.ndarray
+    worst_stable_cost: np.ndarray
+    best_stable_assignment: np.ndarray  # (alpha, agent); -2 where nothing is stable
+    pos: np.ndarray
+    poa: np.ndarray
+    optimum_cost: float
+    optimum_assignment: np.ndarray
+    optimum_alpha: float
+    delta: float
+    delta_ratio: float
+    thm53_slack: float
+    doubled_stable: bool
+    peering_stable: bool
+    process_cost: float
+
+
+def ratio(x: float, opt: float) -> float:
+    """x / opt with x / 0 = inf and 0 / 0 = 1 (the cube's convention for pos and poa)."""
+    if opt == 0:
+        return 1.0 if x == 0 else math.inf
+    return x / opt
+
+
+def analyse(inst: Instance, alpha: Any = 1.0) -> Analysis:
+    """Every value the cube holds for one instance, by enumeration, over the alpha grid."""
+    alpha = np.atleast_1d(np.asarray(alpha, dtype=np.float64))
+    if not (np.isfinite(alpha).all() and (alpha >= 1).all()):
+        raise ValueError(f"alpha must be finite numbers >= 1 (got {alpha.tolist()})")
+    every = list(assignments(inst))
+    costs = np.array([social_cost(inst, s) for s in every])
+    stars = np.array([alpha_star(inst, s) for s in every])
+    s_opt, c_opt = optimum(inst)
+    count = np.zeros(alpha.size, dtype=np.int64)
+    best = np.full(alpha.size, np.nan)
+    worst = np.full(alpha.size, np.nan)
+    best_s = np.full((alpha.size, inst.n), -2, dtype=np.int64)
+    for t, a in enumerate(alpha):
+        ok = np.flatnonzero(stars <= a)
+        count[t] = ok.size
+        if ok.size:
+            k = ok[np.argmin(costs[ok])]  # first of the least: the lexicographic tie rule
+            best[t], worst[t] = costs[k], costs[ok].max()
+            best_s[t] = every[k]
+    pos = np.array([ratio(b, c_opt) if c else np.nan for b, c in zip(best, count, strict=True)])
+    poa = np.array([ratio(w, c_opt) if c else np.nan for w, c in zip(worst, count, strict=True)])
+    d = delta(inst, s_opt)
+    at1 = costs[stars <= 1.0]
+    pos1 = ratio(float(at1.min()), c_opt) if at1.size else math.inf
+    return Analysis(
+        alpha=alpha,
+        stable_count=count,
+        best_stable_cost=best,
+        worst_stable_cost=worst,
+        best_stable_assignment=best_s,
+        pos=pos,
+        poa=poa,
+        optimum_cost=c_opt,
+        optimum_assignment=s_opt,
+        optimum_alpha=alpha_star(inst, s_opt),
+        delta=d,
+        delta_ratio=d / c_opt if c_opt > 0 else 0.0,
+        thm53_slack=1 - 0.4 * pos1 - (d / c_opt if c_opt > 0 else 0.0),
+        doubled_stable=bool(alpha_star(doubled(inst), s_opt) <= 1.0),
+        peering_stable=peering_stable(inst, s_opt),
+        process_cost=social_cost(inst, process(inst, s_opt)[0]),
+    )
