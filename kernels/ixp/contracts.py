@@ -1,0 +1,45 @@
+"""The IXP kernels' inputs and outputs by name (named tuples of arrays, compiled by Numba as
+arguments with attribute access), defined once for the kernels and their callers."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+
+class Weights(NamedTuple):
+    """One instance: ``w_facility`` (n, m), ``w_pair`` (n, n), ``facility_cost`` (m) and each
+    agent's total pair weight ``row_sum`` (n) (its cost at none)."""
+
+    w_facility: np.ndarray
+    w_pair: np.ndarray
+    facility_cost: np.ndarray
+    row_sum: np.ndarray
+
+
+class Part(NamedTuple):
+    """A block's result (the assignments whose first agents carry the block's labels), per
+    alpha bucket ``t`` (the assignments whose alpha* falls in (alpha[t-1], alpha[t]]): merged
+    exactly across blocks, then accumulated over buckets into the cube's per-alpha values."""
+
+    stable_count: np.ndarray  # (n_alpha,) int64
+    best_cost: np.ndarray  # (n_alpha,) float64, +inf when empty
+    best_rank: np.ndarray  # (n_alpha,) int64: lexicographic index of the best assignment
+    best_assignment: np.ndarray  # (n_alpha, n) int64
+    worst_cost: np.ndarray  # (n_alpha,) float64, -inf when empty
+    optimum: np.ndarray  # (2,) float64: least cost, its rank (as a float: exact below 2^53)
+    optimum_assignment: np.ndarray  # (n,) int64
+
+
+def new_part(n_alpha: int, n: int) -> Part:
+    """An empty part: nothing stable, no optimum yet."""
+    return Part(
+        np.zeros(n_alpha, dtype=np.int64),
+        np.full(n_alpha, np.inf),
+        np.full(n_alpha, -1, dtype=np.int64),
+        np.full((n_alpha, n), -2, dtype=np.int64),
+        np.full(n_alpha, -np.inf),
+        np.array([np.inf, -1.0]),
+        np.full(n, -2, dtype=np.int64),
+    )

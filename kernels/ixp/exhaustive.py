@@ -1,0 +1,131 @@
+"""Every assignment of an IXP instance in lexicographic order (agent 0 most significant, none <
+0 < 1 ...), by depth-first search with one friend-weight table per depth (so no sum drifts):
+F[d, i, x] = sum of w(i, j) over the agents j < d assigned to facility x. At a leaf, agent i's
+cost at any strategy is then O(1): c~_i(x) = w(i, x) + W_i - F[i, x], c~_i(none) = W_i (§3)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._numba import inline, kernel
+
+
+@inline
+def _bucket(alphas, need):
+    """The first alpha grid index t with alphas[t] >= need (alphas ascending)."""
+    lo, hi = 0, alphas.shape[0]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if alphas[mid] >= need:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+@inline
+def _leaf(w, grid, F, s, rank, part, scratch):
+    """Cost and alpha* of the complete assignment ``s`` (Def. 4.1), into ``part``; ``grid`` is
+    ``(alphas, tol)``, ``scratch`` four work arrays (agents' costs and alternatives, open
+    facilities' sums)."""
+    alphas, tol = grid
+    cost_of, alt_of, fac_cost, fac_alt = scratch
+    n, m = w.w_facility.shape
+    for x in range(m):
+        fac_cost[x] = -1.0  # -1: closed
+        fac_alt[x] = 0.0
+    total = 0.0
+    for i in range(n):
+        si = s[i]
+        base = w.row_sum[i]
+        own = base if si < 0 else w.w_facility[i, si] + base - F[i, si]
+        alt = np.inf if si < 0 else base  # leaving for none
+        for x in range(m):
+            if x != si:
+                alt = min(alt, w.w_facility[i, x] + base - F[i, x])
+        cost_of[i] = own
+        alt_of[i] = alt
+        total += own
+        if si >= 0:
+            if fac_cost[si] < 0:
+                fac_cost[si] = 0.0
+                total += w.facility_cost[si]
+            fac_cost[si] += own
+            fac_alt[si] += alt
+    if total < part.optimum[0] - tol:  # least cost; ties: the lexicographically first
+        part.optimum[0] = total
+        part.optimum[1] = rank
+        for i in range(n):
+            part.optimum_assignment[i] = s[i]
+    top = alphas[alphas.shape[0] - 1]
+    need = 1.0
+    for i in range(n):  # every agent: c~_i <= alpha m_i
+        if cost_of[i] > alt_of[i] + tol:
+            need = max(need, cost_of[i] / alt_of[i] if alt_of[i] > 0 else np.inf)
+            if need > top:
+                return  # stable at no alpha of the grid
+    for x in range(m):  # every open facility: sum of (alpha m_i - c~_i) >= c(f)
+        if fac_cost[x] >= 0:
+            t_cost = w.facility_cost[x] + fac_cost[x]
+            if t_cost > fac_alt[x] + tol:
+                need = max(need, t_cost / fac_alt[x] if fac_alt[x] > 0 else np.inf)
+                if need > top:
+                    return
+    t = _bucket(alphas, need)
+    part.stable_count[t] += 1
+    if total < part.best_cost[t]:  # exact; ties keep the earlier (lexicographic) one
+        part.best_cost[t] = total
+        part.best_rank[t] = rank
+        for i in range(n):
+            part.best_assignment[t, i] = s[i]
+    if total > part.worst_cost[t]:
+        part.worst_cost[t] = total
+
+
+@kernel
+def scan_assignments(w, alphas, tol, fixed, part):
+    """Every assignment whose first agents carry the labels ``fixed`` (a block; empty: all),
+    into ``part`` (a :class:`~.contracts.Part` of ``new_part``); ``alphas`` ascending, >= 1."""
+    n, m = w.w_facility.shape
+    nf = fixed.shape[0]
+    F = np.zeros((n + 1, n, m))
+    s = np.empty(n, dtype=np.int64)
+    scratch = (np.empty(n), np.empty(n), np.empty(m), np.empty(m))
+    grid = (alphas, tol)
+    radix = m + 1
+    prefix_rank = 0
+    for d in range(nf):
+        s[d] = fixed[d]
+        prefix_rank = prefix_rank * radix + (s[d] + 1)
+        for i in range(n):
+            for x in range(m):
+                F[d + 1, i, x] = F[d, i, x]
+        if s[d] >= 0:
+            for i in range(n):
+                F[d + 1, i, s[d]] += w.w_pair[i, d]
+    rest = 1
+    for _ in range(n - nf):
+        rest *= radix
+    rank = prefix_rank * rest
+    if nf == n:
+        _leaf(w, grid, F[n], s, rank, part, scratch)
+        return
+    d = nf
+    s[d] = -2
+    while d >= nf:
+        s[d] += 1
+        if s[d] >= m:
+            d -= 1  # every label of agent d done: back to agent d - 1
+            continue
+        for i in range(n):
+            for x in range(m):
+                F[d + 1, i, x] = F[d, i, x]
+        if s[d] >= 0:
+            for i in range(n):
+                F[d + 1, i, s[d]] += w.w_pair[i, d]
+        if d + 1 == n:
+            _leaf(w, grid, F[n], s, rank, part, scratch)
+            rank += 1
+        else:
+            d += 1
+            s[d] = -2
