@@ -31,6 +31,8 @@ def _leaf(w, grid, F, s, rank, part, scratch):
     alphas, tol = grid
     cost_of, alt_of, fac_cost, fac_alt = scratch
     n, m = w.w_facility.shape
+    last = n - 1
+    sl = s[last]  # F holds agents 0..n-2: the last agent's weight is added where it sits
     for x in range(m):
         fac_cost[x] = -1.0  # -1: closed
         fac_alt[x] = 0.0
@@ -38,11 +40,15 @@ def _leaf(w, grid, F, s, rank, part, scratch):
     for i in range(n):
         si = s[i]
         base = w.row_sum[i]
-        own = base if si < 0 else w.w_facility[i, si] + base - F[i, si]
+        extra = w.w_pair[i, last]
+        own = base
+        if si >= 0:
+            own = w.w_facility[i, si] + base - F[i, si] - (extra if si == sl else 0.0)
         alt = np.inf if si < 0 else base  # leaving for none
         for x in range(m):
             if x != si:
-                alt = min(alt, w.w_facility[i, x] + base - F[i, x])
+                c = w.w_facility[i, x] + base - F[i, x] - (extra if x == sl else 0.0)
+                alt = min(alt, c)
         cost_of[i] = own
         alt_of[i] = alt
         total += own
@@ -108,7 +114,7 @@ def scan_assignments(w, alphas, tol, fixed, part):
         rest *= radix
     rank = prefix_rank * rest
     if nf == n:
-        _leaf(w, grid, F[n], s, rank, part, scratch)
+        _leaf(w, grid, F[n - 1], s, rank, part, scratch)
         return
     d = nf
     s[d] = -2
@@ -117,15 +123,15 @@ def scan_assignments(w, alphas, tol, fixed, part):
         if s[d] >= m:
             d -= 1  # every label of agent d done: back to agent d - 1
             continue
+        if d + 1 == n:  # the leaf adds the last agent's weights itself: no table to fill
+            _leaf(w, grid, F[d], s, rank, part, scratch)
+            rank += 1
+            continue
         for i in range(n):
             for x in range(m):
                 F[d + 1, i, x] = F[d, i, x]
         if s[d] >= 0:
             for i in range(n):
                 F[d + 1, i, s[d]] += w.w_pair[i, d]
-        if d + 1 == n:
-            _leaf(w, grid, F[n], s, rank, part, scratch)
-            rank += 1
-        else:
-            d += 1
-            s[d] = -2
+        d += 1
+        s[d] = -2
