@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 GAME_ATTR = "fastscan_game"
 DEFAULT = "datasharing"  # cubes without GAME_ATTR were all made by this game
 # name -> module holding its GAME (imported on first use, so `fastscan --help` stays instant)
-GAMES: dict[str, str] = {"datasharing": "fastscan.datasharing.game"}
+GAMES: dict[str, str] = {
+    "datasharing": "fastscan.datasharing.game",
+    "ixp": "fastscan.ixp.game",
+}
 
 
 class Game(Protocol):

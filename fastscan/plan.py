@@ -177,6 +177,9 @@ class Plan:
             )
             for name, var in registry.items()
         ]
+        clash = set(self.spec.labels()) & set(self.spec.coords())
+        if clash:
+            raise ValueError(f"labels {sorted(clash)} have the names of dimension coordinates")
         labelled = [(n, v, (n,), registry.coords[n]) for n, v in self.spec.coords().items()]
         labelled += [
             (n, v, (registry.label_dim,), registry.label(n)) for n, v in self.spec.labels().items()

@@ -112,6 +112,8 @@ def build_dataset(
             values = values.astype(object)
         xr_coords[dim] = xr.Variable((dim,), values, attrs={"description": registry.coords[dim]})
     for name, values in (labels or {}).items():
+        if name in xr_coords:
+            raise ValueError(f"label {name!r} has the name of a dimension coordinate")
         xr_coords[name] = xr.Variable(
             (registry.label_dim,), np.asarray(values), attrs={"description": registry.label(name)}
         )

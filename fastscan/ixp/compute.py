@@ -109,3 +109,54 @@ def exhaustive(inst: Instance, alpha, split: int = 0) -> dict[str, np.ndarray]:
         p = compute_block(inst, alpha, labels)
         part = p if part is None else merge(part, p, inst.tol)
     return finish(part)
+
+
+def instance_values(inst: Instance, alpha: np.ndarray, width: int) -> dict[str, np.ndarray]:
+    """One instance's cube values over ``alpha`` (ascending), assignments padded to ``width``
+    agents: the kernel's per-alpha values, then s*'s payments, process and theorems."""
+    from .model import alpha_star, social_cost
+    from .solve import delta, doubled, peering_stable, process, ratio
+
+    grid = np.union1d([1.0], alpha)  # alpha = 1 too: Thm 5.3's slack uses pos(1)
+    values = exhaustive(inst, grid)
+    keep = np.searchsorted(grid, alpha)
+    c_opt = float(values["optimum_cost"])
+    s_opt = values["optimum_assignment"]
+    d = delta(inst, s_opt)
+    pos = np.array([ratio(c, c_opt) for c in values["best_stable_cost"]])
+    poa = np.array([ratio(c, c_opt) for c in values["worst_stable_cost"]])
+    count = values["stable_count"]
+    pos[count == 0] = np.nan
+    poa[count == 0] = np.nan
+    assignment = np.full((alpha.size, width), -2, dtype=np.int32)
+    assignment[:, : inst.n] = values["best_stable_assignment"][keep]
+    optimum = np.full(width, -2, dtype=np.int32)
+    optimum[: inst.n] = s_opt
+    share = d / c_opt if c_opt > 0 else 0.0
+    return {
+        "stable_count": count[keep],
+        "best_stable_cost": values["best_stable_cost"][keep],
+        "worst_stable_cost": values["worst_stable_cost"][keep],
+        "best_stable_assignment": assignment,
+        "pos": pos[keep],
+        "poa": poa[keep],
+        "optimum_cost": np.float64(c_opt),
+        "optimum_assignment": optimum,
+        "optimum_alpha": np.float64(alpha_star(inst, s_opt)),
+        "delta": np.float64(d),
+        "delta_ratio": np.float64(share),
+        "thm53_slack": np.float64(1 - 0.4 * pos[0] - share),
+        "doubled_stable": np.bool_(alpha_star(doubled(inst), s_opt) <= 1.0),
+        "peering_stable": np.bool_(peering_stable(inst, s_opt)),
+        "process_cost": np.float64(social_cost(inst, process(inst, s_opt)[0])),
+    }
+
+
+def compute_chunk(plan, chunk, merged=None) -> dict[str, np.ndarray]:
+    """Every result variable over a chunk of whole instances (leading dim instance)."""
+    scan = plan.spec
+    alpha = scan.alpha[chunk["alpha"]]
+    width = scan.sizes()["agent"]
+    first, stop = chunk["instance"].start, min(chunk["instance"].stop, len(scan.instances))
+    rows = [instance_values(scan.instances.instance(p), alpha, width) for p in range(first, stop)]
+    return {k: np.stack([r[k] for r in rows]) for k in rows[0]}
