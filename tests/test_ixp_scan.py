@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from helpers import fastscan_cli
 
 from fastscan import cube
 from fastscan.ixp import api, plan, solve
@@ -90,3 +91,44 @@ def test_cube_resume_info_and_query(family, tmp_path):
         query_lines(store.url, "pos", ["n=3", "m=2", "facility_max=2", "seed=1"], [], "csv")
     )
     assert lines[0] == "alpha,pos" and len(lines) == 1 + len(ALPHA)
+
+
+def test_command_line_scan_resume_and_errors(tmp_path, family):
+    out = tmp_path / "i.zarr"
+    args = "--family uniform --n 2:4:3 --m 1,2 --density 0.5 --ratio 1 --facility 0,2 --seed 0:1:2"
+    r = fastscan_cli(f"ixp scan {args} --alpha 1,1.2,1.5,2 --out {out}")
+    assert r.returncode == 0, r.stderr
+    assert "plan: 24 instances x 4 alpha" in r.stderr
+    check(cube.open_cube(str(out)).load(), family)
+    r = fastscan_cli(f"ixp scan {args} --alpha 1,1.2,1.5,2 --out {out} --resume")
+    assert r.returncode == 0 and "nothing to do" in r.stderr
+    r = fastscan_cli(f"query {out} --var optimum_alpha --reduce max:instance --format csv")
+    assert r.returncode == 0 and float(r.stdout.split()[-1]) <= 2
+    for bad, word in [
+        (f"{args} --density 2", "--density"),
+        (f"{args} --instances x.json", "--family or --instances"),
+        ("--family uniform --n 3", "--m"),
+        (f"{args} --alpha 0.5", "alpha"),
+    ]:
+        r = fastscan_cli(f"ixp scan {bad} --out {tmp_path / 'bad.zarr'}")
+        assert r.returncode == 2 and r.stderr.count("\n") == 1 and word in r.stderr, r.stderr
+        assert not (tmp_path / "bad.zarr").exists()
+
+
+def test_instances_from_files(tmp_path):
+    import json
+
+    from fastscan.ixp import model
+
+    inst = model.Instance([[0.0], [1.001]], [[0, 1], [1, 0]], [0.0])
+    path = tmp_path / "i.json"
+    row = {k: getattr(inst, k).tolist() for k in ("w_facility", "w_pair", "facility_cost")}
+    path.write_text(json.dumps([row, row]))
+    got = plan.from_file(str(path))
+    assert len(got) == 2 and got.instance(1).w_facility.tolist() == [[0.0], [1.001]]
+    npz = tmp_path / "i.npz"
+    np.savez(npz, **{k: np.stack([v, v]) for k, v in row.items()})
+    assert plan.from_file(str(npz)).instance(0).w_pair.tolist() == [[0, 1], [1, 0]]
+    path.write_text(json.dumps([{**row, "w_pair": [[0, 1], [2, 0]]}]))
+    with pytest.raises(ValueError, match="instance 0: w_pair must be symmetric"):
+        plan.from_file(str(path))

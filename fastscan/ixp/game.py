@@ -60,7 +60,9 @@ class IXP:
         return [f"{len(i)} instances x {plan.spec.alpha.size} alpha"]
 
     def commands(self) -> list:
-        return []
+        from ..cli.ixp import COMMANDS
+
+        return COMMANDS
 
     def __reduce__(self):  # one instance per process: pickled by name
         return (_game, ())

@@ -173,3 +173,40 @@ def build(instances: Instances, alpha, chunks=None) -> Plan:
         pc = math.ceil(len(instances) / math.ceil(len(instances) / pc))
         chunks = (pc, alpha.size)
     return Plan(NAME, DIMS, tuple(int(c) for c in chunks), Scan(instances, alpha))
+
+
+def from_file(path: str, name: str = "instances") -> Instances:
+    """Instances from JSON (a list of {w_facility, w_pair, facility_cost}) or ``.npz`` (arrays
+    w_facility (I, n, m), w_pair (I, n, n), facility_cost (I, m))."""
+    import json
+    from pathlib import Path
+
+    p = Path(path)
+    if not p.is_file():
+        raise ValueError(f"{name} {path!r} is not a file")
+    keys = ("w_facility", "w_pair", "facility_cost")
+    try:
+        if p.suffix == ".npz":
+            with np.load(p, allow_pickle=False) as z:
+                missing = [k for k in keys if k not in z.files]
+                if missing:
+                    raise ValueError(f"{name} {path!r} lacks arrays {', '.join(missing)}")
+                arrays = [z[k] for k in keys]
+            rows = [dict(zip(keys, parts, strict=True)) for parts in zip(*arrays, strict=True)]
+        else:
+            rows = json.loads(p.read_text())
+            if isinstance(rows, dict):
+                rows = [rows]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ValueError(f"{name} {path!r} could not be read: {err}") from None
+    made = []
+    for k, row in enumerate(rows):
+        try:
+            made.append(Instance(*(row[key] for key in keys)))
+        except (KeyError, TypeError):
+            raise ValueError(f"{name} {path!r} instance {k} needs {', '.join(keys)}") from None
+        except ValueError as err:
+            raise ValueError(f"{name} {path!r} instance {k}: {err}") from None
+    if not made:
+        raise ValueError(f"{name} {path!r} holds no instances")
+    return Instances.from_list(made, spec={"source": "file", "path": str(path)})
