@@ -3,8 +3,6 @@ one function of :mod:`fastscan.datasharing.commands` and prints what it returns)
 
 from __future__ import annotations
 
-import shlex
-
 import click
 
 from . import options as opt
@@ -44,7 +42,6 @@ def scan(costs, costs_file, family, alpha, sigma, sets, out, storage_option, qui
     from fastscan.grids import flag
 
     params = {k: rest.pop(k) for k in commands.FAMILY_PARAMS}
-    command = shlex.join(["fastscan", *click.get_current_context().meta["fastscan.argv"]])
     closing, summary = commands.scan(
         costs=costs,
         costs_file=costs_file,
@@ -57,8 +54,7 @@ def scan(costs, costs_file, family, alpha, sigma, sets, out, storage_option, qui
         storage_options=opt.storage_options(storage_option),
         quiet=quiet,
         say=opt.echo_err,
-        command=command,
-        resume_command=_resume_command(command),
+        **opt.provenance(),
         arg=flag,
         **rest,
     )
@@ -66,12 +62,6 @@ def scan(costs, costs_file, family, alpha, sigma, sets, out, storage_option, qui
         opt.echo_err(closing)
     if summary:
         click.echo(summary)
-
-
-def _resume_command(command: str) -> str:
-    from fastscan.cube import resume_command
-
-    return resume_command(command)
 
 
 @click.command()

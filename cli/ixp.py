@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import shlex
-
 import click
 
 from . import options as opt
@@ -34,12 +32,10 @@ def ixp() -> None:
 @opt.quiet
 def scan(family, instances, alpha, out, storage_option, quiet, **rest) -> None:
     """Scan instances x alpha exactly into a resumable Zarr cube."""
-    from fastscan.cube import resume_command
     from fastscan.grids import flag
     from fastscan.ixp import commands
 
     params = {k: rest.pop(k) for k in ("n", "m", "density", "ratio", "facility", "seed")}
-    command = shlex.join(["fastscan", *click.get_current_context().meta["fastscan.argv"]])
     closing = commands.scan(
         family=family,
         params=params,
@@ -49,8 +45,7 @@ def scan(family, instances, alpha, out, storage_option, quiet, **rest) -> None:
         storage_options=opt.storage_options(storage_option),
         quiet=quiet,
         say=opt.echo_err,
-        command=command,
-        resume_command=resume_command(command),
+        **opt.provenance(),
         arg=flag,
         **rest,
     )

@@ -41,6 +41,17 @@ def storage_options(items: tuple[str, ...]) -> dict:
     return out
 
 
+def provenance() -> dict[str, str]:
+    """The running command line as given (a cube's ``command`` attr) and the command that
+    resumes it (quoted when interrupted), for :func:`fastscan.job.run`."""
+    import shlex
+
+    from fastscan.cube import resume_command
+
+    command = shlex.join(["fastscan", *click.get_current_context().meta["fastscan.argv"]])
+    return {"command": command, "resume_command": resume_command(command)}
+
+
 def echo_err(message: str) -> None:
     """A line for the log (stderr)."""
     click.echo(message, err=True)

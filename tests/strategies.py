@@ -22,3 +22,21 @@ def cost_profiles(draw, min_n: int = 2, max_n: int = 8):
 
 alphas = st.floats(-1.0, 1.0, allow_nan=False)
 wide_alphas = st.floats(-3.0, 3.0, allow_nan=False)
+
+
+@st.composite
+def ixp_instances(draw, max_n: int = 5, max_m: int = 3):
+    """IXP instances with integer weights (exact costs, real ties), zeros and sparse pairs;
+    n 2..max_n, m 1..max_m."""
+    from fastscan.ixp.model import Instance
+
+    n = draw(st.integers(2, max_n))
+    m = draw(st.integers(1, max_m))
+    top = draw(st.sampled_from([1, 3, 10]))
+    ints = st.integers(0, top)
+    wf = np.array(draw(st.lists(ints, min_size=n * m, max_size=n * m)), float).reshape(n, m)
+    upper = np.array(draw(st.lists(ints, min_size=n * n, max_size=n * n)), float).reshape(n, n)
+    keep = np.array(draw(st.lists(st.booleans(), min_size=n * n, max_size=n * n))).reshape(n, n)
+    wp = np.triu(upper * keep, 1)
+    fc = np.array(draw(st.lists(st.integers(0, 3 * top), min_size=m, max_size=m)), float)
+    return Instance(wf, wp + wp.T, fc)

@@ -8,24 +8,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import ixp_instances
 
 from fastscan.ixp import compute, model, solve
-
-
-@st.composite
-def instances(draw, max_n=5, max_m=3):
-    """Integer weights, so costs are exact and ties are real; zeros and sparse pairs."""
-    n = draw(st.integers(2, max_n))
-    m = draw(st.integers(1, max_m))
-    top = draw(st.sampled_from([1, 4, 10]))
-    ints = st.integers(0, top)
-    wf = np.array(draw(st.lists(ints, min_size=n * m, max_size=n * m)), float).reshape(n, m)
-    upper = np.array(draw(st.lists(ints, min_size=n * n, max_size=n * n)), float).reshape(n, n)
-    keep = np.array(draw(st.lists(st.booleans(), min_size=n * n, max_size=n * n))).reshape(n, n)
-    wp = np.triu(upper * keep, 1)
-    fc = np.array(draw(st.lists(st.integers(0, 3 * top), min_size=m, max_size=m)), float)
-    return model.Instance(wf, wp + wp.T, fc)
-
 
 ALPHA = np.array([1.0, 1.1, 1.25, 1.5, 2.0, 3.0])
 
@@ -41,14 +26,14 @@ def same_as_analyse(inst, values, alpha):
 
 
 @settings(deadline=None)
-@given(instances(), st.integers(0, 2))
+@given(ixp_instances(), st.integers(0, 2))
 def test_kernel_equals_enumeration_whole_or_in_blocks(inst, split):
     split = min(split, inst.n)
     same_as_analyse(inst, compute.exhaustive(inst, ALPHA, split=split), ALPHA)
 
 
 @settings(deadline=None)
-@given(instances(max_n=4), st.data())
+@given(ixp_instances(max_n=4), st.data())
 def test_alpha_right_at_thresholds(inst, data):
     # the grid holds alpha* of some assignments exactly: they count as stable there
     every = list(solve.assignments(inst))

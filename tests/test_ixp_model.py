@@ -12,28 +12,14 @@ import pytest
 import reference_ixp as ref
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from strategies import ixp_instances
 
 from fastscan.ixp import model
 
 
 @st.composite
-def instances(draw, max_n=5, max_m=3):
-    """Integer weights (ties), zeros, pairs present with some density; n 2..max_n, m 1..max_m."""
-    n = draw(st.integers(2, max_n))
-    m = draw(st.integers(1, max_m))
-    top = draw(st.sampled_from([1, 3, 10]))
-    ints = st.integers(0, top)
-    wf = np.array(draw(st.lists(ints, min_size=n * m, max_size=n * m)), float).reshape(n, m)
-    upper = draw(st.lists(ints, min_size=n * n, max_size=n * n))
-    present = draw(st.lists(st.booleans(), min_size=n * n, max_size=n * n))
-    wp = np.triu(np.array(upper, float).reshape(n, n) * np.array(present).reshape(n, n), 1)
-    fc = np.array(draw(st.lists(st.integers(0, 3 * top), min_size=m, max_size=m)), float)
-    return model.Instance(wf, wp + wp.T, fc)
-
-
-@st.composite
 def instance_and_assignment(draw):
-    inst = draw(instances())
+    inst = draw(ixp_instances())
     s = draw(st.lists(st.integers(-1, inst.m - 1), min_size=inst.n, max_size=inst.n))
     return inst, np.array(s)
 
@@ -86,7 +72,7 @@ def test_right_at_the_threshold(case):
         assert not ref.stable_by_lp(inst.w_facility, inst.w_pair, inst.facility_cost, s, below)
 
 
-@given(instances(max_n=4, max_m=2))
+@given(ixp_instances(max_n=4, max_m=2))
 def test_a_stable_state_exists_within_twice_the_optimum(inst):
     # Thm 4.3: some stable state costs at most 2 c(s*); checked over every assignment
     every = [np.array(s) for s in itertools.product(range(-1, inst.m), repeat=inst.n)]

@@ -10,24 +10,11 @@ import pytest
 import reference_ixp as ref
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import ixp_instances
 
 from fastscan.ixp import model, solve
 
 EPS = 1e-3
-
-
-@st.composite
-def instances(draw, max_n=4, max_m=2):
-    n = draw(st.integers(2, max_n))
-    m = draw(st.integers(1, max_m))
-    top = draw(st.sampled_from([1, 4, 10]))
-    ints = st.integers(0, top)
-    wf = np.array(draw(st.lists(ints, min_size=n * m, max_size=n * m)), float).reshape(n, m)
-    upper = np.array(draw(st.lists(ints, min_size=n * n, max_size=n * n)), float).reshape(n, n)
-    keep = np.array(draw(st.lists(st.booleans(), min_size=n * n, max_size=n * n))).reshape(n, n)
-    wp = np.triu(upper * keep, 1)
-    fc = np.array(draw(st.lists(st.integers(0, 3 * top), min_size=m, max_size=m)), float)
-    return model.Instance(wf, wp + wp.T, fc)
 
 
 def thm41(eps=EPS, w1=None):
@@ -66,7 +53,7 @@ def test_lexicographic_ties_and_conventions():
 
 
 @settings(deadline=None)
-@given(instances(), st.floats(1.0, 3.0))
+@given(ixp_instances(max_n=4, max_m=2), st.floats(1.0, 3.0))
 def test_the_papers_theorems_hold(inst, alpha):
     a = solve.analyse(inst, [1.0, alpha])
     c_opt = a.optimum_cost
