@@ -111,3 +111,22 @@ def test_a_second_game_in_a_cube_with_resume_info_and_query(toy, tmp_path):
     assert whole and "game: toy" in text and "6 of 6 chunks done" in text
     lines = list(query_lines(store.url, "total", ["seed=20", "alpha=#1"], [], "csv"))
     assert lines[0] == "total" and float(lines[1]) == pytest.approx(total[2, 1], rel=1e-6)
+
+
+def test_pyproject_lists_every_package():
+    # setuptools' explicit package list: a subpackage left out is missing from the wheel
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = set()
+    for top, name in (
+        ("fastscan", "fastscan"),
+        ("kernels", "fastscan.kernels"),
+        ("cli", "fastscan.cli"),
+    ):
+        for init in (ROOT / top).rglob("__init__.py"):
+            parts = init.parent.relative_to(ROOT / top).parts
+            found.add(".".join([name, *parts]))
+    assert found == listed
