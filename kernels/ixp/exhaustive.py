@@ -24,12 +24,34 @@ def _bucket(alphas, need):
 
 
 @inline
-def _leaf(w, grid, F, s, rank, part, scratch):
+def _prepare(w, F, s, tops):
+    """Before the last agent's labels: every other agent's cost at each facility (without the
+    last agent) and its two cheapest facilities other than its own, so a leaf is O(n + m)."""
+    cand, v1, a1, v2 = tops
+    n, m = w.w_facility.shape
+    for i in range(n - 1):
+        base = w.row_sum[i]
+        v1[i], a1[i], v2[i] = np.inf, -1, np.inf
+        for x in range(m):
+            c = w.w_facility[i, x] + base - F[i, x]
+            cand[i, x] = c
+            if x == s[i]:
+                continue
+            if c < v1[i]:
+                v2[i] = v1[i]
+                v1[i], a1[i] = c, x
+            elif c < v2[i]:
+                v2[i] = c
+
+
+@inline
+def _leaf(w, grid, F, s, rank, part, scratch, tops):
     """Cost and alpha* of the complete assignment ``s`` (Def. 4.1), into ``part``; ``grid`` is
     ``(alphas, tol)``, ``scratch`` four work arrays (agents' costs and alternatives, open
-    facilities' sums)."""
+    facilities' sums), ``tops`` what :func:`_prepare` found for this prefix."""
     alphas, tol = grid
     cost_of, alt_of, fac_cost, fac_alt = scratch
+    cand, v1, a1, v2 = tops
     n, m = w.w_facility.shape
     last = n - 1
     sl = s[last]  # F holds agents 0..n-2: the last agent's weight is added where it sits
@@ -42,13 +64,19 @@ def _leaf(w, grid, F, s, rank, part, scratch):
         base = w.row_sum[i]
         extra = w.w_pair[i, last]
         own = base
-        if si >= 0:
-            own = w.w_facility[i, si] + base - F[i, si] - (extra if si == sl else 0.0)
         alt = np.inf if si < 0 else base  # leaving for none
-        for x in range(m):
-            if x != si:
-                c = w.w_facility[i, x] + base - F[i, x] - (extra if x == sl else 0.0)
-                alt = min(alt, c)
+        if i < last:  # the last agent joins column sl: only that column moves
+            if si >= 0:
+                own = cand[i, si] - (extra if si == sl else 0.0)
+            alt = min(alt, v1[i] if a1[i] != sl else v2[i])
+            if sl >= 0 and sl != si:
+                alt = min(alt, cand[i, sl] - extra)
+        else:
+            if si >= 0:
+                own = w.w_facility[i, si] + base - F[i, si]
+            for x in range(m):
+                if x != si:
+                    alt = min(alt, w.w_facility[i, x] + base - F[i, x])
         cost_of[i] = own
         alt_of[i] = alt
         total += own
@@ -97,6 +125,7 @@ def scan_assignments(w, alphas, tol, fixed, part):
     F = np.zeros((n + 1, n, m))
     s = np.empty(n, dtype=np.int64)
     scratch = (np.empty(n), np.empty(n), np.empty(m), np.empty(m))
+    tops = (np.empty((n, m)), np.empty(n), np.empty(n, dtype=np.int64), np.empty(n))
     grid = (alphas, tol)
     radix = m + 1
     prefix_rank = 0
@@ -114,7 +143,8 @@ def scan_assignments(w, alphas, tol, fixed, part):
         rest *= radix
     rank = prefix_rank * rest
     if nf == n:
-        _leaf(w, grid, F[n - 1], s, rank, part, scratch)
+        _prepare(w, F[n - 1], s, tops)
+        _leaf(w, grid, F[n - 1], s, rank, part, scratch, tops)
         return
     d = nf
     s[d] = -2
@@ -124,7 +154,9 @@ def scan_assignments(w, alphas, tol, fixed, part):
             d -= 1  # every label of agent d done: back to agent d - 1
             continue
         if d + 1 == n:  # the leaf adds the last agent's weights itself: no table to fill
-            _leaf(w, grid, F[d], s, rank, part, scratch)
+            if s[d] == -1:  # a new prefix: the other agents' costs once for its m + 1 leaves
+                _prepare(w, F[d], s, tops)
+            _leaf(w, grid, F[d], s, rank, part, scratch, tops)
             rank += 1
             continue
         for i in range(n):
