@@ -75,6 +75,13 @@ def main(path: str) -> None:
     ):
         if name in med:
             row(f"{label} ≤ {limit:g} s", f"{med[name]:.2f} s", med[name] <= limit)
+    for name, label, floor in (
+        ("ixp-n12-m3-16a", "IXP exhaustive, n=12, m=3, 16 α", 1e7),
+        ("ixp-n12-m3-1a", "IXP exhaustive, n=12, m=3, α = 1", 3e7),
+    ):
+        if name in by:
+            r = by[name]["extra_info"]["assignments_per_s"]
+            row(f"{label}: ≥ {floor:.0e} assignments/s/core", f"{r:.3g}", r >= floor)
 
 
 if __name__ == "__main__":

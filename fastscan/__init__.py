@@ -10,8 +10,7 @@ fastscan`` and ``fastscan --help`` stay instant.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from .lazy import attach
 
 __version__ = "0.1.0"
 
@@ -25,14 +24,5 @@ _LAZY = {
     "VARIABLES": "fastscan.datasharing.variables",
 }
 
-__all__ = sorted(_LAZY) + ["__version__"]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'fastscan' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__, _names = attach(__name__, _LAZY)
+__all__ = [*_names, "__version__"]

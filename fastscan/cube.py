@@ -157,7 +157,10 @@ class CubeSink:
 def begin(plan: Plan, store: Store, mode: str, state: Status | None, provenance=None) -> None:
     """Create the cube (atomically; replacing an old one safely) as ``mode`` says, or on resume
     take the lock and repair what ``state`` found damaged."""
-    layout = lambda: plan.layout(get(plan.game), ZSTD_LEVEL, provenance)  # noqa: E731
+
+    def layout():
+        return plan.layout(get(plan.game), ZSTD_LEVEL, provenance)
+
     if mode == "resume" and store.exists():
         store.acquire()
         if state is not None:

@@ -10,8 +10,7 @@ kernels), ``estimate`` (time of a plan), ``api`` (in-memory ``scan``), ``coaliti
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from ..lazy import attach
 
 _LAZY = {
     "scan": ".api",
@@ -26,14 +25,4 @@ _LAZY = {
     "GAME": ".game",
 }
 
-__all__ = sorted(_LAZY)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(_LAZY[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__, __all__ = attach(__name__, _LAZY)

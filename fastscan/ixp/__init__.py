@@ -9,8 +9,7 @@ spec), ``api`` (in-memory ``scan``), ``game``. Names load on first use.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from ..lazy import attach
 
 _LAZY = {
     "Instance": ".model",
@@ -27,14 +26,4 @@ _LAZY = {
     "GAME": ".game",
 }
 
-__all__ = sorted(_LAZY)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(_LAZY[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__, __all__ = attach(__name__, _LAZY)

@@ -24,6 +24,19 @@ def _bucket(alphas, need):
 
 
 @inline
+def _push(w, F, s, d):
+    """The table of depth d + 1: depth d's, plus agent d's pair weights at its facility (a
+    fresh copy per depth, so nothing is added and subtracted back: no drift)."""
+    n, m = w.w_facility.shape
+    for i in range(n):
+        for x in range(m):
+            F[d + 1, i, x] = F[d, i, x]
+    if s[d] >= 0:
+        for i in range(n):
+            F[d + 1, i, s[d]] += w.w_pair[i, d]
+
+
+@inline
 def _prepare(w, F, s, tops):
     """Before the last agent's labels: every other agent's cost at each facility (without the
     last agent) and its two cheapest facilities other than its own, so a leaf is O(n + m)."""
@@ -132,12 +145,7 @@ def scan_assignments(w, alphas, tol, fixed, part):
     for d in range(nf):
         s[d] = fixed[d]
         prefix_rank = prefix_rank * radix + (s[d] + 1)
-        for i in range(n):
-            for x in range(m):
-                F[d + 1, i, x] = F[d, i, x]
-        if s[d] >= 0:
-            for i in range(n):
-                F[d + 1, i, s[d]] += w.w_pair[i, d]
+        _push(w, F, s, d)
     rest = 1
     for _ in range(n - nf):
         rest *= radix
@@ -159,11 +167,6 @@ def scan_assignments(w, alphas, tol, fixed, part):
             _leaf(w, grid, F[d], s, rank, part, scratch, tops)
             rank += 1
             continue
-        for i in range(n):
-            for x in range(m):
-                F[d + 1, i, x] = F[d, i, x]
-        if s[d] >= 0:
-            for i in range(n):
-                F[d + 1, i, s[d]] += w.w_pair[i, d]
+        _push(w, F, s, d)
         d += 1
         s[d] = -2
