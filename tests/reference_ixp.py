@@ -60,3 +60,27 @@ def stable_by_lp(w_facility, w_pair, facility_cost, s, alpha, payments=None) -> 
         method="highs",
     )
     return res.status == 0
+
+
+def multi_cost(w_facility, w_pair, facility_cost, uses) -> float:
+    """§7.2's cost of ``uses`` (agent i uses the facilities ``uses[i]``), walking agents."""
+    n, m = w_facility.shape
+    total = sum(float(facility_cost[k]) for k in range(m) if any(uses[i][k] for i in range(n)))
+    for i in range(n):
+        total += sum(float(w_facility[i, k]) for k in range(m) if uses[i][k])
+        for j in range(n):
+            if j != i and not any(uses[i][k] and uses[j][k] for k in range(m)):
+                total += float(w_pair[i, j])
+    return total
+
+
+def multi_optimum(w_facility, w_pair, facility_cost) -> float:
+    """The multi-facility optimum by trying every set of uses (tiny instances only)."""
+    import itertools
+
+    n, m = w_facility.shape
+    best = float("inf")
+    for bits in itertools.product((False, True), repeat=n * m):
+        uses = [bits[i * m : (i + 1) * m] for i in range(n)]
+        best = min(best, multi_cost(w_facility, w_pair, facility_cost, uses))
+    return best

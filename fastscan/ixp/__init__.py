@@ -2,7 +2,8 @@
 PoS/PoA, payments, approximation algorithms) as a plug-in of the engine.
 
 Modules: ``model`` (one instance and assignment: costs, Q, alpha*, stability, prices), ``solve``
-(enumeration: optimum, stable states, Thm 4.3's process, payments, ``analyse``), ``compute`` (the
+(enumeration: stable states, Thm 4.3's process, payments, ``analyse``), ``optima`` (s* by
+enumeration, min cut or MILP), ``multi`` (§7: IP 18, LP 19, Algorithms 1 and 2), ``compute`` (the
 exhaustive kernel, blocks, a chunk of instances), ``variables``, ``plan`` (families, the scan's
 spec), ``api`` (in-memory ``scan``), ``game``. Names load on first use.
 """
@@ -18,11 +19,15 @@ _LAZY = {
     "alpha_star": ".model",
     "is_stable": ".model",
     "prices": ".model",
-    "optimum": ".solve",
+    "optimum": ".optima",
     "stable_states": ".solve",
     "process": ".solve",
     "analyse": ".solve",
     "scan": ".api",
+    "lp_relaxation": ".multi",
+    "algorithm1": ".multi",
+    "algorithm2": ".multi",
+    "multi_optimum": ".multi",
     "GAME": ".game",
 }
 

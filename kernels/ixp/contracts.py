@@ -43,3 +43,28 @@ def new_part(n_alpha: int, n: int) -> Part:
         np.array([np.inf, -1.0]),
         np.full(n, -2, dtype=np.int64),
     )
+
+
+class Network(NamedTuple):
+    """A flow network in CSR order: node u's arcs are ``start[u]:start[u + 1]``, arc e goes to
+    ``head[e]`` with residual ``capacity[e]`` (updated in place); ``reverse[e]`` is its twin."""
+
+    start: np.ndarray  # (nodes + 1,) int64
+    head: np.ndarray  # (arcs,) int64
+    capacity: np.ndarray  # (arcs,) float64
+    reverse: np.ndarray  # (arcs,) int64
+
+
+def network(nodes: int, tail: np.ndarray, head: np.ndarray, capacity: np.ndarray) -> Network:
+    """The network of arcs ``tail -> head`` (each with a twin of capacity 0), in CSR order."""
+    k = tail.size
+    tails = np.concatenate([tail, head]).astype(np.int64)
+    heads = np.concatenate([head, tail]).astype(np.int64)
+    caps = np.concatenate([capacity, np.zeros(k)]).astype(np.float64)
+    twin = np.concatenate([np.arange(k, 2 * k), np.arange(k)])
+    order = np.argsort(tails, kind="stable")
+    where = np.empty_like(order)
+    where[order] = np.arange(order.size)
+    start = np.zeros(nodes + 1, dtype=np.int64)
+    np.add.at(start, tails + 1, 1)
+    return Network(np.cumsum(start), heads[order], caps[order], where[twin[order]])
