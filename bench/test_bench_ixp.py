@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fastscan.ixp import compute, plan
+from fastscan.ixp import compute, families
 
 ALPHAS = {"ixp-n12-m3-1a": 1, "ixp-n12-m3-16a": 16, "ixp-n12-m3-256a": 256}
 
@@ -14,7 +14,7 @@ ALPHAS = {"ixp-n12-m3-1a": 1, "ixp-n12-m3-16a": 16, "ixp-n12-m3-256a": 256}
 @pytest.fixture(scope="module")
 def instance(request):
     n = 6 if request.config.getoption("benchmark_disable") else 12  # smoke: the same code, small
-    return plan.uniform(n, 3, 0.5, 1.0, 1.0, 0)
+    return families.uniform(n, 3, 0.5, 1.0, 1.0, 0)
 
 
 @pytest.mark.parametrize("case", list(ALPHAS))

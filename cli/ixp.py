@@ -13,16 +13,44 @@ def ixp() -> None:
     """The IXP group-formation game: agents choose facilities (stability with pricing)."""
 
 
+def family_options(f):
+    """--family, --instances and the families' parameters (grids), shared by every command."""
+    for option in reversed(
+        [
+            click.option(
+                "--family",
+                type=click.Choice(["uniform", "metric", "planted"]),
+                help="random instances (uniform, metric) or the paper's examples (planted)",
+            ),
+            click.option("--instances", type=click.Path(), help="instances from .json or .npz"),
+            click.option("--n", "n", help="uniform/metric: agents (grid)"),
+            click.option("--m", "m", help="uniform/metric: facilities (grid)"),
+            click.option("--density", help="uniform/metric: probability of a pair's w(i, j)"),
+            click.option("--ratio", help="uniform/metric: largest w(i, j) (grid)"),
+            click.option("--facility", help="uniform/metric: largest facility cost (grid)"),
+            click.option("--seed", help="uniform/metric: random seeds (grid)"),
+            click.option("--name", help="planted: thm41, thm42, thm44, hub (comma-separated)"),
+            click.option("--eps", help="planted thm41/thm44: epsilon (grid)"),
+        ]
+    ):
+        f = option(f)
+    return f
+
+
+PARAMS = ("n", "m", "density", "ratio", "facility", "seed", "name", "eps")
+
+
 @ixp.command()
-@click.option("--family", type=click.Choice(["uniform"]), help="a family of random instances")
-@click.option("--instances", type=click.Path(), help="instances from a .json or .npz file")
-@click.option("--n", "n", help="family: agents (grid)")
-@click.option("--m", "m", help="family: facilities (grid)")
-@click.option("--density", help="family: probability of a pair's disconnection cost (grid)")
-@click.option("--ratio", help="family: largest disconnection cost (grid)")
-@click.option("--facility", help="family: largest facility cost (grid)")
-@click.option("--seed", help="family: random seeds (grid)")
+@family_options
 @click.option("--alpha", default="1", show_default=True, help="ascending grid of alpha >= 1")
+@click.option(
+    "--method",
+    type=click.Choice(["exhaustive", "optimum"]),
+    default="exhaustive",
+    show_default=True,
+    help="every assignment, or s* alone (min cut for m <= 2, else MILP): large n",
+)
+@click.option("--approx", is_flag=True, help="also LP 19, Algorithms 1 and 2, multi optimum")
 @click.option("--out", help="Zarr store: path or fsspec URL")
 @opt.storage_option
 @opt.resume
@@ -30,17 +58,19 @@ def ixp() -> None:
 @opt.scheduler
 @opt.yes
 @opt.quiet
-def scan(family, instances, alpha, out, storage_option, quiet, **rest) -> None:
+def scan(family, instances, alpha, method, approx, out, storage_option, quiet, **rest) -> None:
     """Scan instances x alpha exactly into a resumable Zarr cube."""
     from fastscan.grids import flag
     from fastscan.ixp import commands
 
-    params = {k: rest.pop(k) for k in ("n", "m", "density", "ratio", "facility", "seed")}
+    params = {k: rest.pop(k) for k in PARAMS}
     closing = commands.scan(
         family=family,
         params=params,
         instances=instances,
         alpha=alpha,
+        method=method,
+        approx=approx,
         out=out,
         storage_options=opt.storage_options(storage_option),
         quiet=quiet,

@@ -66,7 +66,7 @@ def status(store: Store, verify: bool = False) -> Status:
     cheap listing); with ``verify`` each one is also read and decoded."""
     from .integrity import survey
 
-    return survey(store, chunk_dims(store), verify)
+    return survey(store, chunk_dims(store), verify, store.config().get("partial_results", ()))
 
 
 def resume_command(command: str | None) -> str:
@@ -129,7 +129,7 @@ class CubeSink:
     def __init__(self, store: Store, plan: Plan):
         game = get(plan.game)
         self.store = store
-        self.variables = game.registry
+        self.variables = plan.registry(game)
         self.part_type = game.part_type
 
     def done(self) -> set[str]:
@@ -221,11 +221,14 @@ def open_cube(
             f"{resume_command(ds.attrs.get('command'))}; or add "
             f"{allow_name} to read the finished cells (the others as missing)"
         )
-    return mask_unfinished(ds, chunk_dims(store), tuple(store.config()["chunks"]), state.done)
+    cfg = store.config()
+    partial = cfg.get("partial_results", ())
+    return mask_unfinished(ds, chunk_dims(store), tuple(cfg["chunks"]), state.done, partial)
 
 
-def mask_unfinished(ds, dims: tuple[str, ...], chunks: tuple[int, ...], done: set[str]):
-    """``ds`` with every cell of a chunk not in ``done`` set to NaN (lazily, chunk by chunk)."""
+def mask_unfinished(ds, dims: tuple[str, ...], chunks: tuple[int, ...], done: set[str], partial=()):
+    """``ds`` with every cell of a chunk not in ``done`` set to NaN (lazily, chunk by chunk);
+    ``partial``: results along leading chunked dims only, NaN unless all their cells are done."""
     import dask.array as dsa
     import xarray as xr
 
@@ -250,7 +253,18 @@ def mask_unfinished(ds, dims: tuple[str, ...], chunks: tuple[int, ...], done: se
         if var.dims[: len(dims)] == tuple(dims):
             out[name] = var.where(mask)
             out[name].attrs = var.attrs
+        elif name in partial:
+            out[name] = var.where(mask.all([d for d in dims if d not in var.dims]))
+            out[name].attrs = var.attrs
     return out
+
+
+def _span(values: np.ndarray) -> str:
+    """A label's values in brief: [least .. largest] (NaN aside), or its distinct strings."""
+    if values.dtype.kind in "OUST":
+        return "{" + ", ".join(dict.fromkeys(map(str, values))) + "}"
+    real = values[~np.isnan(values)] if values.dtype.kind == "f" else values
+    return f"[{real.min():g} .. {real.max():g}]" if real.size else "[NaN]"
 
 
 def describe(store: Store, verify: bool = False) -> tuple[str, bool]:
@@ -272,7 +286,7 @@ def describe(store: Store, verify: bool = False) -> tuple[str, bool]:
         if dim in ds.coords and ds[dim].dtype.kind == "f":
             vals = ds[dim].values
             lines.append(f"  {dim:8} {size:>8}  [{vals.min():g} .. {vals.max():g}]")
-        elif dim in ds.coords and ds[dim].dtype.kind in "OU":
+        elif dim in ds.coords and ds[dim].dtype.kind in "OUT":
             lines.append(f"  {dim:8} {size:>8}  {', '.join(map(str, ds[dim].values))}")
         else:
             lines.append(f"  {dim:8} {size:>8}")
@@ -280,7 +294,7 @@ def describe(store: Store, verify: bool = False) -> tuple[str, bool]:
     if labels:
         lines.append(
             f"{game.registry.label_dim} coordinates: "
-            + ", ".join(f"{c} [{ds[c].values.min():g} .. {ds[c].values.max():g}]" for c in labels)
+            + ", ".join(f"{c} {_span(ds[c].values)}" for c in labels)
         )
     lines += ["", "variables:"]
     for name, var in ds.data_vars.items():

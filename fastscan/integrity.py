@@ -55,9 +55,18 @@ def _index(name: str, dims: tuple[str, ...]) -> tuple[int, ...] | None:
     return tuple(int(p[1:]) for p in parts)
 
 
-def survey(store: Store, dims: tuple[str, ...], verify: bool = False) -> Status:
+def _shared(dims: tuple[str, ...], cell_dims: tuple[str, ...]) -> int:
+    """How many leading dims ``dims`` shares with the chunked dims."""
+    j = 0
+    while j < min(len(dims), len(cell_dims)) and dims[j] == cell_dims[j]:
+        j += 1
+    return j
+
+
+def survey(store: Store, dims: tuple[str, ...], verify: bool = False, partial=()) -> Status:
     """The cube's :class:`~fastscan.cube.Status` for a scan chunked along ``dims``;
-    ``verify`` decodes every chunk too."""
+    ``verify`` decodes every chunk too; ``partial``: results along the leading chunked dims
+    only (a missing chunk of one damages every cell it covers)."""
     import zarr
 
     from .cube import Status
@@ -69,6 +78,7 @@ def survey(store: Store, dims: tuple[str, ...], verify: bool = False) -> Status:
     strict = "versions" in group.attrs
     cell_dims, k = tuple(dims), len(dims)
     cells: dict[tuple[int, ...], list[str]] = {}
+    prefixes: list[tuple[tuple[int, ...], str]] = []  # partial results' lost chunks
     inputs: list[str] = []
     checks = []  # (array, index, chunk or None, name) to decode when verifying
     total_grid: list[range] | None = None
@@ -78,9 +88,10 @@ def survey(store: Store, dims: tuple[str, ...], verify: bool = False) -> Status:
         present = _present(store, name)
         if dims[:k] == cell_dims:
             total_grid = grid[:k]
+        j = _shared(dims, cell_dims) if name in partial else 0
         for index in itertools.product(*grid):
             key = "c/" + "/".join(map(str, index)) if index else "c"
-            cell = index[:k] if dims[:k] == cell_dims else None
+            cell = index[:k] if dims[:k] == cell_dims else index[:j] if j else None
             if key not in present:
                 if not strict:
                     continue
@@ -100,14 +111,17 @@ def survey(store: Store, dims: tuple[str, ...], verify: bool = False) -> Status:
                 inputs.append(name)
             else:
                 cells.setdefault(cell, []).append(name)
+    for cell in [c for c in cells if len(c) < k]:  # a partial result's chunk: all its cells
+        prefixes += [(cell, name) for name in cells.pop(cell)]
     total = math.prod(len(r) for r in total_grid) if total_grid else 0
     done, damaged = set(), {}
     for chunk in marked:
         cell = _index(chunk, cell_dims)
         if cell is None:
             continue
-        if cell in cells:
-            damaged[chunk] = sorted(set(cells[cell]))
+        lost = cells.get(cell, []) + [n for p, n in prefixes if cell[: len(p)] == p]
+        if lost:
+            damaged[chunk] = sorted(set(lost))
         else:
             done.add(chunk)
     return Status(total, done, damaged, sorted(set(inputs)))

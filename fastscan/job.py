@@ -97,7 +97,7 @@ def describe(plan, done, state, workers, local, yes, say, arg=plain):
     yield "plan: " + first[0]
     for line in first[1:]:
         yield "      " + line
-    chunks, blocks, nbytes = plan.n_chunks, plan.n_blocks, plan.nbytes(game.registry)
+    chunks, blocks, nbytes = plan.n_chunks, plan.n_blocks, plan.nbytes(plan.registry(game))
     block_note = f" in {blocks} blocks" if blocks > chunks else ""
     yield (
         f"      {chunks:,} chunks of {' x '.join(map(str, plan.chunks))}{block_note}"

@@ -129,6 +129,11 @@ class Plan:
         return out
 
     # --- the cube ----------------------------------------------------------------------------
+    def registry(self, game) -> Registry:
+        """The game's variables this plan writes: all but those the spec ``omits()``."""
+        omits = getattr(self.spec, "omits", None)
+        return game.registry.without(omits()) if omits else game.registry
+
     def nbytes(self, registry: Registry) -> int:
         """Uncompressed size of the cube's arrays."""
         sizes = self.spec.sizes()
@@ -138,7 +143,23 @@ class Plan:
 
     def config(self) -> dict:
         """The spec's configuration with the chunks (how a resume recognises its cube)."""
-        return {**self.spec.config(), "chunks": list(self.chunks), "chunk_dims": list(self.dims)}
+        config = {**self.spec.config(), "chunks": list(self.chunks), "chunk_dims": list(self.dims)}
+        partial = self.partial_results()
+        if partial:  # absent where every result spans the chunked dims (older cubes too)
+            config["partial_results"] = partial
+        return config
+
+    def partial_results(self) -> list[str]:
+        """Results along a leading part of the chunked dims only (per instance, not per alpha):
+        a chunk writes them too, and the cube's survey must know them from inputs."""
+        from .game import get
+
+        inputs = self.spec.inputs()
+        return sorted(
+            name
+            for name, var in self.registry(get(self.game)).items()
+            if name not in inputs and tuple(var.dims[: len(self.dims)]) != self.dims
+        )
 
     def attrs(self, game, provenance: dict | None = None, stored: bool = True) -> dict:
         """The cube's attrs, built here only: game, paper, version, the spec's own; for a stored
@@ -159,7 +180,7 @@ class Plan:
     def layout(self, game, zstd_level: int | None = None, provenance: dict | None = None) -> Layout:
         """The cube's arrays (results empty, coordinates and inputs with their values) and
         attrs, for creating the store."""
-        registry = game.registry
+        registry = self.registry(game)
         sizes = self.spec.sizes()
         chunk_of = dict(zip(self.dims, self.chunks, strict=True))
         inputs = self.spec.inputs()

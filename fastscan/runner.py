@@ -55,7 +55,7 @@ class MemorySink:
     """Fills in-memory arrays of every result variable of the cube (threads share them)."""
 
     def __init__(self, plan: Plan):
-        registry = get(plan.game).registry
+        registry = plan.registry(get(plan.game))
         sizes = plan.spec.sizes()
         inputs = plan.spec.inputs()
         self.variables = {k: v for k, v in registry.items() if k not in inputs}

@@ -9,7 +9,7 @@ against its game's registry, and every description lands in the variable's attrs
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -63,6 +63,12 @@ class Registry(Mapping):
 
     def __len__(self) -> int:
         return len(self.variables)
+
+    def without(self, names) -> Registry:
+        """The registry less the variables ``names`` (a scan that does not write them)."""
+        names = set(names)
+        kept = {k: v for k, v in self.variables.items() if k not in names}
+        return replace(self, variables=kept)
 
     def label(self, name: str) -> str:
         """What the non-dimension coordinate ``name`` means."""

@@ -10,7 +10,7 @@ import pytest
 from helpers import fastscan_cli
 
 from fastscan import cube
-from fastscan.ixp import api, plan, solve
+from fastscan.ixp import api, families, plan, solve
 from fastscan.query import query_lines
 from fastscan.store import Store
 
@@ -27,18 +27,18 @@ PARAMS = {
 
 @pytest.fixture(scope="module")
 def family():
-    return plan.from_family("uniform", PARAMS)
+    return families.from_family("uniform", PARAMS)
 
 
 def test_family_is_reproducible_and_labelled(family):
-    again = plan.from_family("uniform", PARAMS)
+    again = families.from_family("uniform", PARAMS)
     np.testing.assert_array_equal(family.w_pair, again.w_pair)
     assert len(family) == 3 * 2 * 2 * 2
     assert family.labels["n"].tolist()[:8] == [2] * 8 and "facility_max" in family.labels
     with pytest.raises(ValueError, match="density"):
-        plan.from_family("uniform", {**PARAMS, "density": "1.5"})
+        families.from_family("uniform", {**PARAMS, "density": "1.5"})
     with pytest.raises(ValueError, match="family uniform needs seed"):
-        plan.from_family("uniform", {k: v for k, v in PARAMS.items() if k != "seed"})
+        families.from_family("uniform", {k: v for k, v in PARAMS.items() if k != "seed"})
 
 
 def check(ds, family):
@@ -124,11 +124,11 @@ def test_instances_from_files(tmp_path):
     path = tmp_path / "i.json"
     row = {k: getattr(inst, k).tolist() for k in ("w_facility", "w_pair", "facility_cost")}
     path.write_text(json.dumps([row, row]))
-    got = plan.from_file(str(path))
+    got = families.from_file(str(path))
     assert len(got) == 2 and got.instance(1).w_facility.tolist() == [[0.0], [1.001]]
     npz = tmp_path / "i.npz"
     np.savez(npz, **{k: np.stack([v, v]) for k, v in row.items()})
-    assert plan.from_file(str(npz)).instance(0).w_pair.tolist() == [[0, 1], [1, 0]]
+    assert families.from_file(str(npz)).instance(0).w_pair.tolist() == [[0, 1], [1, 0]]
     path.write_text(json.dumps([{**row, "w_pair": [[0, 1], [2, 0]]}]))
     with pytest.raises(ValueError, match="instance 0: w_pair must be symmetric"):
-        plan.from_file(str(path))
+        families.from_file(str(path))

@@ -31,4 +31,4 @@ def scan(instances: Any, alpha: Any = 1.0, *, threads: int | None = None):
     plan = build(instances, alpha)
     data = {**compute(plan, workers=threads or os.cpu_count()), **plan.spec.inputs()}
     attrs = plan.attrs(GAME, stored=False)
-    return build_dataset(GAME.registry, data, plan.spec.coords(), attrs, plan.spec.labels())
+    return build_dataset(plan.registry(GAME), data, plan.spec.coords(), attrs, plan.spec.labels())

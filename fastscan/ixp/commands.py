@@ -7,7 +7,25 @@ from collections.abc import Callable
 from typing import Any
 
 from ..grids import parse_grid, plain
-from .plan import FAMILIES
+from .families import FAMILIES
+
+
+def instances_from(family, params, instances, arg, alpha=None):
+    """The instances a command names: a family's grids or a file (exactly one of them)."""
+    from . import families
+
+    params = params or {}
+    given = [k for k, v in params.items() if v is not None]
+    if (family is None) == (instances is None):
+        raise ValueError(f"give one of {arg('family')} or {arg('instances')}")
+    if instances is not None and given:
+        raise ValueError(f"{arg(given[0])} needs {arg('family')}")
+    if family is not None:
+        extra = sorted(set(given) - set(FAMILIES.get(family, given)))
+        if extra:
+            raise ValueError(f"{arg('family')} {family} takes no {arg(extra[0])}")
+        return families.from_family(family, params, arg, alpha)
+    return families.from_file(instances, arg("instances"))
 
 
 def scan(
@@ -16,6 +34,8 @@ def scan(
     params: dict[str, str | None] | None = None,
     instances: str | None = None,
     alpha: str = "1",
+    method: str = "exhaustive",
+    approx: bool = False,
     out: str | None = None,
     resume: bool = False,
     overwrite: bool = False,
@@ -28,23 +48,12 @@ def scan(
     from .. import job
     from . import plan
 
-    params = params or {}
-    given = [k for k, v in params.items() if v is not None]
-    if (family is None) == (instances is None):
-        raise ValueError(f"give one of {arg('family')} or {arg('instances')}")
-    if instances is not None and given:
-        raise ValueError(f"{arg(given[0])} needs {arg('family')}")
-    if family is not None:
-        extra = sorted(set(given) - set(FAMILIES.get(family, given)))
-        if extra:
-            raise ValueError(f"{arg('family')} {family} takes no {arg(extra[0])}")
-        found = plan.from_family(family, params, arg)
-    else:
-        found = plan.from_file(instances, arg("instances"))
+    grid = parse_grid(alpha, arg("alpha"))
+    found = instances_from(family, params, instances, arg, grid)
     if out is None:
         raise ValueError(f"{arg('out')} is required (a path or fsspec URL for the Zarr store)")
     if resume and overwrite:
         raise ValueError(f"give {arg('resume')} or {arg('overwrite')}, not both")
-    scan_plan = plan.build(found, parse_grid(alpha, arg("alpha")))
+    scan_plan = plan.build(found, grid, method=method, approx=approx, arg=arg)
     mode = "resume" if resume else "overwrite" if overwrite else "new"
     return job.run(scan_plan, out, mode, say=say, arg=arg, **run_options)

@@ -46,16 +46,18 @@ def compute_block(inst: Instance, alpha: np.ndarray, fixed=()) -> Part:
     part = new_part(alpha.size, inst.n)
     fixed = np.asarray(fixed, dtype=np.int64)
     scan_assignments(weights(inst), alpha, inst.tol, fixed, part)
+    part.optimum[2] = inst.tol  # the merge's tie tolerance travels with the part
     return part
 
 
-def merge(x: Part, y: Part, tol: float) -> Part:
+def merge(x: Part, y: Part) -> Part:
     """Two blocks' parts combined: counts add, the best per bucket is the least (cost, rank),
-    the worst the largest cost, the optimum the least cost (within ``tol``: the least rank)."""
+    the worst the largest cost, the optimum the least cost (within tol: the least rank)."""
     take = (y.best_cost < x.best_cost) | (
         (y.best_cost == x.best_cost) & (y.best_rank < x.best_rank) & (y.best_rank >= 0)
     )
     ox, oy = x.optimum, y.optimum
+    tol = max(ox[2], oy[2])
     if abs(oy[0] - ox[0]) <= tol:
         opt_y = 0 <= oy[1] < ox[1] or ox[1] < 0
     else:
@@ -98,31 +100,63 @@ def finish(part: Part) -> dict[str, np.ndarray]:
     }
 
 
+def block_labels(block: int, k: int, radix: int) -> np.ndarray:
+    """Block ``block``'s labels of the first ``k`` agents (agent 0 most significant)."""
+    digits = np.zeros(k, dtype=np.int64)
+    for d in range(k - 1, -1, -1):
+        block, digits[d] = divmod(block, radix)
+    return digits - 1
+
+
 def exhaustive(inst: Instance, alpha, split: int = 0) -> dict[str, np.ndarray]:
     """Every assignment of ``inst`` through the kernel, in ``(m+1)^split`` blocks by the labels
     of the first ``split`` agents (merged exactly): the per-alpha values and the optimum."""
-    import itertools
+    from functools import reduce
 
     alpha = check_alpha(alpha)
-    part = None
-    for labels in itertools.product(range(-1, inst.m), repeat=split):
-        p = compute_block(inst, alpha, labels)
-        part = p if part is None else merge(part, p, inst.tol)
-    return finish(part)
+    radix = inst.m + 1
+    parts = (compute_block(inst, alpha, block_labels(b, split, radix)) for b in range(radix**split))
+    return finish(reduce(merge, parts))
 
 
-def instance_values(inst: Instance, alpha: np.ndarray, width: int) -> dict[str, np.ndarray]:
-    """One instance's cube values over ``alpha`` (ascending), assignments padded to ``width``
-    agents: the kernel's per-alpha values, then s*'s payments, process and theorems."""
+def scan_grid(alpha: np.ndarray) -> np.ndarray:
+    """The kernel's alpha grid: the scan's and 1 (Thm 5.3's slack uses pos at alpha = 1)."""
+    return np.union1d([1.0], alpha)
+
+
+def optimum_values(inst: Instance, s_opt: np.ndarray, c_opt: float, width: int) -> dict:
+    """s*'s values: its payments (Lemma 5.2.1), alpha*, Thm 5.1's and 5.2's stability, where
+    Thm 4.3's process stops."""
     from .model import alpha_star, social_cost
-    from .solve import delta, doubled, peering_stable, process, ratio
+    from .solve import delta, doubled, peering_stable, process
 
-    grid = np.union1d([1.0], alpha)  # alpha = 1 too: Thm 5.3's slack uses pos(1)
-    values = exhaustive(inst, grid)
+    optimum = np.full(width, -2, dtype=np.int32)
+    optimum[: inst.n] = s_opt
+    d = delta(inst, s_opt)
+    return {
+        "optimum_cost": np.float64(c_opt),
+        "optimum_assignment": optimum,
+        "optimum_alpha": np.float64(alpha_star(inst, s_opt)),
+        "delta": np.float64(d),
+        "delta_ratio": np.float64(d / c_opt if c_opt > 0 else 0.0),
+        "doubled_stable": np.bool_(alpha_star(doubled(inst), s_opt) <= 1.0),
+        "peering_stable": np.bool_(peering_stable(inst, s_opt)),
+        "process_cost": np.float64(social_cost(inst, process(inst, s_opt)[0])),
+    }
+
+
+def instance_values(
+    inst: Instance, alpha: np.ndarray, width: int, part: Part | None = None
+) -> dict[str, np.ndarray]:
+    """One instance's cube values over ``alpha`` (ascending), assignments padded to ``width``
+    agents: the kernel's per-alpha values (``part``: its blocks merged over
+    :func:`scan_grid`; else every assignment now), then s*'s payments, process and theorems."""
+    from .solve import ratio
+
+    grid = scan_grid(alpha)
+    values = exhaustive(inst, grid) if part is None else finish(part)
     keep = np.searchsorted(grid, alpha)
     c_opt = float(values["optimum_cost"])
-    s_opt = values["optimum_assignment"]
-    d = delta(inst, s_opt)
     pos = np.array([ratio(c, c_opt) for c in values["best_stable_cost"]])
     poa = np.array([ratio(c, c_opt) for c in values["worst_stable_cost"]])
     count = values["stable_count"]
@@ -130,9 +164,7 @@ def instance_values(inst: Instance, alpha: np.ndarray, width: int) -> dict[str, 
     poa[count == 0] = np.nan
     assignment = np.full((alpha.size, width), -2, dtype=np.int32)
     assignment[:, : inst.n] = values["best_stable_assignment"][keep]
-    optimum = np.full(width, -2, dtype=np.int32)
-    optimum[: inst.n] = s_opt
-    share = d / c_opt if c_opt > 0 else 0.0
+    out = optimum_values(inst, values["optimum_assignment"], c_opt, width)
     return {
         "stable_count": count[keep],
         "best_stable_cost": values["best_stable_cost"][keep],
@@ -140,23 +172,50 @@ def instance_values(inst: Instance, alpha: np.ndarray, width: int) -> dict[str, 
         "best_stable_assignment": assignment,
         "pos": pos[keep],
         "poa": poa[keep],
-        "optimum_cost": np.float64(c_opt),
-        "optimum_assignment": optimum,
-        "optimum_alpha": np.float64(alpha_star(inst, s_opt)),
-        "delta": np.float64(d),
-        "delta_ratio": np.float64(share),
-        "thm53_slack": np.float64(1 - 0.4 * pos[0] - share),
-        "doubled_stable": np.bool_(alpha_star(doubled(inst), s_opt) <= 1.0),
-        "peering_stable": np.bool_(peering_stable(inst, s_opt)),
-        "process_cost": np.float64(social_cost(inst, process(inst, s_opt)[0])),
+        **out,
+        "thm53_slack": np.float64(1 - 0.4 * pos[0] - out["delta_ratio"]),
     }
 
 
-def compute_chunk(plan, chunk, merged=None) -> dict[str, np.ndarray]:
-    """Every result variable over a chunk of whole instances (leading dim instance)."""
+def approx_values(inst: Instance, seed: int) -> dict[str, np.ndarray]:
+    """§7's values: LP 19, Algorithm 1's and 2's costs (``seed``), the multi-facility optimum."""
+    from .multi import algorithm1, algorithm2, lp_relaxation, multi_optimum
+
+    lp = lp_relaxation(inst)
+    return {
+        "lp19": np.float64(lp.value),
+        "alg1_cost": np.float64(algorithm1(inst, lp)[1]),
+        "alg2_cost": np.float64(algorithm2(inst, seed, lp)[1]),
+        "multi_optimum_cost": np.float64(multi_optimum(inst)[1]),
+    }
+
+
+def compute_chunk(plan, chunk, merged: Part | None = None) -> dict[str, np.ndarray]:
+    """Every result variable over a chunk of whole instances (leading dim instance); ``merged``:
+    the chunk's one instance's blocks, merged."""
+    from .optima import optimum
+
     scan = plan.spec
-    alpha = scan.alpha[chunk["alpha"]]
+    alpha = scan.alpha[chunk["alpha"]] if "alpha" in chunk.dims else scan.alpha
     width = scan.sizes()["agent"]
     first, stop = chunk["instance"].start, min(chunk["instance"].stop, len(scan.instances))
-    rows = [instance_values(scan.instances.instance(p), alpha, width) for p in range(first, stop)]
+    rows = []
+    for p in range(first, stop):
+        inst = scan.instances.instance(p)
+        if scan.method == "optimum":
+            row = optimum_values(inst, *optimum(inst, "auto"), width)
+        else:
+            row = instance_values(inst, alpha, width, merged)
+        if scan.approx:
+            row.update(approx_values(inst, seed=p))
+        rows.append(row)
     return {k: np.stack([r[k] for r in rows]) for k in rows[0]}
+
+
+def compute_plan_block(plan, chunk, block: int) -> Part:
+    """Block ``block`` of a split chunk: its instance's assignments whose first agents carry
+    the block's labels, over the kernel's alpha grid."""
+    scan = plan.spec
+    p, k, radix = scan.block_labels(chunk)
+    grid = scan_grid(scan.alpha[chunk["alpha"]])
+    return compute_block(scan.instances.instance(p), grid, block_labels(block, k, radix))

@@ -1,6 +1,5 @@
 """The IXP group-formation game as a plug-in of the engine (what fastscan.game.Game asks for).
-Whole instances per chunk for now (blocks by the first agents' labels are the kernel's, not yet
-the plan's)."""
+A chunk holds whole instances, or one huge instance split in blocks by its first agents' labels."""
 
 from __future__ import annotations
 
@@ -31,10 +30,14 @@ class IXP:
         return build(**config)
 
     def compute_block(self, plan: Plan, chunk: Chunk, block: int) -> Part:
-        raise ValueError("the IXP plan does not split chunks into blocks")
+        from .compute import compute_plan_block
+
+        return compute_plan_block(plan, chunk, block)
 
     def merge(self, x: Part, y: Part) -> Part:
-        raise ValueError("the IXP plan does not split chunks into blocks")
+        from .compute import merge
+
+        return merge(x, y)
 
     def compute_chunk(self, plan: Plan, chunk: Chunk, merged: Part | None = None):
         from .compute import compute_chunk
@@ -47,17 +50,36 @@ class IXP:
         from ..kernels._numba import announce
         from .compute import exhaustive
         from .model import Instance
+        from .optima import mincut
 
+        tiny = Instance([[1.0], [2.0]], [[0, 1], [1, 0]], [1.0])
         with announce("ixp-exhaustive", notify or (lambda message: None)):
-            exhaustive(Instance([[1.0], [2.0]], [[0, 1], [1, 0]], [1.0]), np.array([1.0]))
+            exhaustive(tiny, np.array([1.0]))
+            mincut(tiny)
 
     def estimate(self, plan: Plan, workers: int, left: float = 1.0) -> float:
-        per = (plan.spec.instances.n_facilities + 1.0) ** plan.spec.instances.n_agents
-        return 1.0 + left * float(per.sum()) / 3e6 / workers  # measured: ~3e6 assignments/s
+        i, scan = plan.spec.instances, plan.spec
+        n, m = i.n_agents.astype(float), i.n_facilities.astype(float)
+        if scan.method == "optimum":  # measured: min cut / MILP and peering LPs ~ n^2 (m+1)
+            work = float((2e-5 * n**2 * (m + 1)).sum())
+        else:  # measured: ~3e6 assignments/s
+            work = float(((m + 1) ** n).sum()) / 3e6
+        if scan.approx:  # LP 19 and IP 18 by HiGHS
+            work += float((3e-5 * n**2 * (m + 1)).sum())
+        return 1.0 + left * work / workers
 
     def describe_plan(self, plan: Plan) -> list[str]:
-        i = plan.spec.instances
-        return [f"{len(i)} instances x {plan.spec.alpha.size} alpha"]
+        scan = plan.spec
+        i = scan.instances
+        lines = [f"{len(i)} instances x {scan.alpha.size} alpha"]
+        if scan.method == "optimum":
+            lines.append("method optimum: s* by min cut (m <= 2) or MILP, no enumeration")
+        else:
+            total = float(((i.n_facilities + 1.0) ** i.n_agents).sum())
+            lines.append(f"{total:.3g} assignments x {scan.alpha.size} alpha, exhaustively")
+        if scan.approx:
+            lines.append("approx: LP 19, Algorithms 1 and 2, multi-facility optimum (HiGHS)")
+        return lines
 
     def commands(self) -> list:
         from ..cli.ixp import COMMANDS

@@ -128,12 +128,12 @@ def social_cost(inst: Instance, s: Any) -> float:
 def deviation_costs(inst: Instance, s: Any) -> np.ndarray:
     """``[i, x + 1]`` = c~_i(x, s_-i) for every strategy x in -1..m-1 (column 0: none)."""
     s = inst.check_assignment(s)
+    at = (s[:, None] == np.arange(inst.m)[None, :]).astype(np.float64)  # (n, m): j uses x
+    total = inst.w_pair.sum(axis=1)  # at none, i is connected to nobody
+    # at x: w(i, x) + every w(i, j) but those of the agents j at x (w(i, i) = 0: i itself)
     out = np.empty((inst.n, inst.m + 1))
-    for i in range(inst.n):
-        for x in range(NONE, inst.m):
-            t = s.copy()
-            t[i] = x
-            out[i, x + 1] = agent_costs(inst, t)[i]
+    out[:, 0] = total
+    out[:, 1:] = inst.w_facility + total[:, None] - inst.w_pair @ at
     return out
 
 

@@ -5,20 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..grids import parse_grid, plain
 from ..plan import Chunk, Plan
 from .model import Instance
 
 NAME = "ixp"
 DIMS = ("instance", "alpha")
-FAMILIES = {"uniform": ("n", "m", "density", "ratio", "facility", "seed")}
-# a parameter's name as an instance coordinate, where it would clash with a dimension
-LABEL = {"facility": "facility_max"}
-INTEGER = {"n", "m", "seed"}
 TARGET_ASSIGNMENTS = 2**22  # assignments per chunk: a fraction of a second
 
 
@@ -57,48 +52,32 @@ class Instances:
         return cls(wf, wp, fc, n, m, dict(labels or {}), dict(spec or {"source": "instances"}))
 
 
-def uniform(n: int, m: int, density: float, ratio: float, facility: float, seed: int) -> Instance:
-    """w(i, f) ~ U(0, 1); w(i, j) ~ U(0, ratio) on pairs present with probability ``density``;
-    c(f) ~ U(0, facility). The same parameters give the same instance."""
-    rng = np.random.default_rng(int(seed))
-    wf = rng.uniform(0.0, 1.0, (n, m))
-    present = rng.uniform(size=(n, n)) < density
-    wp = np.triu(rng.uniform(0.0, ratio, (n, n)) * present, 1)
-    fc = rng.uniform(0.0, facility, m)
-    return Instance(wf, wp + wp.T, fc)
-
-
-def from_family(family: str, params: dict[str, str], arg=plain) -> Instances:
-    """Every combination of the parameter grids of ``family`` (see :data:`FAMILIES`)."""
-    if family not in FAMILIES:
-        raise ValueError(f"{arg('family')} must be one of {', '.join(FAMILIES)} (got {family!r})")
-    names = FAMILIES[family]
-    missing = [k for k in names if params.get(k) is None]
-    if missing:
-        raise ValueError(f"{arg('family')} {family} needs {' '.join(map(arg, missing))}")
-    grids = {k: parse_grid(params[k], arg(k), k in INTEGER) for k in names}
-    for k, lo in (("n", 2), ("m", 1), ("seed", 0)):
-        if (grids[k] < lo).any():
-            raise ValueError(f"{arg(k)} must be >= {lo} (got {grids[k].min()})")
-    if ((grids["density"] < 0) | (grids["density"] > 1)).any():
-        raise ValueError(f"{arg('density')} must be within [0, 1]")
-    for k in ("ratio", "facility"):
-        if (grids[k] < 0).any():
-            raise ValueError(f"{arg(k)} must be >= 0 (got {grids[k].min():g})")
-    mesh = np.meshgrid(*(grids[k] for k in names), indexing="ij")
-    values = {k: v.ravel() for k, v in zip(names, mesh, strict=True)}
-    made = [uniform(*(values[k][p] for k in names)) for p in range(values["n"].size)]
-    labels = {LABEL.get(k, k): v for k, v in values.items()}
-    spec = {"source": "family", "family": family, "params": {k: grids[k].tolist() for k in names}}
-    return Instances.from_list(made, labels, spec)
+METHODS = ("exhaustive", "optimum")
+BLOCK_FROM = 2**25  # an instance with more assignments gets chunks of its own, split in blocks
+# without enumeration there is nothing per alpha, nor pos(alpha = 1) for Thm 5.3's slack
+ENUMERATED = (
+    "stable_count",
+    "best_stable_cost",
+    "worst_stable_cost",
+    "best_stable_assignment",
+    "pos",
+    "poa",
+    "thm53_slack",
+)
+APPROX = ("lp19", "alg1_cost", "alg2_cost", "multi_optimum_cost")
 
 
 @dataclass(frozen=True, eq=False)
 class Scan:
-    """The IXP game's :class:`~fastscan.plan.Spec`: instances and the alpha grid."""
+    """The IXP game's :class:`~fastscan.plan.Spec`: instances, the alpha grid, the method
+    (``exhaustive``: every assignment; ``optimum``: s* without enumeration), §7's values
+    (``approx``), and per instance how many leading agents' labels split it into blocks."""
 
     instances: Instances
     alpha: np.ndarray
+    method: str = "exhaustive"
+    approx: bool = False
+    split: np.ndarray | None = None  # (instance,) int: 0 = whole
 
     def sizes(self) -> dict[str, int]:
         i = self.instances
@@ -134,8 +113,12 @@ class Scan:
             "n_facilities": i.n_facilities,
         }
 
+    def omits(self) -> tuple[str, ...]:
+        """The game's variables this scan does not write."""
+        return (ENUMERATED if self.method == "optimum" else ()) + (() if self.approx else APPROX)
+
     def attrs(self) -> dict:
-        return {}
+        return {"ixp_method": self.method}
 
     def config(self) -> dict:
         digest = hashlib.sha256()
@@ -146,67 +129,75 @@ class Scan:
             "inputs_sha256": digest.hexdigest(),
             "n_instances": len(self.instances),
             "alpha": self.alpha.tolist(),
+            "method": self.method,
+            "approx": self.approx,
         }
 
+    def block_labels(self, chunk: Chunk) -> tuple[int, int, int]:
+        """The chunk's instance when it splits into blocks, its leading agents fixed per block
+        and the labels per agent (m + 1); (-1, 0, 1) when the chunk is computed whole."""
+        if self.split is None or chunk["instance"].stop - chunk["instance"].start != 1:
+            return -1, 0, 1
+        p = chunk["instance"].start
+        return p, int(self.split[p]), int(self.instances.n_facilities[p]) + 1
+
     def blocks(self, chunk: Chunk) -> int:
-        return 1
+        _, k, radix = self.block_labels(chunk)
+        return radix**k
 
     def n_blocks(self, plan: Plan) -> int:
-        return plan.n_chunks
+        if self.split is None:
+            return plan.n_chunks
+        return sum(self.blocks(c) for c in plan.chunk_list())
 
 
-def build(instances: Instances, alpha, chunks=None) -> Plan:
-    """Validate the alpha grid and choose chunks: whole alpha grids, about TARGET_ASSIGNMENTS
-    assignments per chunk of instances."""
+def build(
+    instances: Instances,
+    alpha,
+    chunks=None,
+    method: str = "exhaustive",
+    approx: bool = False,
+    arg=None,
+    block_from: float = BLOCK_FROM,
+) -> Plan:
+    """Validate the alpha grid and method and choose chunks: whole alpha grids, about
+    TARGET_ASSIGNMENTS assignments per chunk of instances; when an instance has more than
+    ``block_from`` assignments, one instance per chunk, each split by its first agents' labels
+    into blocks of about TARGET_ASSIGNMENTS."""
+    from ..grids import plain
     from .compute import MAX_ASSIGNMENTS, check_alpha
 
+    arg = arg or plain
     alpha = check_alpha(alpha)
-    per = (instances.n_facilities + 1.0) ** instances.n_agents
-    worst = int(np.argmax(per))
-    if per[worst] > MAX_ASSIGNMENTS:
-        raise ValueError(
-            f"instance {worst} has (m+1)^n = {per[worst]:.3g} assignments, more than 2^40 to "
-            f"enumerate; use method 'optimum' for large instances"
-        )
-    if chunks is None:
-        pc = int(np.clip(TARGET_ASSIGNMENTS // max(1.0, float(per.max())), 1, len(instances)))
-        pc = math.ceil(len(instances) / math.ceil(len(instances) / pc))
-        chunks = (pc, alpha.size)
-    return Plan(NAME, DIMS, tuple(int(c) for c in chunks), Scan(instances, alpha))
-
-
-def from_file(path: str, name: str = "instances") -> Instances:
-    """Instances from JSON (a list of {w_facility, w_pair, facility_cost}) or ``.npz`` (arrays
-    w_facility (I, n, m), w_pair (I, n, n), facility_cost (I, m))."""
-    import json
-    from pathlib import Path
-
-    p = Path(path)
-    if not p.is_file():
-        raise ValueError(f"{name} {path!r} is not a file")
-    keys = ("w_facility", "w_pair", "facility_cost")
-    try:
-        if p.suffix == ".npz":
-            with np.load(p, allow_pickle=False) as z:
-                missing = [k for k in keys if k not in z.files]
-                if missing:
-                    raise ValueError(f"{name} {path!r} lacks arrays {', '.join(missing)}")
-                arrays = [z[k] for k in keys]
-            rows = [dict(zip(keys, parts, strict=True)) for parts in zip(*arrays, strict=True)]
+    if method not in METHODS:
+        raise ValueError(f"{arg('method')} must be one of {', '.join(METHODS)} (got {method!r})")
+    split = None
+    if method == "optimum":
+        pc = min(16, math.ceil(len(instances) / 64))  # seconds an instance: many chunks
+    else:
+        radix = instances.n_facilities + 1.0
+        per = radix**instances.n_agents
+        worst = int(np.argmax(per))
+        if per[worst] > MAX_ASSIGNMENTS:
+            raise ValueError(
+                f"instance {worst} has (m+1)^n = {per[worst]:.3g} assignments, more than 2^40 "
+                f"to enumerate; use {arg('method')} optimum for large instances"
+            )
+        if per.max() > block_from:
+            pc = 1
+            block = min(TARGET_ASSIGNMENTS, block_from)
+            need = np.log(np.maximum(per / block, 1.0)) / np.log(radix)
+            split = np.minimum(np.ceil(need - 1e-9), instances.n_agents).astype(np.int64)
         else:
-            rows = json.loads(p.read_text())
-            if isinstance(rows, dict):
-                rows = [rows]
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ValueError(f"{name} {path!r} could not be read: {err}") from None
-    made = []
-    for k, row in enumerate(rows):
-        try:
-            made.append(Instance(*(row[key] for key in keys)))
-        except (KeyError, TypeError):
-            raise ValueError(f"{name} {path!r} instance {k} needs {', '.join(keys)}") from None
-        except ValueError as err:
-            raise ValueError(f"{name} {path!r} instance {k}: {err}") from None
-    if not made:
-        raise ValueError(f"{name} {path!r} holds no instances")
-    return Instances.from_list(made, spec={"source": "file", "path": str(path)})
+            pc = int(np.clip(TARGET_ASSIGNMENTS // max(1.0, float(per.max())), 1, len(instances)))
+            pc = math.ceil(len(instances) / math.ceil(len(instances) / pc))
+    scan = Scan(instances, alpha, method, bool(approx), split)
+    if method == "optimum":  # nothing varies with alpha: chunks of instances only
+        return Plan(NAME, DIMS[:1], (pc,) if chunks is None else tuple(chunks)[:1], scan)
+    if chunks is None:
+        chunks = (pc, alpha.size)
+    elif int(chunks[1]) != alpha.size:  # per-instance results: one writer per instance chunk
+        raise ValueError(f"chunks must hold whole alpha grids ({alpha.size}), got {chunks[1]}")
+    elif split is not None and int(chunks[0]) != 1:
+        scan = replace(scan, split=None)  # chunks of several instances: each computed whole
+    return Plan(NAME, DIMS, tuple(int(c) for c in chunks), scan)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .model import NONE, Instance, Q, agent_costs, alpha_star, social_cost
+from .model import NONE, Instance, Q, alpha_star, social_cost
 
 MAX_ENUMERATED = 2**20  # assignments this module walks in Python; the kernels go further
 
@@ -43,15 +43,10 @@ def stable_states(inst: Instance, alpha: float = 1.0) -> list[np.ndarray]:
     return [s for s in assignments(inst) if alpha_star(inst, s) <= alpha]
 
 
-def _moves(inst: Instance, s: np.ndarray, i: int) -> tuple[list[int], np.ndarray]:
-    """Agent i's strategies other than s_i (none and every facility) and their c~_i."""
-    xs = [x for x in range(NONE, inst.m) if x != s[i]]
-    costs = []
-    for x in xs:
-        t = s.copy()
-        t[i] = x
-        costs.append(agent_costs(inst, t)[i])
-    return xs, np.array(costs)
+def _best(dev: np.ndarray, i: int, s: np.ndarray, allowed) -> tuple[int, float]:
+    """Agent i's cheapest strategy among ``allowed`` other than s_i; ties: none < 0 < 1 ..."""
+    x = min((x for x in allowed if x != s[i]), key=lambda x: (dev[i, x + 1], x))
+    return x, float(dev[i, x + 1])
 
 
 def process(inst: Instance, start: Any = None) -> tuple[np.ndarray, list[float]]:
@@ -59,32 +54,34 @@ def process(inst: Instance, start: Any = None) -> tuple[np.ndarray, list[float]]
     strictly improving move to none or an open facility takes its best; else the lowest open
     facility whose agents' Q sum below its cost closes, each of its agents moving to its best
     alternative; else stop (stable). Returns the final assignment and Phi along the way."""
+    from .model import deviation_costs
+
     s = optimum(inst)[0] if start is None else inst.check_assignment(start).copy()
     tol = inst.tol
     trail = [potential(inst, s)]
+    every = range(NONE, inst.m)
     for _ in range(10 * (inst.n + 1) * (inst.m + 1) ** 2 + 10**4):
         moved = False
-        opened = set(int(f) for f in s[s >= 0])
-        own = agent_costs(inst, s)
+        opened = sorted(set(int(f) for f in s[s >= 0]))
+        dev = deviation_costs(inst, s)
+        own = dev[np.arange(inst.n), s + 1]
         for i in range(inst.n):
-            xs, costs = _moves(inst, s, i)
-            allowed = [k for k, x in enumerate(xs) if x == NONE or x in opened]
-            if not allowed:  # at none, every facility closed: no move of this kind
+            if s[i] == NONE and not opened:  # at none, every facility closed: no move
                 continue
-            k = min(allowed, key=lambda k: (costs[k], xs[k]))  # best; ties: none < 0 < 1
-            if costs[k] < own[i] - tol:
-                s[i] = xs[k]
+            x, c = _best(dev, i, s, [NONE, *opened])
+            if c < own[i] - tol:
+                s[i] = x
                 moved = True
                 break
         if not moved:
-            q = Q(inst, s)
-            for f in sorted(opened):
+            # Q_i = m_i - c~_i (eq. 1), from the same deviation costs
+            q = np.array([_best(dev, i, s, every)[1] for i in range(inst.n)]) - own
+            for f in opened:
                 at = np.flatnonzero(s == f)
                 if q[at].sum() < inst.facility_cost[f] - tol:
                     new = s.copy()
                     for i in at:  # every agent of f to its best alternative in s (never f)
-                        xs, costs = _moves(inst, s, int(i))
-                        new[i] = xs[min(range(len(xs)), key=lambda k: (costs[k], xs[k]))]
+                        new[i] = _best(dev, int(i), s, every)[0]
                     s, moved = new, True
                     break
         if not moved:

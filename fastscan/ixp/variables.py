@@ -112,6 +112,29 @@ VARIABLES: dict[str, Variable] = {
             np.nan,
             "social cost where Thm 4.3's process from s* stops (<= 2 c(s*))",
         ),
+        _v("lp19", ONE, "float64", np.nan, "--approx: value of LP 19, the relaxation of IP 18"),
+        _v(
+            "alg1_cost",
+            ONE,
+            "float64",
+            np.nan,
+            "--approx: multi-facility cost of Algorithm 1's rounding (Thm 7.2: <= (m+1) lp19)",
+        ),
+        _v(
+            "alg2_cost",
+            ONE,
+            "float64",
+            np.nan,
+            "--approx: multi-facility cost of Algorithm 2's rounding (Thm 7.3; seed: the "
+            "instance index)",
+        ),
+        _v(
+            "multi_optimum_cost",
+            ONE,
+            "float64",
+            np.nan,
+            "--approx: optimum of the multi-facility model (IP 18): lp19 <= it <= optimum_cost",
+        ),
         _v(
             "w_facility",
             ("instance", "agent", "facility"),
@@ -153,6 +176,9 @@ FAMILY_PARAMS: dict[str, str] = {
     "ratio": "family parameter: largest disconnection cost (uniform on [0, ratio))",
     "facility_max": "family parameter --facility: largest facility cost (uniform on [0, it))",
     "seed": "family parameter: random seed (the same seed gives the same instance)",
+    "planted": "planted family: the paper's example (thm41, thm42, thm44, hub)",
+    "eps": "planted family: epsilon of thm41 / thm44 (NaN where unused)",
+    "planted_alpha": "planted family: the alpha thm44's instance is built for (NaN elsewhere)",
 }
 
 REGISTRY = Registry(VARIABLES, COORDS, FAMILY_PARAMS, label_dim="instance")

@@ -28,7 +28,7 @@ class Part(NamedTuple):
     best_rank: np.ndarray  # (n_alpha,) int64: lexicographic index of the best assignment
     best_assignment: np.ndarray  # (n_alpha, n) int64
     worst_cost: np.ndarray  # (n_alpha,) float64, -inf when empty
-    optimum: np.ndarray  # (2,) float64: least cost, its rank (as a float: exact below 2^53)
+    optimum: np.ndarray  # (3,) float64: least cost, its rank (a float: exact below 2^53), tol
     optimum_assignment: np.ndarray  # (n,) int64
 
 
@@ -40,7 +40,7 @@ def new_part(n_alpha: int, n: int) -> Part:
         np.full(n_alpha, -1, dtype=np.int64),
         np.full((n_alpha, n), -2, dtype=np.int64),
         np.full(n_alpha, -np.inf),
-        np.array([np.inf, -1.0]),
+        np.array([np.inf, -1.0, 0.0]),
         np.full(n, -2, dtype=np.int64),
     )
 
