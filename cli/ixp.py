@@ -83,4 +83,61 @@ def scan(family, instances, alpha, method, approx, out, storage_option, quiet, *
         opt.echo_err(closing)
 
 
+def one_off(f):
+    """--index, --alpha and --format of solve and check."""
+    f = click.option(
+        "--format",
+        "output",
+        type=click.Choice(["table", "json"]),
+        default="table",
+        show_default=True,
+    )(f)
+    return click.option("--index", type=int, help="one instance (0-based); default: all")(f)
+
+
+@ixp.command()
+@family_options
+@one_off
+@click.option("--alpha", default="1", show_default=True, help="ascending grid of alpha >= 1")
+def solve(family, instances, index, alpha, output, **params) -> None:
+    """Explain instances: s*, alpha*, Q, payments, prices, the process, stable states, §7."""
+    from fastscan.grids import flag
+    from fastscan.ixp import commands
+
+    click.echo(
+        commands.solve(
+            family=family,
+            params=params,
+            instances=instances,
+            index=index,
+            alpha=alpha,
+            output=output,
+            arg=flag,
+        )
+    )
+
+
+@ixp.command()
+@family_options
+@one_off
+@click.option("--alpha", default="1:2:11", show_default=True, help="alpha grid for Thm 4.4")
+def check(family, instances, index, alpha, output, **params) -> None:
+    """Check the paper's theorems on instances: PASS/FAIL each, exit 1 on a failure."""
+    from fastscan.grids import flag
+    from fastscan.ixp import commands
+
+    text, ok = commands.check(
+        family=family,
+        params=params,
+        instances=instances,
+        index=index,
+        alpha=alpha,
+        output=output,
+        arg=flag,
+    )
+    click.echo(text)
+    if not ok:
+        raise SystemExit(1)
+
+
 COMMANDS = [ixp]
