@@ -8,6 +8,8 @@ import json
 import numpy as np
 import pytest
 from helpers import fastscan_cli
+from hypothesis import given, settings
+from strategies import ixp_instances
 
 from fastscan.cube import open_cube
 from fastscan.ixp import families
@@ -140,3 +142,12 @@ def test_bad_input_is_one_line(tmp_path, args, word):
     r = fastscan_cli("ixp " + args.replace("X", str(tmp_path / "x.zarr")))
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and word in r.stderr, r.stderr
     assert not (tmp_path / "x.zarr").exists()
+
+
+@settings(max_examples=25, deadline=None)
+@given(ixp_instances(max_n=5, max_m=3))
+def test_check_finds_every_claim_true_on_random_instances(inst):
+    from fastscan.ixp import report
+
+    verdicts = report.check(inst, np.linspace(1, 3, 9))
+    assert all(v.ok for v in verdicts), [v for v in verdicts if not v.ok]
