@@ -84,3 +84,32 @@ def multi_optimum(w_facility, w_pair, facility_cost) -> float:
         uses = [bits[i * m : (i + 1) * m] for i in range(n)]
         best = min(best, multi_cost(w_facility, w_pair, facility_cost, uses))
     return best
+
+
+def peering_by_lp(w_pair, facility_cost, s, q) -> bool:
+    """Thm 5.1 as an LP (HiGHS): per open facility f, payments v_ij in [0, w(i, j)] between its
+    agents and v_if >= 0 to f with out - in = Q_i for every agent and sum v_if >= c(f)."""
+    for f in sorted({int(x) for x in s if x >= 0}):
+        at = [i for i in range(len(s)) if s[i] == f]
+        pairs = [(i, j) for i in at for j in at if i != j and w_pair[i, j] > 0]
+        nv = len(pairs) + len(at)
+        a_eq = np.zeros((len(at), nv))
+        for col, (i, j) in enumerate(pairs):
+            a_eq[at.index(i), col] += 1.0
+            a_eq[at.index(j), col] -= 1.0
+        for r in range(len(at)):
+            a_eq[r, len(pairs) + r] = 1.0
+        a_ub = np.zeros((1, nv))
+        a_ub[0, len(pairs) :] = -1.0
+        res = linprog(
+            np.zeros(nv),
+            A_ub=a_ub,
+            b_ub=[-facility_cost[f] + 1e-9],
+            A_eq=a_eq,
+            b_eq=[q[i] for i in at],
+            bounds=[(0, w_pair[i, j]) for i, j in pairs] + [(0, None)] * len(at),
+            method="highs",
+        )
+        if res.status != 0:
+            return False
+    return True

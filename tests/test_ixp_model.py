@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 import reference_ixp as ref
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from strategies import ixp_instances
 
@@ -115,3 +115,14 @@ def test_theorem_41_instance():
 def test_bad_instances_name_the_argument(kwargs, word):
     with pytest.raises(ValueError, match=word.replace("[", r"\[").replace("]", r"\]")):
         model.Instance(**kwargs)
+
+
+@settings(max_examples=80, deadline=None)
+@given(instance_and_assignment())
+def test_peering_flow_matches_an_lp(case):
+    from fastscan.ixp import solve
+
+    inst, s = case
+    q = model.Q(inst, s)
+    want = ref.peering_by_lp(inst.w_pair, inst.facility_cost, s, q)
+    assert solve.peering_stable(inst, s) == want

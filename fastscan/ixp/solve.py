@@ -111,39 +111,37 @@ def doubled(inst: Instance) -> Instance:
 
 
 def peering_stable(inst: Instance, s: Any) -> bool:
-    """Thm 5.1's circulation, per open facility: agents at f pay f its cost and pay each other
-    at most w(i, j), each agent's payments out minus in equal to Q_i(s); feasible?"""
-    from scipy.optimize import linprog
+    """Thm 5.1's network, per open facility f: agents at f pay f and pay each other at most
+    w(i, j), each agent's payments out minus in equal to Q_i(s), f receiving at least c(f).
+    Feasible iff sum Q_i >= c(f) and a maximum flow routes every positive Q_i: source -> i
+    (Q_i > 0), i -> j (w(i, j)), i -> f (unbounded), i -> sink (-Q_i < 0), f -> sink (sum Q_i)."""
+    from ..kernels.ixp.contracts import network
+    from ..kernels.ixp.mincut import min_cut
 
     s = inst.check_assignment(s)
     q = Q(inst, s)
     tol = inst.tol
     for f in np.unique(s[s >= 0]):
-        at = [int(i) for i in np.flatnonzero(s == f)]
-        if q[at].sum() < inst.facility_cost[f] - tol:
-            return False  # the facility's node cannot be paid
-        pairs = [(i, j) for i in at for j in at if i != j and inst.w_pair[i, j] > 0]
-        # variables: v_ij (pairs), then v_if per agent; out - in = Q_i, sum v_if >= c(f)
-        nv = len(pairs) + len(at)
-        a_eq = np.zeros((len(at), nv))
-        for col, (i, j) in enumerate(pairs):
-            a_eq[at.index(i), col] += 1.0
-            a_eq[at.index(j), col] -= 1.0
-        for r in range(len(at)):
-            a_eq[r, len(pairs) + r] = 1.0
-        a_ub = np.zeros((1, nv))
-        a_ub[0, len(pairs) :] = -1.0
-        bounds = [(0, inst.w_pair[i, j]) for i, j in pairs] + [(0, None)] * len(at)
-        res = linprog(
-            np.zeros(nv),
-            A_ub=a_ub,
-            b_ub=[-inst.facility_cost[f] + tol],
-            A_eq=a_eq,
-            b_eq=q[at],
-            bounds=bounds,
-            method="highs",
+        at = np.flatnonzero(s == f)
+        qa = q[at]
+        if qa.sum() < inst.facility_cost[f] - tol:
+            return False  # the facility cannot be paid
+        k = at.size
+        node = 3 + np.arange(k)  # 0 source, 1 sink, 2 the facility
+        wp = inst.w_pair[np.ix_(at, at)]
+        i, j = np.nonzero(wp > 0)
+        pos, neg = qa > 0, qa < 0
+        tails = [np.zeros(int(pos.sum()), np.int64), node[i], node, node[neg], [2]]
+        heads = [node[pos], node[j], np.full(k, 2), np.ones(int(neg.sum()), np.int64), [1]]
+        caps = [qa[pos], wp[i, j], np.full(k, np.inf), -qa[neg], [max(float(qa.sum()), 0.0)]]
+        net = network(
+            3 + k,
+            np.concatenate(tails).astype(np.int64),
+            np.concatenate(heads).astype(np.int64),
+            np.concatenate(caps).astype(np.float64),
         )
-        if res.status != 0:
+        flow = min_cut(net, 0, 1, tol * 1e-3, np.zeros(3 + k, dtype=np.int64))
+        if flow < qa[pos].sum() - tol * max(1, k):
             return False
     return True
 
