@@ -151,3 +151,19 @@ def test_check_finds_every_claim_true_on_random_instances(inst):
 
     verdicts = report.check(inst, np.linspace(1, 3, 9))
     assert all(v.ok for v in verdicts), [v for v in verdicts if not v.ok]
+
+
+def test_readme_ixp_lines_run_verbatim(tmp_path, monkeypatch):
+    """The README's planted, solve and query lines, as printed there."""
+    import os
+
+    text = open(os.path.join(os.path.dirname(__file__), "..", "README.md")).read()
+    block = next(b for b in text.split("```")[1::2] if "fastscan ixp scan --family planted" in b)
+    lines = [line.split("#")[0].strip() for line in block.splitlines()]
+    wanted = ("ixp scan --family planted", "ixp solve --family planted", "query planted.zarr")
+    monkeypatch.chdir(tmp_path)
+    for line in lines:
+        if any(w in line for w in wanted):
+            r = fastscan_cli(line.replace("fastscan ", "", 1))
+            assert r.returncode == 0, (line, r.stderr)
+    assert "thm41" in r.stdout or "pos" in r.stdout

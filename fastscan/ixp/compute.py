@@ -18,6 +18,7 @@ def weights(inst: Instance) -> Weights:
         np.ascontiguousarray(inst.w_pair),
         np.ascontiguousarray(inst.facility_cost),
         inst.w_pair.sum(axis=1),
+        np.tril(inst.w_pair, -1).sum(axis=1),
     )
 
 

@@ -9,13 +9,15 @@ import numpy as np
 
 
 class Weights(NamedTuple):
-    """One instance: ``w_facility`` (n, m), ``w_pair`` (n, n), ``facility_cost`` (m) and each
-    agent's total pair weight ``row_sum`` (n) (its cost at none)."""
+    """One instance: ``w_facility`` (n, m), ``w_pair`` (n, n), ``facility_cost`` (m), each
+    agent's total pair weight ``row_sum`` (n) (its cost at none) and its weight to the agents
+    before it, ``prefix_sum`` (n): sum of w(d, j) over j < d."""
 
     w_facility: np.ndarray
     w_pair: np.ndarray
     facility_cost: np.ndarray
     row_sum: np.ndarray
+    prefix_sum: np.ndarray
 
 
 class Part(NamedTuple):
