@@ -132,3 +132,14 @@ def test_instances_from_files(tmp_path):
     path.write_text(json.dumps([{**row, "w_pair": [[0, 1], [2, 0]]}]))
     with pytest.raises(ValueError, match="instance 0: w_pair must be symmetric"):
         families.from_file(str(path))
+
+
+def test_in_memory_scan_by_method_and_with_approx(family):
+    ds = api.scan(family, ALPHA, method="optimum", approx=True, threads=2)
+    assert "pos" not in ds and ds.optimum_cost.dims == ("instance",)
+    assert (ds.lp19 <= ds.multi_optimum_cost + 1e-9).all()
+    assert (ds.multi_optimum_cost <= ds.optimum_cost + 1e-9).all()
+    full = api.scan(family, ALPHA, threads=2)
+    np.testing.assert_allclose(ds.optimum_cost, full.optimum_cost, rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError, match="method must be one of exhaustive, optimum"):
+        api.scan(family, ALPHA, method="greedy")

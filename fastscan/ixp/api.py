@@ -6,8 +6,15 @@ import os
 from typing import Any
 
 
-def scan(instances: Any, alpha: Any = 1.0, *, threads: int | None = None):
-    """Evaluate every (instance, alpha) exactly by enumeration into an in-memory Dataset.
+def scan(
+    instances: Any,
+    alpha: Any = 1.0,
+    *,
+    method: str = "exhaustive",
+    approx: bool = False,
+    threads: int | None = None,
+):
+    """Evaluate every (instance, alpha) exactly into an in-memory Dataset.
 
     Parameters
     ----------
@@ -15,6 +22,11 @@ def scan(instances: Any, alpha: Any = 1.0, *, threads: int | None = None):
         The instances (a family: :func:`fastscan.ixp.plan.from_family`).
     alpha : float or 1-D array_like
         Ascending grid of alpha >= 1 (Def. 4.1).
+    method : {"exhaustive", "optimum"}
+        Every assignment (the per-alpha variables too), or s* alone without enumeration (min
+        cut for m <= 2, else MILP): the per-instance variables only.
+    approx : bool
+        Also §7's LP 19, Algorithms 1 and 2 and the multi-facility optimum.
     threads : int, optional
         Threads running kernels side by side (default: all cores).
     """
@@ -28,7 +40,7 @@ def scan(instances: Any, alpha: Any = 1.0, *, threads: int | None = None):
         instances = [instances]
     if not isinstance(instances, Instances):
         instances = Instances.from_list(list(instances))
-    plan = build(instances, alpha)
+    plan = build(instances, alpha, method=method, approx=approx)
     data = {**compute(plan, workers=threads or os.cpu_count()), **plan.spec.inputs()}
     attrs = plan.attrs(GAME, stored=False)
     return build_dataset(plan.registry(GAME), data, plan.spec.coords(), attrs, plan.spec.labels())
