@@ -9,20 +9,25 @@ import reference_ixp as ref
 from hypothesis import given, settings
 from strategies import ixp_instances
 
-from fastscan.ixp import Instance, algorithm1, algorithm2, lp_relaxation, optimum, social_cost
+from fastscan.ixp import (
+    Instance,
+    algorithm1,
+    algorithm2,
+    families,
+    lp_relaxation,
+    optimum,
+    social_cost,
+)
 from fastscan.ixp.multi import multi_cost, multi_optimum, runs, uses_of
 
 
 def hub() -> Instance:
-    """Facility k in 0..2 of cost 1, free for agents k and k+1 mod 3 (else 50); agent 3 free
-    anywhere, w(3, j) = 100 for j < 3: the multi-facility model's LP gap (issue 11 §6)."""
-    wf = np.full((4, 3), 50.0)
-    for k in range(3):
-        wf[k, k] = wf[(k + 1) % 3, k] = 0.0
-    wf[3] = 0.0
-    wp = np.zeros((4, 4))
-    wp[3, :3] = wp[:3, 3] = 100.0
-    return Instance(wf, wp, np.ones(3))
+    """§7's hub (issue 11 §6), as ``--family planted --name hub`` makes it."""
+    inst = families.hub()
+    free = [[k, (k + 1) % 3] for k in range(3)]  # facility k is free for agents k and k + 1
+    assert all(inst.w_facility[i, k] == 0 for k in range(3) for i in free[k])
+    assert inst.w_facility[3].tolist() == [0, 0, 0] and inst.w_pair[3, :3].tolist() == [100] * 3
+    return inst
 
 
 def two_worlds() -> Instance:
