@@ -160,4 +160,10 @@ def intervals(
             f"{r.notion:7} [{r.low:.10g}, {hi}) max size {r.max_size:2d}  "
             f"{listed or 'no equilibrium'}{more}"
         )
+    slivers = sum(r.merged for r in ranges)
+    if slivers:
+        lines.append(
+            f"(merged {slivers} sliver range{'s' if slivers != 1 else ''} a few ulps wide: "
+            f"thresholds equal in exact arithmetic, computed two ways)"
+        )
     return "\n".join(lines)

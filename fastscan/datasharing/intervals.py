@@ -15,6 +15,9 @@ MAX_ALL_INTERVALS = 22
 # alpha = 1 and n = 20 makes ~10^6 coalitions stable somewhere and 2 * 10^6 ranges)
 MAX_RANGES = 100_000
 MAX_LISTED = 2_000_000
+# thresholds that are equal in exact arithmetic (the robust upper end of S and the lower end of
+# S + {j}) come out of different float expressions a few ulps apart: edges this close are one
+SLIVER_ULPS = 16
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class SigmaRange:
     high: float | None  # None: unbounded
     max_size: int
     coalitions: list[tuple[int, ...]]
+    merged: int = 0  # sliver ranges (a few ulps wide) merged into this one's lower edge
 
     def to_dict(self) -> dict:
         return {
@@ -34,7 +38,18 @@ class SigmaRange:
             "high": self.high,
             "max_size": self.max_size,
             "coalitions": [list(c) for c in self.coalitions],
+            "merged_slivers": self.merged,
         }
+
+
+def snap(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique ``edges`` grouped where consecutive ones lie within SLIVER_ULPS ulps (one
+    threshold computed two ways): each edge's representative (its group's lowest) and how many
+    edges each representative absorbed."""
+    small = np.diff(edges) <= SLIVER_ULPS * np.spacing(edges[1:])
+    group = np.concatenate([[0], np.cumsum(~small)])
+    first = np.flatnonzero(np.concatenate([[True], ~small]))
+    return edges[first][group], np.bincount(group) - 1
 
 
 def sigma_at_least(s: np.ndarray) -> np.ndarray:
@@ -97,7 +112,9 @@ def equilibrium_ranges(
     """Split sigma > 0 into maximal ranges on which the stable coalitions do not change.
 
     Exact: a coalition is listed on a range if and only if :func:`fastscan.stable_coalitions`
-    reports it at every sigma of the range. Ranges without equilibria are included.
+    reports it at every sigma of the range, but for slivers: edges within SLIVER_ULPS ulps of each
+    other are one threshold computed two ways and are merged into the lowest (``merged`` counts
+    them). Ranges without equilibria are included.
     """
     validate.check_notion(notion)
     validate.check_sets(sets)
@@ -112,6 +129,15 @@ def equilibrium_ranges(
     prof = Profile.from_costs(costs)
     keys, low, high = coalition_intervals(prof, alpha, notion, sets)
     edges = np.unique(np.concatenate([[0.0], low, high[np.isfinite(high)]]))
+    rep, absorbed = snap(edges)
+    low = rep[np.searchsorted(edges, low)]
+    finite = np.isfinite(high)
+    high = high.copy()
+    high[finite] = rep[np.searchsorted(edges, high[finite])]
+    keep = low < high  # a coalition stable only on a sliver is stable nowhere once it is merged
+    keys, low, high = keys[keep], low[keep], high[keep]
+    merged = dict(zip(np.unique(rep).tolist(), absorbed.tolist(), strict=True))
+    edges = np.unique(rep)
     first = np.searchsorted(edges, low)
     last = np.searchsorted(edges, high)  # inf -> len(edges): open to the right
     listed = int(np.sum(last - first))
@@ -133,8 +159,11 @@ def equilibrium_ranges(
         found = [members[i] for i in active[j]]
         hi = float(edges[j + 1]) if j + 1 < edges.size else None
         if out and out[-1].coalitions == found:
-            out[-1] = SigmaRange(notion, out[-1].low, hi, out[-1].max_size, found)
+            last = out[-1]
+            out[-1] = SigmaRange(
+                notion, last.low, hi, last.max_size, found, last.merged + merged[float(edge)]
+            )
         else:
             biggest = max((len(members[i]) for i in active[j]), default=0)
-            out.append(SigmaRange(notion, float(edge), hi, biggest, found))
+            out.append(SigmaRange(notion, float(edge), hi, biggest, found, merged[float(edge)]))
     return out
