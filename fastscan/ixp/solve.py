@@ -29,7 +29,9 @@ def assignments(inst: Instance):
 
 
 def optimum(inst: Instance) -> tuple[np.ndarray, float]:
-    """s*: the least social cost, ties (within the tolerance) to the lexicographically first."""
+    """s* by walking every assignment in Python (the slow reference :func:`analyse` uses; the
+    public :func:`fastscan.ixp.optimum` runs the kernel): least c(s), ties (within the
+    tolerance) to the lexicographically first."""
     best, best_cost = None, math.inf
     for s in assignments(inst):
         c = social_cost(inst, s)
@@ -55,8 +57,9 @@ def process(inst: Instance, start: Any = None) -> tuple[np.ndarray, list[float]]
     facility whose agents' Q sum below its cost closes, each of its agents moving to its best
     alternative; else stop (stable). Returns the final assignment and Phi along the way."""
     from .model import deviation_costs
+    from .optima import optimum as kernel_optimum  # the kernel's s*: instances past 2^20 too
 
-    s = optimum(inst)[0] if start is None else inst.check_assignment(start).copy()
+    s = kernel_optimum(inst)[0] if start is None else inst.check_assignment(start).copy()
     tol = inst.tol
     trail = [potential(inst, s)]
     every = range(NONE, inst.m)
