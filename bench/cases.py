@@ -19,6 +19,8 @@ class Case:
     n_alpha: int
     n_sigma: int
     threads: int | None = None
+    worst: bool = False  # the worst equilibrium's tables too (issue 12)
+    notions: tuple[str, ...] = ("nash", "robust")
 
     def inputs(self):
         rng = np.random.default_rng(2026)

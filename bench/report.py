@@ -34,6 +34,12 @@ def main(path: str) -> None:
         "test_end_to_end": "scan to Zarr / bare kernels",
         **{f"sigma-axis-n{n}": f"n={n}: 4096 σ / 1 σ" for n in (16, 20, 24)},
         "threads-n22": "n=22: 2 threads / 1 thread",
+        **{
+            f"worst-n{n}-sigma{ns}": f"n={n}, {ns} σ: with / without worst tables"
+            for n, ns in ((20, 4096), (24, 1), (24, 4096))
+        },
+        "worst-downward-n1e6": "downward n=10⁶, 64 α × 1024 σ: with / without worst",
+        "designer-n20-sigma4096": "n=20, 4096 σ: nash, robust, designer / nash, robust",
         "test_ixp_alpha_axis": "IXP n=12, m=3: 256 α / 16 α",
         "test_ixp_threads": "IXP 8 instances n=11, m=3: 2 threads / 1 thread",
         "test_ixp_engine": "IXP 10⁴ instances n=8, m=2: scan to Zarr / bare compute",

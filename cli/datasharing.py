@@ -7,7 +7,8 @@ import click
 
 from . import options as opt
 
-NOTIONS = click.Choice(["nash", "robust", "both"])
+NOTIONS = click.Choice(["nash", "robust", "designer", "both", "all"])
+NOTION_HELP = "both: nash and robust; all: nash, robust and designer (Lemma 1's epsilon)"
 SETS = click.Choice(["all", "downward"])
 FAMILIES = click.Choice(["identical", "geometric", "linear", "uniform"])
 
@@ -29,6 +30,15 @@ FAMILIES = click.Choice(["identical", "geometric", "linear", "uniform"])
     "--sigma", default="0.05:1:400", show_default=True, help="number, list or START:STOP:NUM"
 )
 @click.option("--sets", default="all", show_default=True, type=SETS)
+@click.option(
+    "--notion",
+    default="nash,robust",
+    show_default=True,
+    help="the notion dim: comma list of nash, robust, designer (Lemma 1's epsilon announced)",
+)
+@click.option(
+    "--worst", is_flag=True, help="also the worst equilibrium and the Price of Anarchy (slower)"
+)
 @click.option("--out", help="Zarr store: path or fsspec URL (file://, memory://, s3://...)")
 @opt.storage_option
 @opt.resume
@@ -36,7 +46,9 @@ FAMILIES = click.Choice(["identical", "geometric", "linear", "uniform"])
 @opt.scheduler
 @opt.yes
 @opt.quiet
-def scan(costs, costs_file, family, alpha, sigma, sets, out, storage_option, quiet, **rest) -> None:
+def scan(
+    costs, costs_file, family, alpha, sigma, sets, notion, worst, out, storage_option, quiet, **rest
+) -> None:
     """Scan profiles x alpha x sigma into a resumable Zarr cube (no profile: the demo)."""
     from fastscan.datasharing import commands
     from fastscan.grids import flag
@@ -50,6 +62,8 @@ def scan(costs, costs_file, family, alpha, sigma, sets, out, storage_option, qui
         alpha=alpha,
         sigma=sigma,
         sets=sets,
+        notion=notion,
+        worst=worst,
         out=out,
         storage_options=opt.storage_options(storage_option),
         quiet=quiet,
@@ -68,7 +82,7 @@ def scan(costs, costs_file, family, alpha, sigma, sets, out, storage_option, qui
 @click.option("--costs", required=True, help="comma list of costs")
 @click.option("--alpha", required=True, type=float)
 @click.option("--sigma", required=True, type=float)
-@click.option("--notion", default="both", show_default=True, type=NOTIONS)
+@click.option("--notion", default="both", show_default=True, type=NOTIONS, help=NOTION_HELP)
 @click.option("--sets", default="all", show_default=True, type=SETS)
 def coalitions(costs, alpha, sigma, notion, sets) -> None:
     """The stable coalitions at one point, the table of the proof of Lemmas 3/4, k* and PoS."""
@@ -81,19 +95,46 @@ def coalitions(costs, alpha, sigma, notion, sets) -> None:
 @click.command()
 @click.option("--costs", required=True, help="comma list of costs")
 @click.option("--alpha", required=True, type=float)
-@click.option("--notion", default="both", show_default=True, type=NOTIONS)
+@click.option("--notion", default="both", show_default=True, type=NOTIONS, help=NOTION_HELP)
 @click.option("--sets", default="all", show_default=True, type=SETS)
 @click.option(
     "--format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"])
 )
-def intervals(costs, alpha, notion, sets, fmt) -> None:
+@click.option(
+    "--plot", help="also draw the largest equilibrium against sigma, exact steps (.png/.svg/.pdf)"
+)
+def intervals(costs, alpha, notion, sets, fmt, plot) -> None:
     """Exact sigma ranges [low, high) on which equilibria exist, and which coalitions are stable."""
     from fastscan.datasharing import commands
     from fastscan.grids import flag
 
-    text = commands.intervals(costs, alpha, notion, sets, fmt, opt.echo_err, flag)
+    text = commands.intervals(costs, alpha, notion, sets, fmt, opt.echo_err, flag, plot=plot)
     if text:
         click.echo(text)
 
 
-COMMANDS = [scan, coalitions, intervals]
+@click.command()
+@click.option(
+    "--claims", default="all", show_default=True, help="all, or a comma list of statement names"
+)
+@click.option(
+    "--profiles",
+    type=int,
+    help="random instances per statement [default: 100]; with --cube: at most this many cells",
+)
+@click.option("--n", "n", default="2:10", show_default=True, help="players: N or LOW:HIGH")
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--cube", help="check every cell of this cube instead of random instances")
+def check(claims, profiles, n, seed, cube) -> None:
+    """The paper's statements as properties: PASS, or FAIL with the smallest counterexample and
+    the command that shows it. Exit 1 when a statement that should hold fails."""
+    from fastscan.datasharing.check import check as run_check
+    from fastscan.grids import flag
+
+    text, status = run_check(claims, profiles, n, seed, cube, flag)
+    click.echo(text)
+    if status:
+        raise SystemExit(status)
+
+
+COMMANDS = [scan, coalitions, intervals, check]

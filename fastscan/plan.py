@@ -130,9 +130,12 @@ class Plan:
 
     # --- the cube ----------------------------------------------------------------------------
     def registry(self, game) -> Registry:
-        """The game's variables this plan writes: all but those the spec ``omits()``."""
+        """The game's variables this plan writes: all but those the spec ``omits()``, as the
+        spec's ``annotate(registry)`` describes them (where it has one)."""
         omits = getattr(self.spec, "omits", None)
-        return game.registry.without(omits()) if omits else game.registry
+        registry = game.registry.without(omits()) if omits else game.registry
+        annotate = getattr(self.spec, "annotate", None)  # what the values mean in this cube
+        return annotate(registry) if annotate else registry
 
     def nbytes(self, registry: Registry) -> int:
         """Uncompressed size of the cube's arrays."""

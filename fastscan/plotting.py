@@ -29,6 +29,21 @@ def _title(name: str, fixed: list[str], reduced: list[str]) -> str:
     return name + (f"  ({', '.join(parts)})" if parts else "")
 
 
+def check_folder(out: str, name: str) -> None:
+    """One clear error, before any work, when the image ``out`` cannot be written there
+    (``name``: the argument, as the caller spells it)."""
+    import os
+
+    ext = out.rsplit(".", 1)[-1].lower() if "." in out else ""
+    if ext not in ("png", "svg", "pdf"):
+        raise ValueError(f"{name} must end in .png, .svg or .pdf (got {out!r})")
+    folder = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(folder):
+        raise ValueError(f"{name} {out!r}: folder {folder!r} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise ValueError(f"{name} {out!r}: folder {folder!r} is not writable")
+
+
 def save(fig, out: str, arg=plain) -> None:
     """Write PNG, SVG or PDF (by extension); one clear error when that is not possible."""
     ext = out.rsplit(".", 1)[-1].lower() if "." in out else ""
@@ -112,6 +127,65 @@ def lines(
     shade = "; shaded: no equilibrium" if exists is not None else ""
     fig.suptitle(_title(str(da.name), fixed, reduced) + shade, fontsize=10)
     save(fig, out, arg)
+
+
+def steps(
+    panels: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]],
+    out: str,
+    *,
+    xlabel: str,
+    ylabel: str,
+    title: str,
+    narrow: float = 0.01,
+    arg=plain,
+) -> list[str]:
+    """Exact piecewise-constant values, a panel each: ``(title, low, high, value)`` with
+    ``value`` on ``[low, high)`` (``high`` may be inf). Zero values are shaded; a range narrower
+    than ``narrow`` of the axis (invisible as a step) is marked and labelled with its ends, so
+    no range is lost to the picture's resolution. Returns the labels, ``panel: label``."""
+    plt = _mpl()
+    finite = [h for _, lo, hi, _ in panels for h in np.concatenate([lo, hi]) if np.isfinite(h)]
+    right = 1.15 * max(finite) if finite else 1.0
+    fig, axes = plt.subplots(
+        1, len(panels), figsize=(5.5 * len(panels), 4.2), squeeze=False, sharey=True
+    )
+    top = max((float(np.max(v)) for _, _, _, v in panels if len(v)), default=1.0)
+    labels: list[str] = []
+    for ax, (name, low, high, value) in zip(axes[0], panels, strict=True):
+        high = np.minimum(high, right)
+        for lo, hi, v in zip(low, high, value, strict=True):
+            if v == 0:
+                ax.axvspan(lo, hi, color="0.85", zorder=0, lw=0)
+        edges = np.append(low, high[-1]) if len(low) else np.array([0.0, right])
+        ax.stairs(value, edges, color="C0", lw=1.6, baseline=None)
+        marks = 0
+        for lo, hi, v in zip(low, high, value, strict=True):
+            if v > 0 and hi - lo < narrow * right:
+                ax.plot([lo, hi], [v, v], color="C3", lw=4, solid_capstyle="butt")
+                labels.append(f"{name}: {v:g} on [{lo:.6g}, {hi:.6g})")
+                ax.annotate(
+                    f"{v:g} on [{lo:.6g}, {hi:.6g})",
+                    xy=((lo + hi) / 2, v),
+                    xytext=(0, 14 + 12 * (marks % 3)),
+                    textcoords="offset points",
+                    ha="center",
+                    fontsize=8,
+                    color="C3",
+                    arrowprops={"arrowstyle": "-", "color": "C3", "lw": 0.8},
+                )
+                marks += 1
+        ax.set_xlim(0, right)
+        ax.set_ylim(-0.3, top * 1.25 + 0.5)
+        ax.set_xlabel(xlabel)
+        ax.set_title(name, fontsize=10)
+        ax.grid(alpha=0.3)
+    from matplotlib.ticker import MaxNLocator
+
+    axes[0][0].yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes[0][0].set_ylabel(ylabel)
+    fig.suptitle(title + "; shaded: no equilibrium; red: ranges too narrow to see", fontsize=10)
+    save(fig, out, arg)
+    return labels
 
 
 def _runs(xs: np.ndarray, mask: np.ndarray) -> list[tuple[float, float]]:
@@ -201,16 +275,10 @@ def plot_store(
 ) -> None:
     """``fastscan plot``: :func:`plot_cube` of the cube at ``url`` into the image ``out``
     (its folder checked before the cube is read)."""
-    import os
-
     from . import query as q
     from .cube import open_cube
 
-    folder = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(folder):
-        raise ValueError(f"{arg('out')} {out!r}: folder {folder!r} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise ValueError(f"{arg('out')} {out!r}: folder {folder!r} is not writable")
+    check_folder(out, arg("out"))
     ds = open_cube(url, storage_options, allow_incomplete, "STORE", arg("allow_incomplete"))
     with q.reading(url):
         plot_cube(ds, var, x, y, sels, reductions, out, arg)

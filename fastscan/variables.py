@@ -25,11 +25,14 @@ class Variable:
     fill: Any
     description: str
     units: str | None = None
+    bound: str | None = None  # how the value relates to the exact one, where a scan restricts
 
     def attrs(self) -> dict[str, str]:
         out = {"description": self.description, "long_name": self.description.split(";")[0]}
         if self.units is not None:
             out["units"] = self.units
+        if self.bound is not None:
+            out["bound"] = self.bound
         return out
 
 
@@ -68,6 +71,14 @@ class Registry(Mapping):
         """The registry less the variables ``names`` (a scan that does not write them)."""
         names = set(names)
         kept = {k: v for k, v in self.variables.items() if k not in names}
+        return replace(self, variables=kept)
+
+    def bounded(self, bounds: Mapping[str, str]) -> Registry:
+        """The registry with ``bounds[name]`` as the ``bound`` attr of each named variable (a
+        scan over a restricted set of coalitions says which values are bounds, which way)."""
+        kept = {
+            k: replace(v, bound=bounds[k]) if k in bounds else v for k, v in self.variables.items()
+        }
         return replace(self, variables=kept)
 
     def label(self, name: str) -> str:

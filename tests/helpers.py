@@ -10,6 +10,7 @@ from reference import all_coalitions, interval_s
 from fastscan.datasharing import model
 
 NOTIONS = ("nash", "robust")
+ALL_NOTIONS = ("nash", "robust", "designer")  # with issue 12's designer notion
 
 
 def reference_intervals(costs, alpha, notion):

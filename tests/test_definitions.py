@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from helpers import NOTIONS, reference_intervals, s_between_edges, ulp_neighbours
+from helpers import ALL_NOTIONS, reference_intervals, s_between_edges, ulp_neighbours
 from hypothesis import given
 from hypothesis import strategies as st
 from reference import best_eps, is_stable, near
@@ -17,7 +17,10 @@ from fastscan.datasharing import model
 
 
 @given(
-    costs=cost_profiles(), alpha=wide_alphas, u=st.floats(0.0, 1.0), notion=st.sampled_from(NOTIONS)
+    costs=cost_profiles(),
+    alpha=wide_alphas,
+    u=st.floats(0.0, 1.0),
+    notion=st.sampled_from(ALL_NOTIONS),
 )
 def test_stable_coalitions_match_definitions(costs, alpha, u, notion):
     ivs = reference_intervals(costs, alpha, notion)
@@ -36,7 +39,9 @@ def test_stable_coalitions_match_definitions(costs, alpha, u, notion):
     assert checked >= len(ivs) - 4
 
 
-@given(costs=cost_profiles(), alpha=wide_alphas, notion=st.sampled_from(NOTIONS), data=st.data())
+@given(
+    costs=cost_profiles(), alpha=wide_alphas, notion=st.sampled_from(ALL_NOTIONS), data=st.data()
+)
 def test_interval_endpoints_exact(costs, alpha, notion, data):
     n = len(costs)
     size = data.draw(st.integers(2, n))
@@ -74,16 +79,16 @@ def test_grid_at_endpoints_matches_points(costs, alpha, data):
     for _ in range(3):
         size = data.draw(st.integers(2, n))
         S = tuple(sorted(data.draw(st.permutations(range(n)))[:size]))
-        for notion in NOTIONS:
+        for notion in ALL_NOTIONS:
             iv = fastscan.stability_interval(costs, alpha, S, notion=notion)
             if iv:
                 sigmas += [x for e in iv if math.isfinite(e) for x in ulp_neighbours(e)]
     if not sigmas:
         sigmas = [0.1]
     sigmas = data.draw(st.permutations(sigmas))
-    ds = fastscan.scan(costs, alpha, sigmas)
+    ds = fastscan.scan(costs, alpha, sigmas, notions=ALL_NOTIONS)
     for j, sigma in enumerate(sigmas):
-        for notion in NOTIONS:
+        for notion in ALL_NOTIONS:
             stable = fastscan.stable_coalitions(costs, alpha, sigma, notion=notion)
             cell = ds.isel(profile=0, alpha=0, sigma=j).sel(notion=notion)
             assert int(cell.stable_count) == len(stable)

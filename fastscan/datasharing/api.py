@@ -6,8 +6,17 @@ import os
 from typing import Any
 
 
-def scan(costs: Any, alpha: Any, sigma: Any, *, sets: str = "all", threads: int | None = None):
-    """Evaluate every (profile, alpha, sigma) cell and both notions into an in-memory Dataset.
+def scan(
+    costs: Any,
+    alpha: Any,
+    sigma: Any,
+    *,
+    sets: str = "all",
+    notions: Any = ("nash", "robust"),
+    worst: bool = False,
+    threads: int | None = None,
+):
+    """Evaluate every (profile, alpha, sigma) cell and notion into an in-memory Dataset.
 
     Parameters
     ----------
@@ -17,6 +26,10 @@ def scan(costs: Any, alpha: Any, sigma: Any, *, sets: str = "all", threads: int 
         Grids, kept exactly as given as the Dataset's coordinates.
     sets : {"all", "downward"}
         Every coalition of size >= 2 (n <= 40), or only ``S_k``, the ``k`` cheapest players.
+    notions : sequence of {"nash", "robust", "designer"} or comma list
+        The notion dim (``designer``: Lemma 1's epsilon announced, players only join or leave).
+    worst : bool
+        Also the worst equilibrium and the Price of Anarchy (``worst_*``, ``poa_*``).
     threads : int, optional
         Threads running kernels side by side (default: all cores).
 
@@ -35,9 +48,10 @@ def scan(costs: Any, alpha: Any, sigma: Any, *, sets: str = "all", threads: int 
     validate.check_sets(sets)
     threads = validate.check_threads(threads)
     padded = validate.check_profiles(costs, sets)
-    plan = build(ProfileSet(padded, {}, {"source": "costs"}), alpha, sigma, sets)
+    profiles = ProfileSet(padded, {}, {"source": "costs"})
+    plan = build(profiles, alpha, sigma, sets, notions=notions, worst=worst)
     plan = spread(plan, threads or os.cpu_count() or 1)
     data = {**compute(plan, workers=threads), **plan.spec.inputs()}
     data["n_players"] = data["n_players"].astype(GAME.registry["n_players"].dtype)
     attrs = plan.attrs(GAME, stored=False)
-    return build_dataset(GAME.registry, data, plan.spec.coords(), attrs)
+    return build_dataset(plan.registry(GAME), data, plan.spec.coords(), attrs)

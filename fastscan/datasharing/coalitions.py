@@ -26,11 +26,10 @@ def stable_coalitions(
     costs = validate.check_profile(costs, sets)
     alpha = float(validate.check_alpha(validate.check_scalar(alpha, "alpha"), costs.size)[0])
     sigma = float(validate.check_sigma(validate.check_scalar(sigma, "sigma"))[0])
-    from ..kernels.datasharing.formulas import NASH, ROBUST
     from ..kernels.datasharing.point import stable_masks_all, stable_sizes_downward
 
     prof = Profile.from_costs(costs)
-    code = NASH if notion == "nash" else ROBUST
+    code = validate.NOTIONS.index(notion)  # the kernels' NASH, ROBUST, DESIGNER
     s = sigma * sigma
     if sets == "downward":
         sizes = stable_sizes_downward(prof.a, alpha, s, code)
@@ -63,13 +62,14 @@ def stability_interval(
     costs = validate.check_profile(costs, "downward")
     alpha = float(validate.check_alpha(validate.check_scalar(alpha, "alpha"), costs.size)[0])
     members = validate.check_members(members, costs.shape[0])
-    L, UN, UR = _bounds(Profile.from_costs(costs), alpha, members)
-    low = _sigma_at_least(L)
-    high = _sigma_at_least(UN if notion == "nash" else UR)
+    L, UN, UR, LD, UD = _bounds(Profile.from_costs(costs), alpha, members)
+    lower, upper = {"nash": (L, UN), "robust": (L, UR), "designer": (LD, UD)}[notion]
+    low = _sigma_at_least(lower)
+    high = _sigma_at_least(upper)
     return (low, high) if low < high else None
 
 
-def _bounds(prof: Profile, alpha: float, members: tuple[int, ...]) -> tuple[float, float, float]:
+def _bounds(prof: Profile, alpha: float, members: tuple[int, ...]) -> tuple[float, ...]:
     from ..kernels.datasharing.point import coalition_bounds
 
     member = np.zeros(prof.n, dtype=np.bool_)
@@ -101,6 +101,7 @@ class CoalitionReport:
     outsider_valid_entry: np.ndarray  # Definition 8: nobody in S + {j} would then leave
     nash_stable: bool
     robust_stable: bool
+    designer_stable: bool  # Def. 7 under Lemma 1's epsilon (the designer notion)
 
     def table(self) -> str:
         """A plain-text rendering of the report."""
@@ -108,7 +109,8 @@ class CoalitionReport:
         lines = [
             f"coalition {list(self.members)} at alpha={self.alpha:g}, sigma={self.sigma:g} "
             f"(sigma^2={s2:.6g}): nash {'stable' if self.nash_stable else 'not stable'}, "
-            f"robust {'stable' if self.robust_stable else 'not stable'}",
+            f"robust {'stable' if self.robust_stable else 'not stable'}, "
+            f"designer {'stable' if self.designer_stable else 'not stable'}",
             f"variance {self.variance:.6g}, social cost {self.social_cost:.6g}",
             f"{'player':>6} {'cost':>11} {'eps':>9} {'eps_designer':>12} {'burden':>9}",
         ]
@@ -151,7 +153,7 @@ def describe_coalition(costs: Any, alpha: float, sigma: float, members: Any) -> 
         b_new = model.member_burdens(s, c_new, model.eps_selfish(c_new, k + 1, alpha), alpha)
         reopt.append(float(b_new[-1]))
         valid.append(bool(np.all(b_new <= s)))
-    L, UN, UR = _bounds(Profile.from_costs(costs), alpha, members)
+    L, UN, UR, LD, UD = _bounds(Profile.from_costs(costs), alpha, members)
     return CoalitionReport(
         costs=costs,
         alpha=alpha,
@@ -168,46 +170,63 @@ def describe_coalition(costs: Any, alpha: float, sigma: float, members: Any) -> 
         outsider_valid_entry=np.array(valid, dtype=bool),
         nash_stable=bool(L <= s < UN),
         robust_stable=bool(L <= s < UR),
+        designer_stable=bool(LD <= s < UD),
     )
 
 
 @dataclass(frozen=True)
 class PointSummary:
-    """One ``(alpha, sigma)``: per notion the optimal stable coalition and the PoS, and the
-    centralized optimum ``k*`` with the designer's epsilon (Lemma 1) for its members."""
+    """One ``(alpha, sigma)``: per notion the best and worst stable coalitions with PoS and
+    PoA, forced participation, and the centralized optimum ``k*`` with the designer's epsilon
+    (Lemma 1) for its members."""
 
-    optimum: dict[str, dict[str, float]]  # notion -> opt_size, opt_social_cost, ... pos_variance
+    optimum: dict[str, dict[str, float]]  # notion -> opt_size, ..., worst_size, ..., poa_*
     central_size: int
     central_social_cost: float
     central_variance: float
     central_members: tuple[int, ...]
     central_eps: np.ndarray
+    central_ir: bool
+    forced: dict[str, float]  # forced_size, forced_social_cost, forced_variance, pos_eps_factor
 
     def lines(self, notion: str) -> str:
         o = self.optimum[notion]
         return (
             f"{notion}: optimal stable coalition size {int(o['opt_size'])}, social cost "
             f"{o['opt_social_cost']:.6g}, variance {o['opt_variance']:.6g}; "
-            f"PoS(SC) {o['pos_social_cost']:.6g}, PoS(Var) {o['pos_variance']:.6g}"
+            f"PoS(SC) {o['pos_social_cost']:.6g}, PoS(Var) {o['pos_variance']:.6g}\n"
+            f"{' ' * len(notion)}  worst equilibrium size {int(o['worst_size'])}, social cost "
+            f"{o['worst_social_cost']:.6g}, variance {o['worst_variance']:.6g}; "
+            f"PoA(SC) {o['poa_social_cost']:.6g}, PoA(Var) {o['poa_variance']:.6g}; "
+            f"PoS split: selfish epsilon {self.forced['pos_eps_factor']:.6g} x stability "
+            f"{o['pos_stability_factor']:.6g}"
         )
 
     def central(self) -> str:
         text = (
             f"centralized optimum (Lemma 1, eq. 4): k* = {self.central_size}, social cost "
-            f"{self.central_social_cost:.6g}, variance {self.central_variance:.6g}"
+            f"{self.central_social_cost:.6g}, variance {self.central_variance:.6g}; "
+            f"individually rational under its epsilon: {'yes' if self.central_ir else 'no'}"
         )
         if self.central_size:
             text += "\n  designer's epsilon: " + ", ".join(
                 f"player {i}: {e:.4f}"
                 for i, e in zip(self.central_members, self.central_eps, strict=True)
             )
+        f = self.forced
+        text += (
+            f"\nforced participation (Lemma 2's epsilon, any coalition): size "
+            f"{int(f['forced_size'])}, social cost {f['forced_social_cost']:.6g}, variance "
+            f"{f['forced_variance']:.6g}"
+        )
         return text
 
 
 def point_summary(costs: Any, alpha: float, sigma: float, *, sets: str = "all") -> PointSummary:
-    """The cube's values at one point, from the same kernels as :func:`fastscan.scan` (no
-    Dataset: a one-point command answers in about a second)."""
-    from .compute import SigmaGrid, compute_profile, with_pos
+    """The cube's values at one point, every notion and the worst equilibria, from the same
+    kernels as :func:`fastscan.scan` (no Dataset: a one-point command answers in about a
+    second)."""
+    from .compute import Lanes, SigmaGrid, compute_profile, with_pos
     from .variables import NOTION_VALUES
 
     validate.check_sets(sets)
@@ -215,16 +234,17 @@ def point_summary(costs: Any, alpha: float, sigma: float, *, sets: str = "all") 
     alpha = float(validate.check_alpha(validate.check_scalar(alpha, "alpha"), costs.size)[0])
     sigma = float(validate.check_sigma(validate.check_scalar(sigma, "sigma"))[0])
     prof = Profile.from_costs(costs)
-    values = with_pos(
-        compute_profile(prof, np.array([alpha]), SigmaGrid.from_sigma(np.array([sigma])), sets)
-    )
-    names = ("opt_size", "opt_social_cost", "opt_variance", "pos_social_cost", "pos_variance")
+    grid = SigmaGrid.from_sigma(np.array([sigma]))
+    lanes = Lanes(len(NOTION_VALUES), worst=True)
+    values = with_pos(compute_profile(prof, np.array([alpha]), grid, sets, lanes=lanes))
+    names = [n for n, v in values.items() if v.ndim == 3]
     optimum = {
         nu: {name: float(values[name][0, 0, i]) for name in names}
         for i, nu in enumerate(NOTION_VALUES)
     }
     k = int(values["central_size"][0, 0])
     members = tuple(int(i) for i in prof.order[:k])
+    forced = ("forced_size", "forced_social_cost", "forced_variance", "pos_eps_factor")
     return PointSummary(
         optimum,
         k,
@@ -232,4 +252,6 @@ def point_summary(costs: Any, alpha: float, sigma: float, *, sets: str = "all") 
         float(values["central_variance"][0, 0]),
         members,
         model.eps_designer(costs[list(members)], k, alpha) if k else np.array([]),
+        bool(values["central_ir"][0, 0]),
+        {name: float(values[name][0, 0]) for name in forced},
     )

@@ -45,6 +45,8 @@ def scan(
     alpha: str = "-1:1:201",
     sigma: str = "0.05:1:400",
     sets: str = "all",
+    notion: str = "nash,robust",
+    worst: bool = False,
     out: str | None = None,
     resume: bool = False,
     overwrite: bool = False,
@@ -76,7 +78,14 @@ def scan(
             f"fastscan exits; give a path or a shared URL (file://, s3://...)"
         )
     plan = build(
-        found, parse_grid(alpha, arg("alpha")), parse_grid(sigma, arg("sigma")), sets, name=name
+        found,
+        parse_grid(alpha, arg("alpha")),
+        parse_grid(sigma, arg("sigma")),
+        sets,
+        name=name,
+        notions=notion,
+        worst=worst,
+        arg=arg,
     )
     mode = "resume" if resume else "overwrite" if overwrite else "new"
     closing = job.run(plan, out, mode, say=say, arg=arg, **run_options)
@@ -89,6 +98,14 @@ def scan(
 
 def _quiet(message: str) -> None:
     pass
+
+
+def point_notions(notion: str) -> tuple[str, ...]:
+    """The notions a one-point command shows: ``both`` is nash and robust, ``all`` adds the
+    designer's."""
+    from .variables import NOTION_VALUES
+
+    return {"both": ("nash", "robust"), "all": NOTION_VALUES}.get(notion, (notion,))
 
 
 def coalitions(
@@ -109,7 +126,7 @@ def coalitions(
     from .profiles import from_text
 
     costs = validate.check_profile(from_text(costs, arg("costs")).costs[0], sets, arg("costs"))
-    notions = ("nash", "robust") if notion == "both" else (notion,)
+    notions = point_notions(notion)
     with announce(f"coalitions-{sets}", notify):  # every kernel this command uses, once
         summary = point_summary(costs, alpha, sigma, sets=sets)
         stable_coalitions(costs, alpha, sigma, notion=notions[0], sets=sets)
@@ -136,9 +153,12 @@ def intervals(
     fmt: str = "table",
     notify: Callable[[str], None] = _quiet,
     arg=plain,
+    plot: str | None = None,
 ) -> str:
     """``fastscan intervals``: the exact sigma ranges [low, high) on which equilibria exist,
-    as a table or JSON. ``notify`` hears once when the kernels must be compiled first."""
+    as a table or JSON; ``plot``: also an image of the largest equilibrium's size against sigma,
+    exact steps a panel per notion (Fig. 1 without a grid). ``notify`` hears once when the
+    kernels must be compiled first."""
     from ..kernels._numba import announce
     from . import validate
     from .intervals import equilibrium_ranges
@@ -147,8 +167,14 @@ def intervals(
     costs = validate.check_profile(from_text(costs, arg("costs")).costs[0], sets, arg("costs"))
     ranges = []
     with announce(f"intervals-{sets}", notify):
-        for nu in ("nash", "robust") if notion == "both" else (notion,):
+        for nu in point_notions(notion):
             ranges += equilibrium_ranges(costs, alpha, notion=nu, sets=sets)
+    if plot is not None:
+        labels = _plot_ranges(ranges, point_notions(notion), costs, alpha, sets, plot, arg)
+        notify(
+            f"wrote {plot}: the largest equilibrium on exact sigma ranges"
+            + (f"; labelled as too narrow to see: {'; '.join(labels)}" if labels else "")
+        )
     if fmt == "json":
         return json.dumps([r.to_dict() for r in ranges], indent=1)
     lines = []
@@ -167,3 +193,32 @@ def intervals(
             f"thresholds equal in exact arithmetic, computed two ways)"
         )
     return "\n".join(lines)
+
+
+def _plot_ranges(
+    ranges, notions, costs, alpha: float, sets: str, out: str, arg=plain
+) -> list[str]:
+    """The largest equilibrium's size on each exact range, one step panel per notion; returns
+    the labels of ranges too narrow to see."""
+    import numpy as np
+
+    from ..plotting import check_folder, steps
+
+    check_folder(out, arg("plot"))
+    names = {"nash": "nash", "robust": "robust", "designer": "designer"}
+    panels = []
+    for nu in notions:
+        low, high, size = [], [], []
+        for r in (r for r in ranges if r.notion == nu):
+            if size and size[-1] == r.max_size:  # a step is where the largest size changes
+                high[-1] = np.inf if r.high is None else r.high
+            else:
+                low.append(r.low)
+                high.append(np.inf if r.high is None else r.high)
+                size.append(r.max_size)
+        panels.append((names[nu], np.array(low), np.array(high), np.array(size)))
+    shown = ",".join(f"{c:g}" for c in costs)
+    title = f"largest equilibrium, exact σ ranges: costs {shown}, α={alpha:g}" + (
+        ", downward-closed sets" if sets == "downward" else ""
+    )
+    return steps(panels, out, xlabel="σ", ylabel="max_size [players]", title=title, arg=arg)

@@ -18,8 +18,8 @@ from ..kernels.datasharing import contracts
 from ..kernels.datasharing.contracts import CellOutputs, Part
 from ..plan import Chunk, Plan
 from .model import a_values
-from .plan import SPLIT, Split
-from .variables import VARIABLES
+from .plan import SPLIT, Scan, Split
+from .variables import NOTION_VALUES, VARIABLES
 
 _workspace = threading.local()  # per thread: the sparse tables of scan_all, reused
 
@@ -77,29 +77,58 @@ class SigmaGrid:
 OUTPUT_DTYPES = {name: VARIABLES[name].dtype for name in CellOutputs._fields}
 
 
-def _outputs(n_alpha: int, n_s: int, lead: tuple[int, ...] = ()) -> CellOutputs:
-    return contracts.zeros(CellOutputs, OUTPUT_DTYPES, n_alpha, n_s, lead)
+@dataclass(frozen=True)
+class Lanes:
+    """What the kernels keep per cell: the first ``n_notion`` notions of
+    :data:`~fastscan.datasharing.variables.NOTION_VALUES` (2: nash, robust; 3: and designer),
+    and the worst stable coalitions too when ``worst``."""
+
+    n_notion: int = 2
+    worst: bool = False
+
+    @classmethod
+    def of(cls, scan: Scan) -> Lanes:
+        return cls(max(NOTION_VALUES.index(nu) for nu in scan.notions) + 1, scan.worst)
 
 
-def _tables(n: int, n_alpha: int, n_s: int):
+DEFAULT_LANES = Lanes()
+
+
+def _outputs(n_alpha: int, n_s: int, lead: tuple[int, ...] = (), lanes: Lanes = DEFAULT_LANES):
+    return contracts.zeros(CellOutputs, OUTPUT_DTYPES, n_alpha, n_s, lead, lanes.n_notion)
+
+
+def _tables(n: int, n_alpha: int, n_s: int, lanes: Lanes):
     """This thread's clean kernel workspace (tens of MB, reused: the kernel leaves it clean)."""
     from ..kernels.datasharing.allsets import new_tables, tables_shape
 
     tables = getattr(_workspace, "tables", None)
-    if tables is None or tables.entries.shape[:3] != tables_shape(n, n_alpha, n_s):
-        tables = new_tables(n, n_alpha, n_s)
+    want = tables_shape(n, n_alpha, n_s, lanes.n_notion, lanes.worst)
+    if (
+        tables is None
+        or tables.entries.shape[:3] != want
+        or tuple(tables.layout) != (lanes.n_notion, int(lanes.worst))
+    ):
+        tables = new_tables(n, n_alpha, n_s, lanes.n_notion, lanes.worst)
     _workspace.tables = None  # not reusable if the kernel stops half-way
     return tables
 
 
 def compute_part(
-    profile: Profile, alpha: np.ndarray, grid: SigmaGrid, n_fixed: int = 0, pattern: int = 0
+    profile: Profile,
+    alpha: np.ndarray,
+    grid: SigmaGrid,
+    n_fixed: int = 0,
+    pattern: int = 0,
+    lanes: Lanes = DEFAULT_LANES,
 ) -> Part:
     """The coalitions whose ``n_fixed`` cheapest players follow ``pattern`` (sets="all")."""
     from ..kernels.datasharing.allsets import scan_all
 
-    part = contracts.zeros(Part, contracts.PART_DTYPES, alpha.size, grid.s.size)
-    tables = _tables(profile.n, alpha.size, grid.s.size)
+    part = contracts.zeros(
+        Part, contracts.PART_DTYPES, alpha.size, grid.s.size, n_notion=lanes.n_notion
+    )
+    tables = _tables(profile.n, alpha.size, grid.s.size, lanes)
     scan_all(
         profile.a,
         profile.inbit,
@@ -116,7 +145,8 @@ def compute_part(
 
 def merge_parts(x: Part, y: Part) -> Part:
     """Combine two blocks' parts exactly: counts add, sizes take max / min (0 = none), and the
-    optimum is the least (social cost, size, A, members), the order every kernel uses."""
+    optimum is the least (social cost, size, A, members), the order every kernel uses, and the
+    worst stable coalition the greatest."""
     lo = np.minimum(x.min_size, y.min_size)
     kx, ky = x.best_k, y.best_k
     sx, sy = x.best_sc, y.best_sc
@@ -126,7 +156,19 @@ def merge_parts(x: Part, y: Part) -> Part:
         (sy == sx) & ((ky < kx) | ((ky == kx) & ((ay < ax) | ((ay == ax) & (my < mx)))))
     )
     take_y &= ky > 0  # size 0: nothing stable in that block
+    wx, wy = x.worst_k, y.worst_k
+    ux, uy = x.worst_sc, y.worst_sc
+    bx, by = x.worst_A, y.worst_A
+    nx, ny = x.worst_members, y.worst_members
+    worse_y = (uy > ux) | (
+        (uy == ux) & ((wy > wx) | ((wy == wx) & ((by > bx) | ((by == bx) & (ny > nx)))))
+    )
+    worse_y &= wy > 0
     return x._replace(
+        worst_sc=np.where(worse_y, uy, ux),
+        worst_k=np.where(worse_y, wy, wx),
+        worst_A=np.where(worse_y, by, bx),
+        worst_members=np.where(worse_y, ny, nx),
         stable_count=x.stable_count + y.stable_count,
         max_size=np.maximum(x.max_size, y.max_size),
         min_size=np.where(x.min_size == 0, y.min_size, np.where(y.min_size == 0, x.min_size, lo)),
@@ -143,7 +185,7 @@ def finish_part(
     """Cube values (sigma ascending) from a profile's merged part."""
     from ..kernels.datasharing.allsets import finish_optimum
 
-    empty = _outputs(alpha.size, grid.s.size)
+    empty = _outputs(alpha.size, grid.s.size, lanes=Lanes(part.best_k.shape[2]))
     out = empty._replace(
         **{name: getattr(part, name) for name in CellOutputs._fields if name in Part._fields}
     )
@@ -152,7 +194,11 @@ def finish_part(
 
 
 def compute_batch(
-    costs: np.ndarray, n_players: np.ndarray, alpha: np.ndarray, grid: SigmaGrid
+    costs: np.ndarray,
+    n_players: np.ndarray,
+    alpha: np.ndarray,
+    grid: SigmaGrid,
+    lanes: Lanes = DEFAULT_LANES,
 ) -> dict[str, np.ndarray]:
     """Cube values (sigma ascending) of many unsplit profiles (sets="all", NaN-padded rows of
     ``costs``) in one kernel call, with leading dim profile; bit-identical to
@@ -163,9 +209,9 @@ def compute_batch(
     a = np.ascontiguousarray(a_values(np.take_along_axis(costs, order, axis=1)))
     inbit = np.ascontiguousarray(np.left_shift(np.uint64(1), order.astype(np.uint64)))
     na, ns = alpha.size, grid.s.size
-    part = contracts.zeros(Part, contracts.PART_DTYPES, na, ns)
-    outs = _outputs(na, ns, (costs.shape[0],))
-    tables = _tables(int(n_players.max()), na, ns)
+    part = contracts.zeros(Part, contracts.PART_DTYPES, na, ns, n_notion=lanes.n_notion)
+    outs = _outputs(na, ns, (costs.shape[0],), lanes)
+    tables = _tables(int(n_players.max()), na, ns, lanes)
     scan_batch(
         a,
         inbit,
@@ -180,11 +226,14 @@ def compute_batch(
     return outs._asdict()
 
 
-def compute_downward(profile: Profile, alpha: np.ndarray, grid: SigmaGrid) -> dict[str, np.ndarray]:
-    """Cube values (sigma ascending) of the downward-closed coalitions of one profile."""
+def compute_downward(
+    profile: Profile, alpha: np.ndarray, grid: SigmaGrid, lanes: Lanes = DEFAULT_LANES
+) -> dict[str, np.ndarray]:
+    """Cube values (sigma ascending) of the downward-closed coalitions of one profile (the
+    worst ones are always kept: no tables, a few compares)."""
     from ..kernels.datasharing.downward import scan_downward
 
-    out = _outputs(alpha.size, grid.s.size)
+    out = _outputs(alpha.size, grid.s.size, lanes=lanes)
     inprefix = np.zeros(profile.n + 1, dtype=np.uint64)
     if profile.n <= 64:
         inprefix[1:] = np.bitwise_or.accumulate(profile.inbit)
@@ -193,21 +242,51 @@ def compute_downward(profile: Profile, alpha: np.ndarray, grid: SigmaGrid) -> di
 
 
 def compute_profile(
-    profile: Profile, alpha: np.ndarray, grid: SigmaGrid, sets: str, split: Split = SPLIT
+    profile: Profile,
+    alpha: np.ndarray,
+    grid: SigmaGrid,
+    sets: str,
+    split: Split = SPLIT,
+    lanes: Lanes = DEFAULT_LANES,
 ) -> dict[str, np.ndarray]:
     """Cube values (sigma ascending) of one profile, all its blocks in turn."""
     if sets == "downward":
-        return compute_downward(profile, alpha, grid)
+        return compute_downward(profile, alpha, grid, lanes)
     n_fixed = split.players(profile.n, sets)
-    parts = (compute_part(profile, alpha, grid, n_fixed, b) for b in range(2**n_fixed))
+    parts = (compute_part(profile, alpha, grid, n_fixed, b, lanes) for b in range(2**n_fixed))
     return finish_part(profile, alpha, grid, reduce(merge_parts, parts))
 
 
 def with_pos(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Add the Price of Stability (Section 6) to a set of cube values."""
+    """Add the Price of Stability (Section 6), its split into the price of selfish epsilon
+    (forced / central) and of stability (best stable / forced), and the Price of Anarchy."""
     out = dict(values)
-    out["pos_social_cost"] = values["opt_social_cost"] / values["central_social_cost"][..., None]
-    out["pos_variance"] = values["opt_variance"] / values["central_variance"][..., None]
+    central_sc = values["central_social_cost"][..., None]
+    central_var = values["central_variance"][..., None]
+    out["pos_social_cost"] = values["opt_social_cost"] / central_sc
+    out["pos_variance"] = values["opt_variance"] / central_var
+    out["pos_eps_factor"] = values["forced_social_cost"] / values["central_social_cost"]
+    out["pos_stability_factor"] = (
+        values["opt_social_cost"] / values["forced_social_cost"][..., None]
+    )
+    out["poa_social_cost"] = values["worst_social_cost"] / central_sc
+    out["poa_variance"] = values["worst_variance"] / central_var
+    return out
+
+
+def select(values: dict[str, np.ndarray], scan: Scan, axis: int) -> dict[str, np.ndarray]:
+    """The scan's notions (the kernels computed the first few of NOTION_VALUES) and variables
+    (``scan.omits()`` left out); ``axis`` is the notion axis of per-notion arrays."""
+    keep = [NOTION_VALUES.index(nu) for nu in scan.notions]
+    n_notion = values["stable_count"].shape[axis]
+    omit = set(scan.omits())
+    out = {}
+    for name, arr in values.items():
+        if name in omit:
+            continue
+        if keep != list(range(n_notion)) and VARIABLES[name].dims[-1] == "notion":
+            arr = np.take(arr, keep, axis=axis)
+        out[name] = arr
     return out
 
 
@@ -217,7 +296,8 @@ def compute_block(plan: Plan, chunk: Chunk, block: int) -> Part:
     profile = Profile.from_costs(scan.profiles.row(chunk["profile"].start))
     grid = SigmaGrid.from_sigma(scan.sigma[chunk["sigma"]])
     n_fixed = scan.split.players(profile.n, scan.sets)
-    return compute_part(profile, scan.alpha[chunk["alpha"]], grid, n_fixed, block)
+    alpha = scan.alpha[chunk["alpha"]]
+    return compute_part(profile, alpha, grid, n_fixed, block, Lanes.of(scan))
 
 
 def compute_chunk(plan: Plan, chunk: Chunk, merged: Part | None = None) -> dict[str, np.ndarray]:
@@ -227,20 +307,27 @@ def compute_chunk(plan: Plan, chunk: Chunk, merged: Part | None = None) -> dict[
     grid = SigmaGrid.from_sigma(scan.sigma[chunk["sigma"]])  # one sort shared by the profiles
     alpha = scan.alpha[chunk["alpha"]]
     first, stop = chunk["profile"].start, min(chunk["profile"].stop, len(scan.profiles))
+    lanes = Lanes.of(scan)
     if merged is None and scan.sets == "all":
         # many small profiles: one kernel call for the whole chunk
         values = compute_batch(
-            scan.profiles.costs[first:stop], scan.profiles.n_players[first:stop], alpha, grid
+            scan.profiles.costs[first:stop],
+            scan.profiles.n_players[first:stop],
+            alpha,
+            grid,
+            lanes,
         )
-        return {k: grid.unsort(v, axis=2) for k, v in with_pos(values).items()}
+        values = select(with_pos(values), scan, axis=3)
+        return {k: grid.unsort(v, axis=2) for k, v in values.items()}
     rows = []
     for p in range(first, stop):
         profile = Profile.from_costs(scan.profiles.row(p))
         if merged is not None:
             values = finish_part(profile, alpha, grid, merged)
         else:
-            values = compute_downward(profile, alpha, grid)
-        rows.append({k: grid.unsort(v, axis=1) for k, v in with_pos(values).items()})
+            values = compute_downward(profile, alpha, grid, lanes)
+        values = select(with_pos(values), scan, axis=2)
+        rows.append({k: grid.unsort(v, axis=1) for k, v in values.items()})
     return {k: np.stack([r[k] for r in rows]) for k in rows[0]}
 
 
@@ -262,3 +349,4 @@ def warm_up(sets: str | None = None, notify=None, split: bool = True) -> None:
                 compute_profile(prof, alpha, grid, "all")
         if sets in (None, "downward"):
             compute_downward(prof, alpha, grid)
+        # the notion count and worst tables are values, not types: one compilation serves all

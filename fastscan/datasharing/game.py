@@ -61,10 +61,16 @@ class DataSharing:
 
     def describe_plan(self, plan: Plan) -> list[str]:
         scan = plan.spec
+        worst = (
+            "worst equilibrium and PoA: on (--worst, about 20 % more time on sigma grids)"
+            if scan.worst
+            else "worst equilibrium and PoA: off (--worst adds them, about 20 % more time)"
+        )
         return [
             f"{len(scan.profiles)} profiles x {scan.alpha.size} alpha x {scan.sigma.size} "
             f"sigma = {scan.cells:,} cells; {scan.evaluations:,} coalition evaluations "
-            f"(sets={scan.sets})"
+            f"(sets={scan.sets})",
+            f"notions: {', '.join(scan.notions)}; {worst}",
         ]
 
     def commands(self) -> list:

@@ -84,14 +84,15 @@ def coalition_intervals(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The coalitions stable on a non-empty sigma range, with their exact sigma intervals
     ``[low, high)``: as bitmasks over ascending costs (sets="all") or sizes of ``S_k``."""
-    from ..kernels.datasharing.formulas import NASH, ROBUST
     from ..kernels.datasharing.point import bounds_downward, nonempty_all
 
+    code = validate.NOTIONS.index(notion)  # the kernels' NASH, ROBUST, DESIGNER
     if sets == "downward":
         b = bounds_downward(prof.a, alpha)
-        keys, low, high = np.arange(2, prof.n + 1), b[0], b[1 if notion == "nash" else 2]
+        lower, upper = {"nash": (0, 1), "robust": (0, 2), "designer": (3, 4)}[notion]
+        keys, low, high = np.arange(2, prof.n + 1), b[lower], b[upper]
     else:
-        keys, b = nonempty_all(prof.a, alpha, NASH if notion == "nash" else ROBUST)
+        keys, b = nonempty_all(prof.a, alpha, code)
         low, high = b
     low, high = sigma_at_least(low), sigma_at_least(high)
     keep = np.flatnonzero(low < high)

@@ -52,6 +52,18 @@ def entrant_burden(s: float, c_in: np.ndarray, c_j: float, alpha: float) -> floa
     return float(member_burdens(s, c, eps, alpha)[-1])
 
 
+def designer_burdens(s: float, c: np.ndarray, alpha: float) -> np.ndarray:
+    """Def. 5 at Lemma 1's epsilon, in closed form: ``B_i = s/k + A k^((2 alpha - 4)/3) +
+    2 a_i k^((2 alpha - 1)/3)`` (the designer notion's member burdens)."""
+    a = a_values(c)
+    k = float(a.size)
+    return (
+        s / k
+        + a.sum() * k ** ((2.0 * alpha - 4.0) / 3.0)
+        + 2.0 * a * k ** ((2.0 * alpha - 1.0) / 3.0)
+    )
+
+
 def variance_d(c: np.ndarray, s: float, alpha: float) -> float:
     """Eq. (5): ``Var_d(S)`` with every member at its Lemma 2 level."""
     k = len(c)

@@ -15,6 +15,7 @@ import numpy as np
 from ..plan import Chunk, Plan
 from . import validate
 from .profiles import ProfileSet
+from .variables import DEFAULT_NOTIONS, DOWNWARD_BOUNDS, WORST_VARIABLES
 
 NAME = "datasharing"
 DIMS = ("profile", "alpha", "sigma")  # the chunked dims, in the cube's order
@@ -59,6 +60,8 @@ class Scan:
     sigma: np.ndarray
     sets: str
     split: Split = SPLIT
+    notions: tuple[str, ...] = DEFAULT_NOTIONS
+    worst: bool = False
 
     # --- shape of the work ---------------------------------------------------------------------
     def sizes(self) -> dict[str, int]:
@@ -66,7 +69,7 @@ class Scan:
             "profile": len(self.profiles),
             "alpha": self.alpha.size,
             "sigma": self.sigma.size,
-            "notion": 2,
+            "notion": len(self.notions),
             "player": self.profiles.width,
         }
 
@@ -100,7 +103,7 @@ class Scan:
             "profile": np.arange(len(self.profiles)),
             "alpha": self.alpha,
             "sigma": self.sigma,
-            "notion": np.array(["nash", "robust"], dtype=object),
+            "notion": np.array(self.notions, dtype=object),
             "player": np.arange(self.profiles.width),
         }
 
@@ -112,6 +115,15 @@ class Scan:
 
     def attrs(self) -> dict:
         return {"sets": self.sets}
+
+    def omits(self) -> tuple[str, ...]:
+        """Variables this scan does not write: the worst equilibrium unless asked for."""
+        return () if self.worst else WORST_VARIABLES
+
+    def annotate(self, registry):
+        """The registry as this scan's cube describes it: over downward-closed sets, which
+        variables are bounds and which way."""
+        return registry.bounded(DOWNWARD_BOUNDS) if self.sets == "downward" else registry
 
     def config(self) -> dict:
         """Everything that determines the cube's values (compared on resume, ``profiles``
@@ -130,6 +142,9 @@ class Scan:
             "sets": self.sets,
             # how huge profiles split into blocks: a resume must merge blocks of the same split
             "split_players": self.split.players(int(self.profiles.n_players.max()), self.sets),
+            # only when asked for: cubes made before the designer notion and worst tables resume
+            **({"notions": list(self.notions)} if self.notions != DEFAULT_NOTIONS else {}),
+            **({"worst": True} if self.worst else {}),
         }
 
 
@@ -141,10 +156,15 @@ def build(
     chunks: tuple[int, int, int] | None = None,
     name: str = "costs",
     split: Split = SPLIT,
+    notions=DEFAULT_NOTIONS,
+    worst: bool = False,
+    arg=str,
 ) -> Plan:
     """Validate everything (nothing is written before this passes) and choose chunks;
-    ``name`` names the profiles in errors, ``split`` is the block policy."""
+    ``name`` names the profiles in errors, ``split`` is the block policy, ``notions`` the
+    stability notions of the cube's notion dim, ``worst`` adds the worst equilibrium."""
     validate.check_sets(sets)
+    notions = validate.check_notions(notions, arg("notion"))
     if profiles.family is None:
         validate.check_profiles(profiles.costs, sets, name)
     else:  # its costs were checked from its parameters when it was made
@@ -153,7 +173,7 @@ def build(
     sigma = validate.check_sigma(sigma)
     if chunks is None:
         chunks = choose_chunks(profiles.n_players, alpha.size, sigma.size, sets, split)
-    spec = Scan(profiles, alpha, sigma, sets, split)
+    spec = Scan(profiles, alpha, sigma, sets, split, notions, bool(worst))
     return Plan(NAME, DIMS, tuple(int(c) for c in chunks), spec)
 
 

@@ -16,7 +16,7 @@ COST_MAX = 1e100
 SIGMA_MIN = 1e-150
 SIGMA_MAX = 1e150
 SETS = ("all", "downward")
-NOTIONS = ("nash", "robust")
+NOTIONS = ("nash", "robust", "designer")  # the kernels' order (formulas.NASH, ROBUST, DESIGNER)
 
 
 def check_sets(sets: str) -> str:
@@ -26,11 +26,25 @@ def check_sets(sets: str) -> str:
     return sets
 
 
-def check_notion(notion: str) -> str:
-    """Return ``notion`` if it is one of ``"nash"``, ``"robust"``."""
+def check_notion(notion: str, name: str = "notion") -> str:
+    """Return ``notion`` if it is one of ``"nash"``, ``"robust"``, ``"designer"``."""
     if notion not in NOTIONS:
-        raise ValueError(f"notion must be one of {', '.join(map(repr, NOTIONS))} (got {notion!r})")
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, NOTIONS))} (got {notion!r})")
     return notion
+
+
+def check_notions(notions: Any, name: str = "notions") -> tuple[str, ...]:
+    """Distinct notions (a comma list or a sequence) in the kernels' order."""
+    if isinstance(notions, str):
+        notions = [x.strip() for x in notions.split(",")]
+    given = list(notions)
+    if not given:
+        raise ValueError(f"{name} must name at least one of {', '.join(map(repr, NOTIONS))}")
+    for notion in given:
+        check_notion(notion, name)
+    if len(set(given)) != len(given):
+        raise ValueError(f"{name} names a notion twice (got {','.join(given)})")
+    return tuple(nu for nu in NOTIONS if nu in given)
 
 
 def _float_array(value: Any, name: str) -> np.ndarray:

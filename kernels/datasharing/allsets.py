@@ -16,6 +16,8 @@ from .._numba import inline, kernel
 from .central import central_optimum
 from .contracts import CellOutputs, Tables
 from .formulas import (
+    C_DESIGNER_LOWER,
+    C_DESIGNER_UPPER,
     C_LOWER,
     C_NASH_IN,
     C_NASH_OUT,
@@ -27,9 +29,12 @@ from .formulas import (
     N_COEF,
     coefficients,
     lower_s,
+    lower_s_designer,
     prefix_fold,
+    sc_rows,
     social_cost,
     store_optimum,
+    upper_s_designer,
     upper_s_nash,
     upper_s_robust,
 )
@@ -68,12 +73,15 @@ def _add_range(tables, log2, nu, lo, hi, key, m):
 @inline
 def _finish_size(tables, part, cell, n, k, s, c_sc):
     """Fold the ranges of size ``k`` in table slot ``slot`` into ``part``'s aggregates of alpha
-    ``t`` and notion ``nu`` (``cell = (t, slot, nu)``), then clear the slot."""
-    t, slot, nu = cell
+    ``t`` and notion ``nu`` (``cell = (t, slot, nu, worst)``), then clear the slot. A worst
+    slot holds ``(-bits of A, -members)``: its least entry is the greatest coalition."""
+    t, slot, nu, worst = cell
     T, cdiff, span = tables.entries, tables.cdiff, tables.span
     count, max_size, min_size = part.stable_count[t], part.max_size[t], part.min_size[t]
     best_sc, best_k, best_A = part.best_sc[t], part.best_k[t], part.best_A[t]
     best_m = part.best_members[t]
+    worst_sc, worst_k, worst_A = part.worst_sc[t], part.worst_k[t], part.worst_A[t]
+    worst_m = part.worst_members[t]
     top, first, end = span[slot, 0], span[slot, 1], span[slot, 2]
     if top < 0:
         return
@@ -89,7 +97,15 @@ def _finish_size(tables, part, cell, n, k, s, c_sc):
     for j in range(first, end):
         running += cdiff[slot, j]
         cdiff[slot, j] = 0
-        if running > 0:
+        if running > 0 and worst:
+            A = bits_float(-T[slot, 0, j, 0])
+            sc = social_cost(n, k, s[j], A, c_sc)
+            if sc >= worst_sc[j, nu]:  # sizes ascend: a tie goes to the larger size
+                worst_sc[j, nu] = sc
+                worst_k[j, nu] = k
+                worst_A[j, nu] = A
+                worst_m[j, nu] = np.uint64(-T[slot, 0, j, 1])
+        elif running > 0:
             count[j, nu] += running
             max_size[j, nu] = k
             if min_size[j, nu] == 0:
@@ -121,13 +137,21 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
     """Enumerate every coalition of every size once for the alphas ``g0..g1-1``.
 
     ``fixed``: ``(q, fold0, mask0, inmask0, max0)`` of the pattern's fixed players; ``coef``:
-    ``(Ctab, cL, cN1, cN2, cR)``, the coefficient table and this size's rows per alpha;
+    ``(Ctab, rows)``, the coefficient table and this size's rows per alpha (``rows[r, t]``: nash
+    and robust's four, then the designer's two);
     ``prefix``: ``(p, ps, mk, im)``, the enumeration's positions, folds and masks by depth.
+    Table slots per alpha (``tables.layout``): best nash, robust[, designer], then the same
+    notions' worst when asked for.
     """
     q, fold0, mask0, inmask0, max0 = fixed
-    Ctab, cL, cN1, cN2, cR = coef
+    Ctab, rows = coef
+    cL, cN1, cN2, cR, cDL, cDU = rows[0], rows[1], rows[2], rows[3], rows[4], rows[5]
     p, ps, mk, im = prefix
     sp, gt, gb, gs = index
+    n_notion = tables.layout[0]
+    worst = tables.layout[1] != 0
+    designer = n_notion == 3
+    per = n_notion * (2 if worst else 1)
     ns = s.shape[0]
     s0 = s[0]
     smax = s[ns - 1]
@@ -138,7 +162,11 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
             cN1[t] = Ctab[t, C_NASH_OUT, k]
             cN2[t] = Ctab[t, C_NASH_IN, k]
             cR[t] = Ctab[t, C_ROBUST, k]
+            cDL[t] = Ctab[t, C_DESIGNER_LOWER, k]
+            cDU[t] = Ctab[t, C_DESIGNER_UPPER, k]
         cL_min = cL[g0:g1].min()
+        cDL_min = cDL[g0:g1].min()
+        fk = np.float64(k)
         r = k - q  # members among the free players n_fixed..n-1
         ps[0] = fold0
         mk[0] = mask0
@@ -168,34 +196,51 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
                 B = A + 2.0 * M
                 key = float_bits(A)  # positive floats order like their bit patterns
                 mem = np.int64(members)
-                if B * cL_min > smax:
-                    break  # above the grid for every alpha; A and M only grow
+                if B * cL_min > smax and not (designer and (A + 2.0 * fk * M) * cDL_min <= smax):
+                    break  # above the grid for every alpha and notion; A and M only grow
                 # the body stays in the loop: a helper call costs 5x in reference counting
                 for t in range(g0, g1):
+                    slot = per * (t - g0)
                     L = B * cL[t]  # lower_s(A, M, cL[t]), the same expression
-                    if L > smax:
-                        continue
-                    slot = 2 * (t - g0)
-                    if grand_:
+                    if L <= smax and grand_:
                         lo = locate(sp, gt, gb, gs, L)
                         _add_range(tables, log2, slot, lo, ns, key, mem)
                         _add_range(tables, log2, slot + 1, lo, ns, key, mem)
-                        continue
-                    UN = upper_s_nash(A, m_out, cN1[t], cN2[t])
-                    UR = upper_s_robust(A, M, m_out, cR[t])
-                    U = max(UN, UR)
-                    if U <= L or U <= s0:
-                        continue  # stable on no grid point, under either notion
-                    # independent lookups, so their memory latencies overlap;
-                    # hi > lo exactly when the grid point at lo lies below U
-                    lo = locate(sp, gt, gb, gs, L)
-                    hi = locate(sp, gt, gb, gs, UR)
-                    if UN > L:  # rare: Nash ranges are mostly empty
-                        hn = locate(sp, gt, gb, gs, UN)
-                        if hn > lo:
-                            _add_range(tables, log2, slot, lo, hn, key, mem)
-                    if hi > lo:
-                        _add_range(tables, log2, slot + 1, lo, hi, key, mem)
+                        if worst:
+                            _add_range(tables, log2, slot + n_notion, lo, ns, -key, -mem)
+                            _add_range(tables, log2, slot + n_notion + 1, lo, ns, -key, -mem)
+                    elif L <= smax:
+                        UN = upper_s_nash(A, m_out, cN1[t], cN2[t])
+                        UR = upper_s_robust(A, M, m_out, cR[t])
+                        U = max(UN, UR)
+                        if U > L and U > s0:  # else stable on no grid point, either notion
+                            # independent lookups, so their memory latencies overlap;
+                            # hi > lo exactly when the grid point at lo lies below U
+                            lo = locate(sp, gt, gb, gs, L)
+                            hi = locate(sp, gt, gb, gs, UR)
+                            if UN > L:  # rare: Nash ranges are mostly empty
+                                hn = locate(sp, gt, gb, gs, UN)
+                                if hn > lo:
+                                    _add_range(tables, log2, slot, lo, hn, key, mem)
+                                    if worst:
+                                        w = slot + n_notion
+                                        _add_range(tables, log2, w, lo, hn, -key, -mem)
+                            if hi > lo:
+                                _add_range(tables, log2, slot + 1, lo, hi, key, mem)
+                                if worst:
+                                    w = slot + n_notion + 1
+                                    _add_range(tables, log2, w, lo, hi, -key, -mem)
+                    if designer:
+                        LD = lower_s_designer(A, M, fk, cDL[t])
+                        UD = np.inf if grand_ else upper_s_designer(A, m_out, fk, cDU[t])
+                        if LD <= smax and UD > LD and UD > s0:
+                            lo = locate(sp, gt, gb, gs, LD)
+                            hi = ns if grand_ else locate(sp, gt, gb, gs, UD)
+                            if hi > lo:
+                                _add_range(tables, log2, slot + 2, lo, hi, key, mem)
+                                if worst:
+                                    w = slot + n_notion + 2
+                                    _add_range(tables, log2, w, lo, hi, -key, -mem)
             # next prefix p[0..r-2] in lexicographic order
             d = r - 2
             while d >= 0 and p[d] >= n - r + d:
@@ -210,27 +255,34 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
                 mk[e + 1] = mk[e] | (one << np.uint64(p[e]))
                 im[e + 1] = im[e] | inbit[p[e]]
         for t in range(g0, g1):
-            for nu in range(2):
-                cell = (t, 2 * (t - g0) + nu, nu)
-                _finish_size(tables, part, cell, n, k, s, Ctab[t, C_SC, k])
+            for lane in range(per):
+                nu = lane % n_notion
+                c_sc = Ctab[t, sc_rows(nu)[0], k]
+                cell = (t, per * (t - g0) + lane, nu, lane >= n_notion)
+                _finish_size(tables, part, cell, n, k, s, c_sc)
 
 
-def tables_shape(n: int, n_alpha: int, n_s: int) -> tuple[int, int, int]:
-    """``(slots, levels, n_s)`` of the sparse tables: one slot per (alpha, notion) of a group.
+def tables_shape(
+    n: int, n_alpha: int, n_s: int, n_notion: int = 2, worst: bool = False
+) -> tuple[int, int, int]:
+    """``(slots, levels, n_s)`` of the sparse tables: one slot per (alpha, notion[, worst]) of
+    a group.
 
     Every coalition is enumerated once for a group of alphas: all of them when coalitions
     outnumber the tables' work, else groups whose tables stay in cache.
     """
+    per = n_notion * (2 if worst else 1)
     levels = max(n_s, 1).bit_length()
-    per_alpha = 2 * levels * n_s * 16
+    per_alpha = per * levels * n_s * 16
     big = 2.0**n >= 4.0 * n_s * levels
     group = n_alpha if big else max(1, min(n_alpha, (4 << 20) // per_alpha))
-    return 2 * group, levels, n_s
+    return per * group, levels, n_s
 
 
-def new_tables(n: int, n_alpha: int, n_s: int) -> Tables:
-    """A clean workspace for :func:`scan_all`."""
-    slots, levels, ns = tables_shape(n, n_alpha, n_s)
+def new_tables(n: int, n_alpha: int, n_s: int, n_notion: int = 2, worst: bool = False) -> Tables:
+    """A clean workspace for :func:`scan_all`: best stable coalitions of ``n_notion`` notions
+    (nash, robust[, designer]), and their worst ones when ``worst``."""
+    slots, levels, ns = tables_shape(n, n_alpha, n_s, n_notion, worst)
     # (A, members) side by side, A as its bit pattern: one cache line per entry, integer compares
     T = np.zeros((slots, levels, ns, 2), dtype=np.int64)
     T[:, :, :, 0] = EMPTY
@@ -239,7 +291,7 @@ def new_tables(n: int, n_alpha: int, n_s: int) -> Tables:
     span[:, 0] = -1
     span[:, 1] = ns
     span[:, 2] = 0
-    return Tables(T, cdiff, span)
+    return Tables(np.array([n_notion, int(worst)], dtype=np.int64), T, cdiff, span)
 
 
 @kernel
@@ -265,14 +317,15 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables):
     T, cdiff = tables.entries, tables.cdiff
     if T.shape[1] < log2[ns] + 1 or T.shape[2] != ns or cdiff.shape[1] != ns + 1:
         raise ValueError("scan_all: tables do not fit this sigma grid (use new_tables)")
-    group = T.shape[0] // 2
+    layout = tables.layout
+    n_notion = layout[0]
+    if part.stable_count.shape[2] != n_notion or T.shape[0] % (n_notion * (1 + layout[1])):
+        raise ValueError("scan_all: tables and part disagree on the notions (use new_tables)")
+    group = T.shape[0] // (n_notion * (1 + layout[1]))
     Ctab = np.empty((na, N_COEF, n + 1))
     for t in range(na):
         Ctab[t] = coefficients(n, alphas[t])
-    cL = np.empty(na)
-    cN1 = np.empty(na)
-    cN2 = np.empty(na)
-    cR = np.empty(na)
+    rows = np.empty((6, na))
     p = np.empty(n, dtype=np.int64)
     ps = np.zeros(n + 1)
     mk = np.zeros(n + 1, dtype=np.uint64)
@@ -294,6 +347,8 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables):
             max0 = a[i]
     best_sc[:] = np.inf
     best_k[:] = 0
+    part.worst_sc[:] = -np.inf
+    part.worst_k[:] = 0
     for g0 in range(0, na, group):
         g1 = min(na, g0 + group)
         _sizes(
@@ -305,7 +360,7 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables):
             (q, fold0, mask0, inmask0, max0),
             g0,
             g1,
-            (Ctab, cL, cN1, cN2, cR),
+            (Ctab, rows),
             tables,
             log2,
             index,
@@ -326,20 +381,53 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables):
             part.central_social_cost[t],
             part.central_variance[t],
         )
+        forced_and_ir(n, a, Afold, C, s, part, t)
+
+
+@kernel
+def forced_and_ir(n, a, Afold, C, s, part, t):
+    """Forced participation (the least SC_d over every coalition, the empty one included: the
+    k cheapest are the best of size k, eq. 6 grows with A) and whether ``S_{k*}`` is
+    individually rational under Lemma 1's epsilon (vacuously true for ``k* = 0``), alpha ``t``
+    (``C``: its coefficient table)."""
+    central_optimum(
+        n,
+        Afold,
+        C[C_SC],
+        C[C_VAR],
+        s,
+        part.forced_size[t],
+        part.forced_social_cost[t],
+        part.forced_variance[t],
+    )
+    for j in range(s.shape[0]):
+        k = part.central_size[t, j]
+        if k == 0:
+            part.central_ir[t, j] = True
+        else:
+            L = lower_s_designer(Afold[k], a[k - 1], np.float64(k), C[C_DESIGNER_LOWER, k])
+            part.central_ir[t, j] = L <= s[j]
 
 
 @kernel
 def finish_optimum(n, alphas, s, part, outs):
-    """Turn the merged optima of ``part`` (a :class:`Part`) into ``opt_*`` of ``outs`` (a
-    :class:`CellOutputs`)."""
+    """Turn the merged optima of ``part`` (a :class:`Part`) into ``opt_*`` and ``worst_*`` of
+    ``outs`` (a :class:`CellOutputs`)."""
     best_sc, best_k, best_A, best_m = part.best_sc, part.best_k, part.best_A, part.best_members
+    worst_sc, worst_k, worst_A = part.worst_sc, part.worst_k, part.worst_A
+    opt = (outs.opt_size, outs.opt_social_cost, outs.opt_variance, outs.opt_members)
+    bad = (outs.worst_size, outs.worst_social_cost, outs.worst_variance, outs.worst_members)
     for t in range(alphas.shape[0]):
         C = coefficients(n, alphas[t])
         for j in range(s.shape[0]):
-            for nu in range(2):
+            for nu in range(best_k.shape[2]):
+                c_var = sc_rows(nu)[1]
                 k = best_k[t, j, nu]
                 best = (k, best_sc[t, j, nu], best_A[t, j, nu], best_m[t, j, nu])
-                store_optimum(outs, (t, j, nu), n, s[j], best, C[C_VAR, k])
+                store_optimum(opt, (t, j, nu), n, s[j], best, C[c_var, k])
+                k = worst_k[t, j, nu]
+                worst = (k, worst_sc[t, j, nu], worst_A[t, j, nu], part.worst_members[t, j, nu])
+                store_optimum(bad, (t, j, nu), n, s[j], worst, C[c_var, k])
 
 
 @kernel
@@ -365,6 +453,8 @@ def scan_batch(a, inbit, n_players, alphas, s, part, outs, tables):
         part.central_size[:] = 0
         part.central_social_cost[:] = 0.0
         part.central_variance[:] = 0.0
+        part.worst_A[:] = 0.0
+        part.worst_members[:] = 0
         scan_all(a[p, :n], inbit[p, :n], alphas, s, 0, np.uint64(0), part, tables)
         o = CellOutputs(
             outs.stable_count[p],
@@ -378,6 +468,14 @@ def scan_batch(a, inbit, n_players, alphas, s, part, outs, tables):
             outs.central_size[p],
             outs.central_social_cost[p],
             outs.central_variance[p],
+            outs.worst_size[p],
+            outs.worst_social_cost[p],
+            outs.worst_variance[p],
+            outs.worst_members[p],
+            outs.forced_size[p],
+            outs.forced_social_cost[p],
+            outs.forced_variance[p],
+            outs.central_ir[p],
         )
         o.stable_count[:] = part.stable_count
         o.max_size[:] = part.max_size
@@ -386,4 +484,8 @@ def scan_batch(a, inbit, n_players, alphas, s, part, outs, tables):
         o.central_size[:] = part.central_size
         o.central_social_cost[:] = part.central_social_cost
         o.central_variance[:] = part.central_variance
+        o.forced_size[:] = part.forced_size
+        o.forced_social_cost[:] = part.forced_social_cost
+        o.forced_variance[:] = part.forced_variance
+        o.central_ir[:] = part.central_ir
         finish_optimum(n, alphas, s, part, o)

@@ -14,6 +14,8 @@ import numpy as np
 from .._numba import kernel
 from .central import central_optimum
 from .formulas import (
+    C_DESIGNER_LOWER,
+    C_DESIGNER_UPPER,
     C_LOWER,
     C_NASH_IN,
     C_NASH_OUT,
@@ -22,14 +24,18 @@ from .formulas import (
     C_SC_CENTRAL,
     C_VAR,
     C_VAR_CENTRAL,
+    DESIGNER,
     coefficient_row,
     exponents,
     log_table,
     lower_s,
+    lower_s_designer,
     prefix_fold,
     row_for,
+    sc_rows,
     social_cost,
     store_optimum,
+    upper_s_designer,
     upper_s_nash,
     upper_s_robust,
 )
@@ -42,10 +48,12 @@ def scan_downward(a, inprefix, alphas, s, outs):
 
     ``a`` holds ``(c^2/2)^(1/3)`` ascending; ``inprefix[k]`` is the input-position bitmask of
     ``S_k`` (zeros when ``n > 64``).
-    ``outs`` is a :class:`.contracts.CellOutputs` of zeros; sigma ascending.
+    ``outs`` is a :class:`.contracts.CellOutputs` of zeros (its notion axis says how many
+    notions: nash, robust[, designer]); sigma ascending.
     """
     count, max_size, min_size = outs.stable_count, outs.max_size, outs.min_size
     grand = outs.grand_stable
+    n_notion = count.shape[2]
     n = a.shape[0]
     ns = s.shape[0]
     smax = s[ns - 1]
@@ -54,9 +62,16 @@ def scan_downward(a, inprefix, alphas, s, outs):
     Afold = prefix_fold(a)
     cs = np.zeros(n + 1)
     cv = np.zeros(n + 1)
-    best_sc = np.empty((ns, 2))
-    best_k = np.zeros((ns, 2), dtype=np.int64)
-    U = np.empty(2)
+    fs = np.zeros(n + 1)
+    fv = np.zeros(n + 1)
+    best_sc = np.empty((ns, n_notion))
+    best_k = np.zeros((ns, n_notion), dtype=np.int64)
+    worst_sc = np.empty((ns, n_notion))
+    worst_k = np.zeros((ns, n_notion), dtype=np.int64)
+    L = np.empty(n_notion)
+    U = np.empty(n_notion)
+    opt = (outs.opt_size, outs.opt_social_cost, outs.opt_variance, outs.opt_members)
+    bad = (outs.worst_size, outs.worst_social_cost, outs.worst_variance, outs.worst_members)
     for t in range(alphas.shape[0]):
         e, f = exponents(alphas[t])
         cnt = count[t]
@@ -64,48 +79,69 @@ def scan_downward(a, inprefix, alphas, s, outs):
         mn = min_size[t]
         best_sc[:] = np.inf
         best_k[:] = 0
+        worst_sc[:] = -np.inf
+        worst_k[:] = 0
         P1 = np.exp(e * lg[2])
         cL = 0.0
         for k in range(2, n + 1):
             P = P1  # P(k) is last step's P(k+1): the same expression, the same bits
             P1 = np.exp(e * lg[k + 1])
-            row = coefficient_row(np.float64(k), P, P1, np.exp(f * lg[k]))
+            Q = np.exp(f * lg[k])
+            row = coefficient_row(np.float64(k), P, P1, Q, np.exp(f * lg[k + 1]))
             cL, cS = row[C_LOWER], row[C_SC]
             cN1, cN2, cR = row[C_NASH_OUT], row[C_NASH_IN], row[C_ROBUST]
             cs[k] = row[C_SC_CENTRAL]
             cv[k] = row[C_VAR_CENTRAL]
+            fs[k] = cS
+            fv[k] = row[C_VAR]
             A = Afold[k]
             M = a[k - 1]
-            L = lower_s(A, M, cL)
-            if L > smax:
+            fk = np.float64(k)
+            L[0] = lower_s(A, M, cL)
+            L[1] = L[0]
+            if n_notion == 3:
+                L[2] = lower_s_designer(A, M, fk, row[C_DESIGNER_LOWER])
+            if L.min() > smax:
                 continue
-            lo = locate(sp, gt, gb, gs, L)
             if k == n:
-                U[0] = np.inf
-                U[1] = np.inf
+                U[:] = np.inf
             else:
                 m_out = a[k]
                 U[0] = upper_s_nash(A, m_out, cN1, cN2)
                 U[1] = upper_s_robust(A, M, m_out, cR)
-            for nu in range(2):
+                if n_notion == 3:
+                    U[2] = upper_s_designer(A, m_out, fk, row[C_DESIGNER_UPPER])
+            for nu in range(n_notion):
+                if L[nu] > smax:
+                    continue
+                lo = locate(sp, gt, gb, gs, L[nu])
                 if U[nu] <= s[lo]:
                     continue
+                c_sc = cS if nu != DESIGNER else cs[k]
                 hi = locate(sp, gt, gb, gs, U[nu])
                 for j in range(lo, hi):
                     cnt[j, nu] += 1
                     mx[j, nu] = k
                     if mn[j, nu] == 0:
                         mn[j, nu] = k
-                    sc = social_cost(n, k, s[j], A, cS)
+                    sc = social_cost(n, k, s[j], A, c_sc)
                     if sc < best_sc[j, nu]:  # strict: a tie keeps the smaller size
                         best_sc[j, nu] = sc
                         best_k[j, nu] = k
+                    if sc >= worst_sc[j, nu]:  # a tie goes to the larger size
+                        worst_sc[j, nu] = sc
+                        worst_k[j, nu] = k
         for j in range(ns):
-            for nu in range(2):
+            for nu in range(n_notion):
+                c_row = sc_rows(nu)[1]
                 k = best_k[j, nu]
-                c_var = row_for(k, e, f)[C_VAR] if k > 0 else 0.0
+                c_var = row_for(k, e, f)[c_row] if k > 0 else 0.0
                 best = (k, best_sc[j, nu], Afold[k], inprefix[k])
-                store_optimum(outs, (t, j, nu), n, s[j], best, c_var)
+                store_optimum(opt, (t, j, nu), n, s[j], best, c_var)
+                k = worst_k[j, nu]
+                c_var = row_for(k, e, f)[c_row] if k > 0 else 0.0
+                worst = (k, worst_sc[j, nu], Afold[k], inprefix[k])
+                store_optimum(bad, (t, j, nu), n, s[j], worst, c_var)
             grand[t, j] = lower_s(Afold[n], a[n - 1], cL) <= s[j]
         central_optimum(
             n,
@@ -117,3 +153,23 @@ def scan_downward(a, inprefix, alphas, s, outs):
             outs.central_social_cost[t],
             outs.central_variance[t],
         )
+        # forced participation: the best coalition of each size is S_k (eq. 6 grows with A)
+        central_optimum(
+            n,
+            Afold,
+            fs,
+            fv,
+            s,
+            outs.forced_size[t],
+            outs.forced_social_cost[t],
+            outs.forced_variance[t],
+        )
+        for j in range(ns):
+            k = outs.central_size[t, j]
+            if k == 0:
+                outs.central_ir[t, j] = True  # vacuously: no member
+            else:
+                c = row_for(k, e, f)[C_DESIGNER_LOWER]
+                outs.central_ir[t, j] = (
+                    lower_s_designer(Afold[k], a[k - 1], np.float64(k), c) <= s[j]
+                )

@@ -19,6 +19,7 @@ from .._numba import inline, kernel
 
 NASH = 0
 ROBUST = 1
+DESIGNER = 2  # Lemma 1's epsilon announced by the designer; players only join or leave
 
 # rows of the coefficient table
 C_LOWER = 0  # L = (A + 2M) * c
@@ -29,17 +30,21 @@ C_SC = 4  # SC_d = (n + 1 - k) s + A * c
 C_VAR = 5  # Var_d = s / k + A * c
 C_SC_CENTRAL = 6  # SC_c = (n + 1 - k) s + A_k * c
 C_VAR_CENTRAL = 7  # Var_c = s / k + A_k * c
-N_COEF = 8
+C_DESIGNER_LOWER = 8  # L_designer = (A + 2 k M) * c
+C_DESIGNER_UPPER = 9  # U_designer = (A + (2k + 3) m) * c
+N_COEF = 10
 
 
 @inline
-def coefficient_row(fk, P, P1, Q):
-    """The ``C_*`` coefficients of size ``k`` from ``P(k)``, ``P(k+1)`` and ``Q(k)``.
+def coefficient_row(fk, P, P1, Q, Q1):
+    """The ``C_*`` coefficients of size ``k`` from ``P(k)``, ``P(k+1)``, ``Q(k)``, ``Q(k+1)``.
 
     Claim 5: ``(k-1) s >= (A + 2M) P(k)`` and ``k(k+1) s < 3m (k+1) P(k+1) + A k P(k)``.
     Claim 6: ``k s < (A + m + 2 max(M, m)) P(k+1)``. Eq. (5), (6): ``Var_d = s/k + A P(k)/k``,
     ``SC_d = (n+1-k) s + (k+2) A P(k)/k``. Eq. (2), (3): ``Var_c = s/k + A Q(k)/k``,
-    ``SC_c = (n+1-k) s + 3 A Q(k)``.
+    ``SC_c = (n+1-k) s + 3 A Q(k)``. Designer's epsilon (Lemma 1 in Def. 5): member burden
+    ``B_i = s/k + A Q(k)/k + 2 a_i Q(k)``, so ``B_i <= s`` iff ``(k-1) s >= (A + 2k a_i) Q(k)``,
+    and an outsider's ``B_j(S + j) > s`` iff ``k s < (A + (2k+3) a_j) Q(k+1)``.
     """
     return (
         P / (fk - 1.0),
@@ -50,6 +55,8 @@ def coefficient_row(fk, P, P1, Q):
         P / fk,
         3.0 * Q,
         Q / fk,
+        Q / (fk - 1.0),
+        Q1 / fk,
     )
 
 
@@ -73,7 +80,8 @@ def row_for(k, e, f):
     """The coefficient row of size ``k`` for exponents ``(e, f)`` of :func:`exponents`."""
     fk = np.float64(k)
     lk = np.log(fk)
-    return coefficient_row(fk, np.exp(e * lk), np.exp(e * np.log(fk + 1.0)), np.exp(f * lk))
+    lk1 = np.log(fk + 1.0)
+    return coefficient_row(fk, np.exp(e * lk), np.exp(e * lk1), np.exp(f * lk), np.exp(f * lk1))
 
 
 @kernel
@@ -107,6 +115,19 @@ def upper_s_robust(A, M, m_out, c_robust):
 
 
 @inline
+def lower_s_designer(A, M, k, c):
+    """Smallest ``s`` at which no member leaves under the designer's epsilon (Def. 7, first)."""
+    return (A + 2.0 * k * M) * c
+
+
+@inline
+def upper_s_designer(A, m_out, k, c):
+    """First ``s`` at which the cheapest outsider gains by joining under the epsilon announced
+    for ``S + j`` (Def. 7, second)."""
+    return (A + (2.0 * k + 3.0) * m_out) * c
+
+
+@inline
 def social_cost(n, k, s, A, c):
     """Social cost ``(n+1-k) s + A c``: eq. (6) with ``C_SC``, eq. (3) with ``C_SC_CENTRAL``."""
     return (n + 1.0 - k) * s + A * c
@@ -119,23 +140,33 @@ def variance(k, s, A, c):
 
 
 @inline
-def store_optimum(outs, cell, n, s, best, c_var):
-    """Write the least-cost stable coalition ``best = (k, sc, A, members)`` of cell
-    ``(t, j, nu)``; size 0 means none is stable, stored as the empty coalition (social cost
-    ``n s``, variance ``s``: Section 6's convention)."""
+def store_optimum(dest, cell, n, s, best, c_var):
+    """Write coalition ``best = (k, sc, A, members)`` of cell ``(t, j, nu)`` into ``dest``, the
+    ``(size, social_cost, variance, members)`` arrays of the best or worst stable coalition;
+    size 0 means none is stable, stored as the empty coalition (social cost ``n s``, variance
+    ``s``: Section 6's convention)."""
     t, j, nu = cell
     k, sc, A, members = best
-    opt_size, opt_sc, opt_var = outs.opt_size, outs.opt_social_cost, outs.opt_variance
-    opt_members = outs.opt_members
-    opt_size[t, j, nu] = k
+    size, social, var, mem = dest
+    size[t, j, nu] = k
     if k > 0:
-        opt_sc[t, j, nu] = sc
-        opt_var[t, j, nu] = variance(k, s, A, c_var)
-        opt_members[t, j, nu] = members
+        social[t, j, nu] = sc
+        var[t, j, nu] = variance(k, s, A, c_var)
+        mem[t, j, nu] = members
     else:
-        opt_sc[t, j, nu] = n * s
-        opt_var[t, j, nu] = s
-        opt_members[t, j, nu] = 0
+        social[t, j, nu] = n * s
+        var[t, j, nu] = s
+        mem[t, j, nu] = 0
+
+
+@inline
+def sc_rows(nu):
+    """The coefficient rows ``(social cost, variance)`` of notion ``nu``: a coalition costs
+    SC_d / Var_d under nash and robust (eq. 5, 6), SC_c / Var_c under the designer's epsilon
+    (eq. 2, 3)."""
+    if nu == DESIGNER:
+        return C_SC_CENTRAL, C_VAR_CENTRAL
+    return C_SC, C_VAR
 
 
 @kernel

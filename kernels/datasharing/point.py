@@ -10,15 +10,20 @@ import numpy as np
 
 from .._numba import inline, kernel
 from .formulas import (
+    C_DESIGNER_LOWER,
+    C_DESIGNER_UPPER,
     C_LOWER,
     C_NASH_IN,
     C_NASH_OUT,
     C_ROBUST,
+    DESIGNER,
     NASH,
     coefficients,
     exponents,
     lower_s,
+    lower_s_designer,
     row_for,
+    upper_s_designer,
     upper_s_nash,
     upper_s_robust,
 )
@@ -44,7 +49,8 @@ def _fold(a, mask):
 
 @kernel
 def coalition_bounds(a, member, alpha):
-    """``(L, U_nash, U_robust)`` in ``s`` for one coalition (``member[i]`` on ascending ``a``)."""
+    """``(L, U_nash, U_robust, L_designer, U_designer)`` in ``s`` for one coalition
+    (``member[i]`` on ascending ``a``)."""
     n = a.shape[0]
     k = 0
     A = 0.0
@@ -60,11 +66,30 @@ def coalition_bounds(a, member, alpha):
     e, f = exponents(alpha)
     row = row_for(k, e, f)
     L = lower_s(A, M, row[C_LOWER])
+    LD = lower_s_designer(A, M, np.float64(k), row[C_DESIGNER_LOWER])
     if z < 0:
-        return L, np.inf, np.inf
+        return L, np.inf, np.inf, LD, np.inf
     UN = upper_s_nash(A, a[z], row[C_NASH_OUT], row[C_NASH_IN])
     UR = upper_s_robust(A, M, a[z], row[C_ROBUST])
-    return L, UN, UR
+    UD = upper_s_designer(A, a[z], np.float64(k), row[C_DESIGNER_UPPER])
+    return L, UN, UR, LD, UD
+
+
+@inline
+def _range(A, M, a, z, C, k, notion):
+    """``(L, U)`` in ``s`` of Claim 5 (nash), Claim 6 (robust) or Def. 7 under the designer's
+    epsilon; ``U = inf`` without outsider."""
+    if notion == DESIGNER:
+        L = lower_s_designer(A, M, np.float64(k), C[C_DESIGNER_LOWER, k])
+    else:
+        L = lower_s(A, M, C[C_LOWER, k])
+    if z < 0:
+        return L, np.inf
+    if notion == NASH:
+        return L, upper_s_nash(A, a[z], C[C_NASH_OUT, k], C[C_NASH_IN, k])
+    if notion == DESIGNER:
+        return L, upper_s_designer(A, a[z], np.float64(k), C[C_DESIGNER_UPPER, k])
+    return L, upper_s_robust(A, M, a[z], C[C_ROBUST, k])
 
 
 @kernel
@@ -78,15 +103,9 @@ def stable_masks_all(a, alpha, s, notion):
         k, A, M, z = _fold(a, mask)
         if k < 2:
             continue
-        if not lower_s(A, M, C[C_LOWER, k]) <= s:
+        L, U = _range(A, M, a, z, C, k, notion)
+        if not (L <= s and s < U):
             continue
-        if z >= 0:
-            if notion == NASH:
-                U = upper_s_nash(A, a[z], C[C_NASH_OUT, k], C[C_NASH_IN, k])
-            else:
-                U = upper_s_robust(A, M, a[z], C[C_ROBUST, k])
-            if not s < U:
-                continue
         if cnt == out.shape[0]:
             grown = np.empty(2 * cnt, dtype=np.uint64)
             grown[:cnt] = out
@@ -97,60 +116,44 @@ def stable_masks_all(a, alpha, s, notion):
 
 
 @kernel
-def stable_sizes_downward(a, alpha, s, notion):
-    """Sizes ``k`` of the downward-closed coalitions ``S_k`` stable at ``s``."""
-    n = a.shape[0]
-    e, f = exponents(alpha)
-    out = np.empty(n, dtype=np.int64)
-    cnt = 0
-    A = a[0]
-    for k in range(2, n + 1):
-        A = A + a[k - 1]
-        M = a[k - 1]
-        row = row_for(k, e, f)
-        if not lower_s(A, M, row[C_LOWER]) <= s:
-            continue
-        if k < n:
-            if notion == NASH:
-                U = upper_s_nash(A, a[k], row[C_NASH_OUT], row[C_NASH_IN])
-            else:
-                U = upper_s_robust(A, M, a[k], row[C_ROBUST])
-            if not s < U:
-                continue
-        out[cnt] = k
-        cnt += 1
-    return out[:cnt]
-
-
-@kernel
 def bounds_downward(a, alpha):
-    """``(L, U_nash, U_robust)`` in ``s`` of ``S_k`` for ``k = 2..n`` (row ``k - 2``)."""
+    """``(L, U_nash, U_robust, L_designer, U_designer)`` in ``s`` of ``S_k`` for ``k = 2..n``
+    (column ``k - 2``)."""
     n = a.shape[0]
     e, f = exponents(alpha)
-    out = np.empty((3, n - 1))
+    out = np.empty((5, n - 1))
     A = a[0]
     for k in range(2, n + 1):
         A = A + a[k - 1]
         M = a[k - 1]
         row = row_for(k, e, f)
+        fk = np.float64(k)
         out[0, k - 2] = lower_s(A, M, row[C_LOWER])
+        out[3, k - 2] = lower_s_designer(A, M, fk, row[C_DESIGNER_LOWER])
         if k == n:
             out[1, k - 2] = np.inf
             out[2, k - 2] = np.inf
+            out[4, k - 2] = np.inf
         else:
             out[1, k - 2] = upper_s_nash(A, a[k], row[C_NASH_OUT], row[C_NASH_IN])
             out[2, k - 2] = upper_s_robust(A, M, a[k], row[C_ROBUST])
+            out[4, k - 2] = upper_s_designer(A, a[k], fk, row[C_DESIGNER_UPPER])
     return out
 
 
-@inline
-def _upper(A, M, a, z, C, k, notion):
-    """The upper end in ``s`` of Claim 5 (nash) or Claim 6 (robust); ``inf`` without outsider."""
-    if z < 0:
-        return np.inf
-    if notion == NASH:
-        return upper_s_nash(A, a[z], C[C_NASH_OUT, k], C[C_NASH_IN, k])
-    return upper_s_robust(A, M, a[z], C[C_ROBUST, k])
+@kernel
+def stable_sizes_downward(a, alpha, s, notion):
+    """Sizes ``k`` of the downward-closed coalitions ``S_k`` stable at ``s``."""
+    b = bounds_downward(a, alpha)
+    lo = 3 if notion == DESIGNER else 0
+    hi = 4 if notion == DESIGNER else (1 if notion == NASH else 2)
+    out = np.empty(a.shape[0], dtype=np.int64)
+    cnt = 0
+    for i in range(b.shape[1]):
+        if b[lo, i] <= s and s < b[hi, i]:
+            out[cnt] = i + 2
+            cnt += 1
+    return out[:cnt]
 
 
 @kernel
@@ -162,8 +165,10 @@ def nonempty_all(a, alpha, notion):
     count = 0
     for mask in range(3, 1 << n):
         k, A, M, z = _fold(a, mask)
-        if k >= 2 and lower_s(A, M, C[C_LOWER, k]) < _upper(A, M, a, z, C, k, notion):
-            count += 1
+        if k >= 2:
+            L, U = _range(A, M, a, z, C, k, notion)
+            if L < U:
+                count += 1
     masks = np.empty(count, dtype=np.uint64)
     out = np.empty((2, count))
     i = 0
@@ -171,8 +176,7 @@ def nonempty_all(a, alpha, notion):
         k, A, M, z = _fold(a, mask)
         if k < 2:
             continue
-        L = lower_s(A, M, C[C_LOWER, k])
-        U = _upper(A, M, a, z, C, k, notion)
+        L, U = _range(A, M, a, z, C, k, notion)
         if L < U:
             masks[i] = mask
             out[0, i] = L

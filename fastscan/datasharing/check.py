@@ -1,0 +1,181 @@
+"""``fastscan check``: run the statements of :mod:`.claims` over random instances or over every
+cell of a cube, one line per statement, and the exit status (1 when a statement that should hold
+fails)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from .claims import BY_NAME, STATEMENTS, Instance, Statement, general, identical, near_claim2
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one statement came to: the instances tried and the simplest counterexample."""
+
+    statement: Statement
+    tried: int
+    found: tuple[Instance, str] | None  # (instance, why) of the smallest key
+
+    @property
+    def ok(self) -> bool:
+        """Not fatal: holds as it should, an erratum that fails, or an existence statement."""
+        s = self.statement
+        return s.exists or not s.holds or self.found is None
+
+    def line(self) -> str:
+        s = self.statement
+        head = f"{s.name:18} {s.source}: {s.text}"
+        if s.exists:
+            if self.found is None:
+                return f"NOT FOUND {head} (no witness in {self.tried} instances; not fatal)"
+            inst, why = self.found
+            return f"PASS {head}\n     witness: {inst.text()}: {why}\n     show: {inst.command()}"
+        if self.found is None:
+            note = " (expected to fail: none found)" if not s.holds else ""
+            return f"PASS {head} ({self.tried} instances){note}"
+        inst, why = self.found
+        expected = " (expected: an erratum, not fatal)" if not s.holds else ""
+        return (
+            f"FAIL {head}{expected}\n     smallest counterexample: {inst.text()}: {why}\n"
+            f"     show: {inst.command()}"
+        )
+
+
+def select(claims: str, arg: Callable[[str], str] = str) -> list[Statement]:
+    """``all`` or a comma list of statement names."""
+    if claims.strip() == "all":
+        return list(STATEMENTS)
+    names = [c.strip() for c in claims.split(",") if c.strip()]
+    unknown = [c for c in names if c not in BY_NAME]
+    if unknown or not names:
+        raise ValueError(
+            f"{arg('claims')} must be 'all' or names from {', '.join(BY_NAME)} (got {claims!r})"
+        )
+    return [BY_NAME[c] for c in names]
+
+
+def random_instances(
+    statement: Statement, count: int, n_low: int, n_high: int, seed: int
+) -> Iterator[Instance]:
+    """The statement's fixed instances, then ``count`` from its sampler (one stream per
+    statement, so adding a statement does not change another's instances)."""
+    for costs, alpha, sigma in statement.fixed:
+        yield Instance(np.asarray(costs, dtype=float), float(alpha), float(sigma))
+    rng = np.random.default_rng([seed, sum(map(ord, statement.name))])
+    for _ in range(count):
+        yield statement.sampler(rng, n_low, n_high)
+
+
+def _qualifies(statement: Statement, inst: Instance) -> bool:
+    """Whether a cube's cell is an instance of the statement's kind (identical costs...)."""
+    if statement.sampler is identical:
+        return bool(np.all(inst.costs == inst.costs[0]))
+    if statement.sampler not in (general, near_claim2):  # well-separated costs
+        c = np.sort(inst.costs)
+        return bool(np.all(c[1:] >= 2.0 * c[:-1]))
+    return True
+
+
+def cube_instances(ds, limit: int | None) -> list[Instance]:
+    """Every (profile, alpha, sigma) cell of a cube, or ``limit`` of them evenly spread."""
+    cells = [
+        (p, a, s)
+        for p in range(ds.sizes["profile"])
+        for a in range(ds.sizes["alpha"])
+        for s in range(ds.sizes["sigma"])
+    ]
+    if limit is not None and limit < len(cells):
+        cells = [cells[i] for i in np.linspace(0, len(cells) - 1, limit).round().astype(int)]
+    costs = ds.costs.values
+    n = ds.n_players.values
+    alpha, sigma = ds.alpha.values, ds.sigma.values
+    return [Instance(costs[p, : n[p]], float(alpha[a]), float(sigma[s])) for p, a, s in cells]
+
+
+MAX_LISTED_N = 14  # statements that list every stable coalition: 2^n subsets
+MAX_POINT_N = 24  # statements that read the cube's values at one point
+POINT = ("thm", "posvar")
+
+
+def run(
+    statements: list[Statement], instances: Callable[[Statement], Iterator[Instance]]
+) -> list[Verdict]:
+    """Each statement over its instances; the counterexample of smallest key is kept."""
+    out = []
+    for statement in statements:
+        tried = 0
+        found = None
+        for inst in instances(statement):
+            if inst.n > (MAX_POINT_N if statement.name.startswith(POINT) else MAX_LISTED_N):
+                continue  # beyond what listing coalitions (or scanning a point) does quickly
+            tried += 1
+            why = statement.test(inst)
+            if why is not None and (found is None or inst.key() < found[0].key()):
+                found = (inst, why)
+                if statement.exists:
+                    break  # one witness is enough
+        out.append(Verdict(statement, tried, found))
+    return out
+
+
+def check(
+    claims: str = "all",
+    profiles: int | None = None,
+    n: str = "2:10",
+    seed: int = 0,
+    cube: str | None = None,
+    arg: Callable[[str], str] = str,
+) -> tuple[str, int]:
+    """``fastscan check``: the report and the exit status (0 when every statement that should
+    hold holds)."""
+    statements = select(claims, arg)
+    n_low, n_high = _players(n, arg)
+    if profiles is not None and profiles < 1:
+        raise ValueError(f"{arg('profiles')} must be >= 1 (got {profiles})")
+    if seed < 0:
+        raise ValueError(f"{arg('seed')} must be >= 0 (got {seed})")
+    if cube is None:
+        count = 100 if profiles is None else profiles
+
+        def instances(s: Statement) -> Iterator[Instance]:
+            return random_instances(s, count, n_low, n_high, seed)
+
+        what = f"{count} random instances per statement, n in {n_low}..{n_high}, seed {seed}"
+    else:
+        from ..cube import open_cube
+
+        ds = open_cube(cube, None, False, "CUBE", arg("allow_incomplete"))
+        if ds.attrs.get("game", "datasharing") != "datasharing":
+            raise ValueError(f"{arg('cube')} {cube!r} is not a data-sharing cube")
+        cells = cube_instances(ds.load(), profiles)
+
+        def instances(s: Statement) -> Iterator[Instance]:
+            return (c for c in cells if _qualifies(s, c))
+
+        what = f"{len(cells)} cells of {cube}"
+    verdicts = run(statements, instances)
+    failed = [v for v in verdicts if not v.ok]
+    lines = [f"fastscan check: {len(statements)} statements over {what}", ""]
+    lines += [v.line() for v in verdicts]
+    lines += [
+        "",
+        f"{len(failed)} statement{'s' if len(failed) != 1 else ''} that should hold failed"
+        if failed
+        else "every statement that should hold holds",
+    ]
+    return "\n".join(lines), 1 if failed else 0
+
+
+def _players(text: str, arg) -> tuple[int, int]:
+    try:
+        low, _, high = text.partition(":")
+        lo, hi = int(low), int(high or low)
+    except ValueError:
+        raise ValueError(f"{arg('n')} must be N or LOW:HIGH (got {text!r})") from None
+    if not 2 <= lo <= hi <= 16:
+        raise ValueError(f"{arg('n')} must lie in 2..16 with LOW <= HIGH (got {text!r})")
+    return lo, hi
