@@ -195,9 +195,7 @@ def intervals(
     return "\n".join(lines)
 
 
-def _plot_ranges(
-    ranges, notions, costs, alpha: float, sets: str, out: str, arg=plain
-) -> list[str]:
+def _plot_ranges(ranges, notions, costs, alpha: float, sets: str, out: str, arg=plain) -> list[str]:
     """The largest equilibrium's size on each exact range, one step panel per notion; returns
     the labels of ranges too narrow to see."""
     import numpy as np

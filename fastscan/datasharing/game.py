@@ -61,10 +61,11 @@ class DataSharing:
 
     def describe_plan(self, plan: Plan) -> list[str]:
         scan = plan.spec
+        cost = "about 20 % more time on sigma grids" if scan.sets == "all" else "no extra time"
         worst = (
-            "worst equilibrium and PoA: on (--worst, about 20 % more time on sigma grids)"
+            f"worst equilibrium and PoA: on (--worst, {cost})"
             if scan.worst
-            else "worst equilibrium and PoA: off (--worst adds them, about 20 % more time)"
+            else f"worst equilibrium and PoA: off (--worst adds them, {cost})"
         )
         return [
             f"{len(scan.profiles)} profiles x {scan.alpha.size} alpha x {scan.sigma.size} "
