@@ -59,7 +59,20 @@ def main(path: str) -> None:
 
     if "all-n24-sigma4096" in by:
         datasharing(by, med, row)
+    worst(by, row)
     ixp(by, med, row)
+
+
+def worst(by: dict, row) -> None:
+    """Issue 12: the worst equilibrium's tables are on by default only if they cost <= 15 %."""
+    keys = [k for k in by if k.startswith("worst-")]
+    if keys:
+        most = max(by[k]["extra_info"]["ratio"] for k in keys) - 1
+        row(
+            "worst-equilibrium tables ≤ 15 % (else opt-in: --worst)",
+            f"up to {100 * most:.0f} %",
+            most <= 0.15,
+        )
 
 
 def datasharing(by: dict, med: dict, row) -> None:

@@ -58,7 +58,7 @@ def test_registry_and_protocol():
     assert game.of_cube({game.GAME_ATTR: "datasharing"}) is ds
     with pytest.raises(ValueError, match="unknown game 'nope'.*datasharing"):
         game.of_cube({game.GAME_ATTR: "nope"})
-    assert {c.name for c in ds.commands()} == {"scan", "coalitions", "intervals"}
+    assert {c.name for c in ds.commands()} == {"scan", "coalitions", "intervals", "check"}
 
 
 @pytest.fixture
