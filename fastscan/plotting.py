@@ -34,9 +34,7 @@ def check_folder(out: str, name: str) -> None:
     (``name``: the argument, as the caller spells it)."""
     import os
 
-    ext = out.rsplit(".", 1)[-1].lower() if "." in out else ""
-    if ext not in ("png", "svg", "pdf"):
-        raise ValueError(f"{name} must end in .png, .svg or .pdf (got {out!r})")
+    _check_extension(out, name)
     folder = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(folder):
         raise ValueError(f"{name} {out!r}: folder {folder!r} does not exist")
@@ -44,11 +42,15 @@ def check_folder(out: str, name: str) -> None:
         raise ValueError(f"{name} {out!r}: folder {folder!r} is not writable")
 
 
-def save(fig, out: str, arg=plain) -> None:
-    """Write PNG, SVG or PDF (by extension); one clear error when that is not possible."""
+def _check_extension(out: str, name: str) -> None:
     ext = out.rsplit(".", 1)[-1].lower() if "." in out else ""
     if ext not in ("png", "svg", "pdf"):
-        raise ValueError(f"{arg('out')} must end in .png, .svg or .pdf (got {out!r})")
+        raise ValueError(f"{name} must end in .png, .svg or .pdf (got {out!r})")
+
+
+def save(fig, out: str, arg=plain) -> None:
+    """Write PNG, SVG or PDF (by extension); one clear error when that is not possible."""
+    _check_extension(out, arg("out"))
     try:
         fig.savefig(out, dpi=150, bbox_inches="tight")
     except OSError as err:

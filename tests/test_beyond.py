@@ -226,12 +226,18 @@ def test_check_defaults_pass_and_find_the_claim2_counterexample():
     show = lines[fail[0] + 2].split("show: ", 1)[1]
     assert show.startswith("fastscan coalitions")
     assert "PASS claim2 " in r.stdout and "PASS claim1 " in r.stdout
-    # the command it prints shows the counterexample: the grand coalition is not stable
-    shown = fastscan_cli(show.removeprefix("fastscan "))
+    # the command it prints shows the counterexample: the grand coalition is not Nash-stable
+    shown = fastscan_cli(show.removeprefix("fastscan ").replace("--notion all", "--notion nash"))
     assert shown.returncode == 0
-    n = show.split("--costs ")[1].split()[0].count(",") + 1
-    grand = str(list(range(n)))
-    assert f"coalition {grand}" not in shown.stdout
+    words = show.split()
+    costs = [float(c) for c in words[words.index("--costs") + 1].split(",")]
+    alpha, sigma = (
+        float(words[words.index("--alpha") + 1]),
+        float(words[words.index("--sigma") + 1]),
+    )
+    grand = tuple(range(len(costs)))
+    assert grand not in fastscan.stable_coalitions(costs, alpha, sigma, notion="nash")
+    assert f"coalition {list(grand)} " not in shown.stdout
 
 
 def test_check_refuses_bad_input_and_checks_a_cube(tmp_path):

@@ -10,6 +10,7 @@ counterexample found (fewest players, then smallest sigma) is shown with the com
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -130,34 +131,27 @@ def claim1(inst: Instance) -> str | None:
 
 
 def _by_definition(inst: Instance, S: tuple[int, ...], notion: str) -> tuple[bool, float]:
-    """Definition 7 or 8 evaluated directly (Def. 5 burdens at Lemma 2's epsilon), and the
-    smallest relative margin of its inequalities (near 0: within rounding of a threshold)."""
+    """Definition 7 or 8 from :func:`.coalitions.describe_coalition`'s burdens (Def. 5 at
+    Lemma 2's epsilon, not the closed forms), and how far sigma lies from the coalition's
+    closed-form thresholds, relative (near 0: within rounding of one)."""
+    from .coalitions import describe_coalition, stability_interval
+
+    rep = describe_coalition(inst.costs, inst.alpha, inst.sigma, S)
     s = inst.sigma**2
-    c = inst.costs
-    c_in = c[list(S)]
-    k = len(S)
-    b = model.member_burdens(s, c_in, model.eps_selfish(c_in, k, inst.alpha), inst.alpha)
-    margins = [float(np.min(np.abs(b - s))) / s]
-    stable = bool(np.all(b <= s))
-    for j in set(range(inst.n)) - set(S):
-        if notion == "nash":
-            bj = model.entrant_burden(s, c_in, c[j], inst.alpha)
-            margins.append(abs(bj - s) / s)
-            stable &= bj > s
-        else:
-            c_new = np.append(c_in, c[j])
-            b2 = model.member_burdens(
-                s, c_new, model.eps_selfish(c_new, k + 1, inst.alpha), inst.alpha
-            )
-            margins.append(float(np.min(np.abs(b2 - s))) / s)
-            stable &= not bool(np.all(b2 <= s))
-    return stable, min(margins)
+    stay = bool(np.all(rep.burdens <= s))
+    if notion == "nash":
+        stable = stay and bool(np.all(rep.outsider_burden > s))
+    else:
+        stable = stay and not bool(np.any(rep.outsider_valid_entry))
+    edges = [e for e in stability_interval(inst.costs, inst.alpha, S, notion=notion) or ()]
+    margin = min((abs(inst.sigma - e) / inst.sigma for e in edges if math.isfinite(e)), default=1)
+    return stable, margin
 
 
-def _closed_forms(notion: str, rng_seed: int = 0) -> Callable[[Instance], str | None]:
+def _closed_forms(notion: str) -> Callable[[Instance], str | None]:
     def test(inst: Instance) -> str | None:
         got = set(_stable(inst, notion))
-        rng = np.random.default_rng(rng_seed + inst.n)
+        rng = np.random.default_rng(zlib.crc32(inst.costs.tobytes()))  # subsets per instance
         subsets = [
             tuple(sorted(rng.choice(inst.n, size=int(rng.integers(2, inst.n + 1)), replace=False)))
             for _ in range(24)
@@ -337,8 +331,9 @@ def thm4(inst: Instance) -> str | None:
 
 
 def posvar_at_least_1(inst: Instance) -> str | None:
+    summary = _summary(inst)
     for notion in ("nash", "robust"):
-        pos = _summary(inst).optimum[notion]["pos_variance"]
+        pos = summary.optimum[notion]["pos_variance"]
         if pos < 1.0 - 1e-12:
             return f"{notion}: PoS(Var) = {pos:.6g} < 1"
     return None
