@@ -1,6 +1,9 @@
-"""Cubes stay bitwise identical for the same command (checksums recorded before issue 9's changes,
-by fastscan at commit 374a28e): every variable of four cubes, including blocks and downward.
-Variables added since (issue 12's) are new; the recorded ones must not change."""
+"""Cubes stay bitwise identical for the same command, on every machine: every recorded variable of
+four cubes, including blocks and downward. Recorded first by fastscan at commit 374a28e, and
+re-recorded once by issue 18, when every power and root moved to the CPU-independent
+``fastscan.kernels.elementary`` (only the float costs and variances moved, in their last bits:
+``central_*``, ``opt_*``, ``pos_*``; every size, count, verdict and member set stayed). Variables
+added since (issue 12's) are new; the recorded ones must not change."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..kernels import elementary
 from . import model
 
 SPECIAL_ALPHAS = (-1.0, -0.5, 0.0, 0.5, 1.0)
@@ -58,10 +59,15 @@ class Instance:
 # --- samplers: (rng, n_low, n_high) -> Instance ---------------------------------------------
 
 
+def _pow10(u: np.ndarray) -> np.ndarray:
+    """``10^u``, the same on every CPU (:mod:`fastscan.kernels.elementary`)."""
+    return elementary.pow_array(np.full(u.shape[0], 10.0), np.ascontiguousarray(u))
+
+
 def _alpha(rng) -> float:
     if rng.random() < 0.4:
         return float(rng.choice(SPECIAL_ALPHAS))
-    return float(rng.uniform(-1.0, 1.0))
+    return float(elementary.uniform(rng, -1.0, 1.0, 1)[0])
 
 
 def _sigma_near_thresholds(costs: np.ndarray, alpha: float, rng) -> float:
@@ -72,13 +78,13 @@ def _sigma_near_thresholds(costs: np.ndarray, alpha: float, rng) -> float:
     b = bounds_downward(a, alpha)
     edges = b[np.isfinite(b) & (b > 0)]
     lo, hi = (edges.min() / 2, edges.max() * 2) if edges.size else (1e-4, 1.0)
-    return float(math.sqrt(lo * (hi / lo) ** rng.random()))
+    return float(math.sqrt(lo * elementary.pow(hi / lo, rng.random())))
 
 
 def general(rng, n_low: int, n_high: int) -> Instance:
     """Costs 10^U(-5, -1), a tie now and then; sigma across the thresholds."""
     n = int(rng.integers(n_low, n_high + 1))
-    costs = 10.0 ** rng.uniform(-5.0, -1.0, n)
+    costs = _pow10(elementary.uniform(rng, -5.0, -1.0, n))
     if n >= 3 and rng.random() < 0.3:
         costs[rng.integers(n)] = costs[rng.integers(n)]
     alpha = _alpha(rng)
@@ -88,7 +94,7 @@ def general(rng, n_low: int, n_high: int) -> Instance:
 def identical(rng, n_low: int, n_high: int) -> Instance:
     """Every player has the same cost (Claims 3, 4, Theorem 1's instances)."""
     n = int(rng.integers(max(n_low, 2), n_high + 1))
-    costs = np.full(n, 10.0 ** rng.uniform(-5.0, -1.0))
+    costs = np.full(n, _pow10(elementary.uniform(rng, -5.0, -1.0, 1))[0])
     alpha = _alpha(rng)
     return Instance(costs, alpha, _sigma_near_thresholds(costs, alpha, rng))
 
@@ -96,7 +102,8 @@ def identical(rng, n_low: int, n_high: int) -> Instance:
 def separated(rng, n_low: int, n_high: int) -> Instance:
     """Well-separated costs, c_i >= 2 c_{i-1} (Claim 7), in random input order."""
     n = int(rng.integers(n_low, n_high + 1))
-    costs = 10.0 ** rng.uniform(-7.0, -5.0) * np.cumprod(rng.uniform(2.0, 4.0, n))
+    scale = _pow10(elementary.uniform(rng, -7.0, -5.0, 1))[0]
+    costs = scale * np.cumprod(elementary.uniform(rng, 2.0, 4.0, n))
     costs = rng.permutation(costs)
     alpha = _alpha(rng)
     return Instance(costs, alpha, _sigma_near_thresholds(costs, alpha, rng))
@@ -107,8 +114,9 @@ def near_claim2(rng, n_low: int, n_high: int) -> Instance:
     4 a_n (where its ceiling matters)."""
     n = min(n_high, n_low + int(rng.geometric(0.4)) - 1)
     inst = general(rng, n, n)
-    alpha = float(rng.uniform(-0.45, 1.0)) if rng.random() < 0.8 else inst.alpha
-    s = 4.0 * float(model.a_values(inst.costs).max()) * 10.0 ** rng.uniform(-0.1, 0.4)
+    alpha = float(elementary.uniform(rng, -0.45, 1.0, 1)[0]) if rng.random() < 0.8 else inst.alpha
+    spread = _pow10(elementary.uniform(rng, -0.1, 0.4, 1))[0]
+    s = 4.0 * float(model.a_values(inst.costs).max()) * spread
     return Instance(inst.costs, alpha, math.sqrt(s))
 
 
@@ -137,7 +145,7 @@ def _by_definition(inst: Instance, S: tuple[int, ...], notion: str) -> tuple[boo
     from .coalitions import describe_coalition, stability_interval
 
     rep = describe_coalition(inst.costs, inst.alpha, inst.sigma, S)
-    s = inst.sigma**2
+    s = inst.sigma * inst.sigma
     stay = bool(np.all(rep.burdens <= s))
     if notion == "nash":
         stable = stay and bool(np.all(rep.outsider_burden > s))
@@ -180,18 +188,18 @@ def claim2_corrected(inst: Instance) -> str | None:
 
 
 def _claim2(inst: Instance, rounding) -> str | None:
-    alpha, s, n = inst.alpha, inst.sigma**2, inst.n
+    alpha, s, n = inst.alpha, inst.sigma * inst.sigma, inst.n
     scale = 4.0 * float(model.a_values(inst.costs).max())
     if alpha == -0.5:
         return None  # the claim says nothing at alpha = -1/2
     with np.errstate(over="ignore"):  # alpha next to -1/2: huge powers are inf, fine here
         if alpha > -0.5:
-            condition = n <= np.power(float(rounding(s / scale)), 3.0 / (2.0 * alpha + 1.0))
+            condition = n <= elementary.pow(float(rounding(s / scale)), 3.0 / (2.0 * alpha + 1.0))
         elif alpha < -0.5:
-            bound = np.power(float(math.ceil(scale / s)), -3.0 / (2.0 * alpha + 1.0))
+            bound = elementary.pow(float(math.ceil(scale / s)), -3.0 / (2.0 * alpha + 1.0))
             condition = n >= max(2.0, bound)
     if condition and not _grand(inst):
-        need = scale * n ** ((2.0 * alpha + 1.0) / 3.0)
+        need = scale * elementary.pow(float(n), (2.0 * alpha + 1.0) / 3.0)
         return (
             f"the condition holds (sigma^2 = {s / scale:.4g} x 4 a_n) but the grand coalition "
             f"is not stable (4 a_n n^((2 alpha + 1)/3) = {need / scale:.4g} x 4 a_n)"
@@ -282,11 +290,11 @@ def thm1(inst: Instance) -> str | None:
     if k2 < k1:
         return f"k* = {k1} at sigma, {k2} at 1.25 sigma"
     if np.all(inst.costs == inst.costs[0]):
-        n, a, s = inst.n, float(model.a_values(inst.costs[:1])[0]), inst.sigma**2
+        n, a, s = inst.n, float(model.a_values(inst.costs[:1])[0]), inst.sigma * inst.sigma
         if inst.alpha <= 0.5 and k1 not in (0, 2, n):
             return f"identical costs, alpha <= 1/2: k* = {k1}, not 0, 2 or n"
         if inst.alpha > 0.5:
-            k0 = (s / ((2.0 * inst.alpha + 2.0) * a)) ** (3.0 / (2.0 * inst.alpha - 1.0))
+            k0 = elementary.pow(s / ((2.0 * inst.alpha + 2.0) * a), 3.0 / (2.0 * inst.alpha - 1.0))
             if k1 > max(2, math.ceil(k0)):
                 return f"identical costs, alpha > 1/2: k* = {k1} above the vertex {k0:.4g}"
     return None
@@ -296,7 +304,7 @@ def thm2(inst: Instance) -> str | None:
     """Every stable coalition has SC <= n sigma^2 and Var <= sigma^2 (members are individually
     rational): Theorem 2's O(n) and O(1) at finite n, for the best and worst, every notion."""
     summary = _summary(inst)
-    s, n = inst.sigma**2, inst.n
+    s, n = inst.sigma * inst.sigma, inst.n
     for notion, o in summary.optimum.items():
         for which in ("opt", "worst"):
             if o[f"{which}_social_cost"] > n * s * (1 + 1e-12):
@@ -309,7 +317,8 @@ def thm2(inst: Instance) -> str | None:
 def thm3(inst: Instance) -> str | None:
     """PoS(SC) >= 1, and below max(4/3, 2^(1/3) s / (3 c_min^(2/3))) for alpha in (1/2, 1]."""
     summary = _summary(inst)
-    bound = max(4.0 / 3.0, inst.sigma**2 / (3.0 * float(model.a_values(inst.costs).min())))
+    s = inst.sigma * inst.sigma
+    bound = max(4.0 / 3.0, s / (3.0 * float(model.a_values(inst.costs).min())))
     for notion in ("nash", "robust"):
         pos = summary.optimum[notion]["pos_social_cost"]
         if pos < 1.0 - 1e-12:
@@ -322,7 +331,7 @@ def thm3(inst: Instance) -> str | None:
 def thm4(inst: Instance) -> str | None:
     """PoS(Var) <= sigma^2 / Var_c(k*), the finite-n form of Theorem 4's upper bounds."""
     summary = _summary(inst)
-    cap = inst.sigma**2 / summary.central_variance
+    cap = inst.sigma * inst.sigma / summary.central_variance
     for notion in ("nash", "robust"):
         pos = summary.optimum[notion]["pos_variance"]
         if pos > cap * (1 + 1e-12):

@@ -105,7 +105,7 @@ class CoalitionReport:
 
     def table(self) -> str:
         """A plain-text rendering of the report."""
-        s2 = self.sigma**2
+        s2 = self.sigma * self.sigma
         lines = [
             f"coalition {list(self.members)} at alpha={self.alpha:g}, sigma={self.sigma:g} "
             f"(sigma^2={s2:.6g}): nash {'stable' if self.nash_stable else 'not stable'}, "

@@ -1,36 +1,56 @@
-"""The paper's formulas, written plainly in NumPy, for one coalition at one point.
+"""The paper's formulas, written plainly, for one coalition at one point.
 
 Kernels evaluate the same closed forms in compiled loops
 (``fastscan.kernels.datasharing.formulas``); the tests hold both to each other and to the
-definitions. ``s`` is sigma^2, the data variance.
+definitions. ``s`` is sigma^2, the data variance. Powers and roots come from
+:mod:`fastscan.kernels.elementary` (never NumPy's or the C library's, whose last bits depend on
+the CPU), so every answer printed from here is the same on every machine.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..kernels.elementary import cbrt, cbrt_array, pow
+
+
+def _f64(c) -> np.ndarray:
+    return np.asarray(c, dtype=np.float64)
+
+
+def _cbrt(x: np.ndarray) -> np.ndarray:
+    """The cube root of every element, any shape."""
+    x = np.asarray(x, dtype=np.float64)
+    return cbrt_array(np.ascontiguousarray(x).ravel()).reshape(x.shape)
+
+
+def two_thirds(c) -> np.ndarray:
+    """``c^(2/3)`` as ``cbrt(c)^2``."""
+    r = _cbrt(c)
+    return r * r
+
 
 def a_values(costs: np.ndarray) -> np.ndarray:
     """``(c^2 / 2)^(1/3)``, the per-player quantity of Claims 5 and 6 (overflow-free form)."""
-    c = np.asarray(costs, dtype=np.float64)
-    return np.cbrt(0.5 * c) * np.cbrt(c)
+    c = _f64(costs)
+    return _cbrt(0.5 * c) * _cbrt(c)
 
 
 def eps_selfish(c: np.ndarray, k: int, alpha: float) -> np.ndarray:
     """Lemma 2: the privacy level a member of a size-``k`` coalition picks for itself."""
-    return np.cbrt(4.0 / (float(k) ** (2.0 + alpha) * np.asarray(c, dtype=np.float64)))
+    return _cbrt(4.0 / (pow(float(k), 2.0 + alpha) * _f64(c)))
 
 
 def eps_designer(c: np.ndarray, k: int, alpha: float) -> np.ndarray:
     """Lemma 1: the privacy level the central designer assigns in a size-``k`` coalition."""
-    return np.cbrt(4.0 / (float(k) ** (1.0 + alpha) * np.asarray(c, dtype=np.float64)))
+    return _cbrt(4.0 / (pow(float(k), 1.0 + alpha) * _f64(c)))
 
 
 def estimator_variance(s: float, eps: np.ndarray) -> float:
     """Eq. (1): variance of the coalition's mean estimate given every member's epsilon."""
     eps = np.asarray(eps, dtype=np.float64)
     k = eps.shape[0]
-    return s / k + 2.0 / k**2 * float(np.sum(1.0 / eps**2))
+    return s / k + 2.0 / (k * k) * float(np.sum(1.0 / (eps * eps)))
 
 
 def member_burdens(s: float, c: np.ndarray, eps: np.ndarray, alpha: float) -> np.ndarray:
@@ -38,7 +58,7 @@ def member_burdens(s: float, c: np.ndarray, eps: np.ndarray, alpha: float) -> np
     c = np.asarray(c, dtype=np.float64)
     eps = np.asarray(eps, dtype=np.float64)
     k = c.shape[0]
-    return estimator_variance(s, eps) + c * float(k) ** alpha * eps
+    return estimator_variance(s, eps) + c * pow(float(k), alpha) * eps
 
 
 def entrant_burden(s: float, c_in: np.ndarray, c_j: float, alpha: float) -> float:
@@ -59,40 +79,36 @@ def designer_burdens(s: float, c: np.ndarray, alpha: float) -> np.ndarray:
     k = float(a.size)
     return (
         s / k
-        + a.sum() * k ** ((2.0 * alpha - 4.0) / 3.0)
-        + 2.0 * a * k ** ((2.0 * alpha - 1.0) / 3.0)
+        + a.sum() * pow(k, (2.0 * alpha - 4.0) / 3.0)
+        + 2.0 * a * pow(k, (2.0 * alpha - 1.0) / 3.0)
     )
 
 
 def variance_d(c: np.ndarray, s: float, alpha: float) -> float:
     """Eq. (5): ``Var_d(S)`` with every member at its Lemma 2 level."""
     k = len(c)
-    return (
-        s / k
-        + float(k) ** (2 * (alpha + 2) / 3)
-        / 2 ** (1 / 3)
-        * float(np.sum(np.asarray(c) ** (2 / 3)))
-        / k**2
+    return s / k + pow(float(k), 2 * (alpha + 2) / 3) / cbrt(2.0) * float(np.sum(two_thirds(c))) / (
+        k * k
     )
 
 
 def social_cost_d(c: np.ndarray, n: int, s: float, alpha: float) -> float:
     """Eq. (6): ``SC_d(S)``, the burdens of members and of the ``n - k`` outsiders."""
     k = len(c)
-    mean = float(np.sum(np.asarray(c) ** (2 / 3))) / k
-    return (n + 1) * s - (k * s - (k + 2) * float(k) ** ((2 * alpha + 1) / 3) * mean / 2 ** (1 / 3))
+    mean = float(np.sum(two_thirds(c))) / k
+    return (n + 1) * s - (k * s - (k + 2) * pow(float(k), (2 * alpha + 1) / 3) * mean / cbrt(2.0))
 
 
 def variance_c(c_sorted: np.ndarray, k: int, s: float, alpha: float) -> float:
     """Eq. (2): ``Var_c(k)`` of ``S_k``, the ``k`` cheapest players, at the designer's levels."""
-    mean = float(np.sum(np.asarray(c_sorted[:k]) ** (2 / 3))) / k
-    return (s + float(k) ** (2 * (alpha + 1) / 3) / 2 ** (1 / 3) * mean) / k
+    mean = float(np.sum(two_thirds(c_sorted[:k]))) / k
+    return (s + pow(float(k), 2 * (alpha + 1) / 3) / cbrt(2.0) * mean) / k
 
 
 def social_cost_c(c_sorted: np.ndarray, k: int, n: int, s: float, alpha: float) -> float:
     """Eq. (3): ``SC_c(k)``, the least social cost of any coalition of size ``k``."""
-    mean = float(np.sum(np.asarray(c_sorted[:k]) ** (2 / 3))) / k
-    return (n + 1) * s - (k * s - 3 / 2 ** (1 / 3) * float(k) ** (2 * (alpha + 1) / 3) * mean)
+    mean = float(np.sum(two_thirds(c_sorted[:k]))) / k
+    return (n + 1) * s - (k * s - 3 / cbrt(2.0) * pow(float(k), 2 * (alpha + 1) / 3) * mean)
 
 
 def central_optimum(costs: np.ndarray, s: float, alpha: float) -> tuple[int, float, float]:

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..grids import parse_grid, plain
+from ..kernels import elementary
 
 # family -> its parameters (in coordinate order) and which of them are integers
 FAMILIES: dict[str, tuple[str, ...]] = {
@@ -168,10 +169,10 @@ def _family_costs(family: str, v: dict) -> np.ndarray:
     if family == "identical":
         return np.full(n, v["cost"])
     if family == "geometric":
-        return v["cost"] * v["ratio"] ** np.arange(n)
+        return v["cost"] * elementary.powers(float(v["ratio"]), n)
     if family == "linear":
         return np.linspace(v["low"], v["high"], n)
-    return np.random.default_rng(int(v["seed"])).uniform(v["low"], v["high"], n)
+    return elementary.uniform(np.random.default_rng(int(v["seed"])), v["low"], v["high"], n)
 
 
 def _family_table(family: str, coords: dict[str, np.ndarray]) -> np.ndarray:
@@ -193,7 +194,8 @@ def _check_family_range(family: str, coords: dict[str, np.ndarray], names, arg) 
         lo = hi = coords["cost"]
     elif family == "geometric":
         with np.errstate(over="ignore"):
-            last = coords["cost"] * coords["ratio"] ** (coords["n"] - 1).astype(float)
+            ratio = np.ascontiguousarray(coords["ratio"], dtype=np.float64)
+            last = coords["cost"] * elementary.powi_array(ratio, coords["n"].astype(np.int64) - 1)
         lo, hi = np.minimum(coords["cost"], last), np.maximum(coords["cost"], last)
     else:
         lo, hi = coords["low"], coords["high"]

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ..grids import parse_grid, plain
+from ..kernels.elementary import uniform as uniform_draws
 from .model import Instance
 from .plan import Instances
 
@@ -22,16 +23,17 @@ INTEGER = {"n", "m", "seed"}
 
 
 def _pairs_and_costs(rng, n, m, density, ratio, facility):
-    present = rng.uniform(size=(n, n)) < density
-    wp = np.triu(rng.uniform(0.0, ratio, (n, n)) * present, 1)
-    return wp + wp.T, rng.uniform(0.0, facility, m)
+    # draws written out as low + (high - low) u: the same bits on every CPU (elementary.uniform)
+    present = rng.random((n, n)) < density
+    wp = np.triu(uniform_draws(rng, 0.0, ratio, (n, n)) * present, 1)
+    return wp + wp.T, uniform_draws(rng, 0.0, facility, m)
 
 
 def uniform(n: int, m: int, density: float, ratio: float, facility: float, seed: int) -> Instance:
     """w(i, f) ~ U(0, 1); w(i, j) ~ U(0, ratio) on pairs present with probability ``density``;
     c(f) ~ U(0, facility)."""
     rng = np.random.default_rng(int(seed))
-    wf = rng.uniform(0.0, 1.0, (int(n), int(m)))
+    wf = rng.random((int(n), int(m)))  # U(0, 1): the draws themselves
     wp, fc = _pairs_and_costs(rng, int(n), int(m), density, ratio, facility)
     return Instance(wf, wp, fc)
 
@@ -40,8 +42,9 @@ def metric(n: int, m: int, density: float, ratio: float, facility: float, seed: 
     """Agents and facilities are random points of the unit square, w(i, f) their distance;
     w(i, j) and c(f) as in :func:`uniform`."""
     rng = np.random.default_rng(int(seed))
-    agents, sites = rng.uniform(size=(int(n), 2)), rng.uniform(size=(int(m), 2))
-    wf = np.sqrt(((agents[:, None, :] - sites[None, :, :]) ** 2).sum(axis=-1))
+    agents, sites = rng.random((int(n), 2)), rng.random((int(m), 2))
+    d = agents[:, None, :] - sites[None, :, :]
+    wf = np.sqrt(d[..., 0] * d[..., 0] + d[..., 1] * d[..., 1])  # IEEE sqrt: correctly rounded
     wp, fc = _pairs_and_costs(rng, int(n), int(m), density, ratio, facility)
     return Instance(wf, wp, fc)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import elementary
 from .._numba import kernel
 from .central import central_optimum
 from .formulas import (
@@ -81,13 +82,13 @@ def scan_downward(a, inprefix, alphas, s, outs):
         best_k[:] = 0
         worst_sc[:] = -np.inf
         worst_k[:] = 0
-        P1 = np.exp(e * lg[2])
+        P1 = elementary.exp(e * lg[2])
         cL = 0.0
         for k in range(2, n + 1):
             P = P1  # P(k) is last step's P(k+1): the same expression, the same bits
-            P1 = np.exp(e * lg[k + 1])
-            Q = np.exp(f * lg[k])
-            row = coefficient_row(np.float64(k), P, P1, Q, np.exp(f * lg[k + 1]))
+            P1 = elementary.exp(e * lg[k + 1])
+            Q = elementary.exp(f * lg[k])
+            row = coefficient_row(np.float64(k), P, P1, Q, elementary.exp(f * lg[k + 1]))
             cL, cS = row[C_LOWER], row[C_SC]
             cN1, cN2, cR = row[C_NASH_OUT], row[C_NASH_IN], row[C_ROBUST]
             cs[k] = row[C_SC_CENTRAL]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import elementary
 from .._numba import inline, kernel
 
 NASH = 0
@@ -68,10 +69,11 @@ def exponents(alpha):
 
 @kernel
 def log_table(n):
-    """``log(k)`` for ``k = 0..n+1`` (index 0 unused), shared by every alpha."""
+    """``log(k)`` for ``k = 0..n+1`` (index 0 unused), shared by every alpha (CPU-independent:
+    :mod:`fastscan.kernels.elementary`, as every power of ``k`` below)."""
     t = np.zeros(n + 2)
     for k in range(1, n + 2):
-        t[k] = np.log(np.float64(k))
+        t[k] = elementary.log(np.float64(k))
     return t
 
 
@@ -79,9 +81,10 @@ def log_table(n):
 def row_for(k, e, f):
     """The coefficient row of size ``k`` for exponents ``(e, f)`` of :func:`exponents`."""
     fk = np.float64(k)
-    lk = np.log(fk)
-    lk1 = np.log(fk + 1.0)
-    return coefficient_row(fk, np.exp(e * lk), np.exp(e * lk1), np.exp(f * lk), np.exp(f * lk1))
+    lk = elementary.log(fk)
+    lk1 = elementary.log(fk + 1.0)
+    P, P1 = elementary.exp(e * lk), elementary.exp(e * lk1)
+    return coefficient_row(fk, P, P1, elementary.exp(f * lk), elementary.exp(f * lk1))
 
 
 @kernel
