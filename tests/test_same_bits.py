@@ -4,10 +4,11 @@ fresh process, give byte-identical arrays and printouts (``same_bits_job.py`` li
 The set-ups, derived from what this NumPy dispatches on this CPU (feature names differ between
 NumPy versions, so none is hard-coded):
 
-- ``default``: NumPy's own dispatch (AVX-512 where the CPU has it);
-- ``no-avx512``: NumPy's AVX-512 targets disabled (``NPY_DISABLE_CPU_FEATURES``);
-- ``baseline``: every NumPy dispatch target disabled, Numba compiling for the architecture's
-  baseline CPU (``NUMBA_CPU_NAME``) into a kernel cache of its own;
+- ``default``: NumPy's own dispatch (AVX-512 where the CPU has it), OpenBLAS's own kernels;
+- ``no-avx512``: NumPy's AVX-512 targets disabled (``NPY_DISABLE_CPU_FEATURES``), OpenBLAS's
+  AVX2 kernels (``OPENBLAS_CORETYPE=Haswell``);
+- ``baseline``: every NumPy dispatch target disabled, OpenBLAS's SSE3 kernels, Numba compiling
+  for the architecture's baseline CPU (``NUMBA_CPU_NAME``) into a kernel cache of its own;
 - ``libc-baseline``: glibc's FMA/AVX2 variants of ``exp``, ``log``, ``pow`` turned off
   (``GLIBC_TUNABLES``) as on an older CPU, with NumPy at its baseline.
 
@@ -43,7 +44,10 @@ def _dispatch() -> tuple[list[str], list[str]]:
 
 def setups(tmp: Path) -> dict[str, dict[str, str]]:
     on, avx512 = _dispatch()
-    baseline_cpu = {"x86_64": "x86-64", "AMD64": "x86-64"}.get(platform.machine(), "generic")
+    x86 = platform.machine() in ("x86_64", "AMD64")
+    baseline_cpu = "x86-64" if x86 else "generic"
+    # OpenBLAS (NumPy's and SciPy's matrix products) picks its kernels by CPU too
+    blas = {"no-avx512": "Haswell", "baseline": "Prescott"} if x86 else {}
     out = {
         "default": {},
         "no-avx512": {"NPY_DISABLE_CPU_FEATURES": " ".join(avx512)},
@@ -53,7 +57,9 @@ def setups(tmp: Path) -> dict[str, dict[str, str]]:
             "FASTSCAN_CACHE_DIR": str(tmp / "baseline-cache"),
         },
     }
-    if sys.platform.startswith("linux") and platform.machine() == "x86_64":
+    for name, core in blas.items():
+        out[name]["OPENBLAS_CORETYPE"] = core
+    if sys.platform.startswith("linux") and x86:
         out["libc-baseline"] = {
             "NPY_DISABLE_CPU_FEATURES": " ".join(on),
             "GLIBC_TUNABLES": "glibc.cpu.hwcaps=-AVX2,-FMA,-AVX512F,-AVX_Usable,-FMA4",
@@ -114,15 +120,18 @@ PROBE = (
     "import hashlib, math, numpy as np; "
     "x = np.random.default_rng(0).uniform(1e-6, 50, 100000); "
     "libm = [math.exp(v / 8) + math.log(v) + v ** 0.37 for v in x.tolist()]; "
+    "A = x[:40 * 40].reshape(40, 40); "
     "print(hashlib.sha256(np.cbrt(x).tobytes()).hexdigest(), "
-    "hashlib.sha256(np.array(libm).tobytes()).hexdigest())"
+    "hashlib.sha256(np.array(libm).tobytes()).hexdigest(), "
+    "hashlib.sha256((A @ A).tobytes()).hexdigest())"
 )
 
 
 def test_the_setups_move_what_fastscan_avoids(tmp_path):
     """The set-ups are not no-ops: NumPy's own cbrt moves when AVX-512 is turned off (on a CPU
-    with it), and the C library's exp/log/pow move when its FMA variants are (on a CPU with
-    FMA) -- which is why fastscan calls neither on a value it keeps."""
+    with it), the C library's exp/log/pow move when its FMA variants are (on a CPU with FMA),
+    and OpenBLAS's matrix product moves with its kernels (x86) -- which is why fastscan calls
+    none of them on a value it keeps."""
     _, avx512 = _dispatch()
     runs = setups(tmp_path)
 
@@ -133,7 +142,9 @@ def test_the_setups_move_what_fastscan_avoids(tmp_path):
         assert r.returncode == 0, r.stderr
         return r.stdout.split()
 
-    numpy_default, libm_default = probe({})
+    numpy_default, libm_default, blas_default = probe({})
+    if "OPENBLAS_CORETYPE" in runs["baseline"]:
+        assert probe(runs["baseline"])[2] != blas_default
     if avx512:
         assert probe(runs["no-avx512"])[0] != numpy_default
     fma = (
