@@ -3,6 +3,9 @@ agents, stability by asking an LP for budget-balanced prices (Def. 3.4 / 4.1), n
 
 from __future__ import annotations
 
+import itertools
+from fractions import Fraction
+
 import numpy as np
 from scipy.optimize import linprog
 
@@ -113,3 +116,68 @@ def peering_by_lp(w_pair, facility_cost, s, q) -> bool:
         if res.status != 0:
             return False
     return True
+
+
+# --- exact arithmetic (fractions on the given floats), ties decided by the stated rule ---
+
+
+def exact_agent_cost(inst, s, i, x) -> Fraction:
+    """c~_i(x, s_-i) exactly: w(i, x) (0 at none) plus w(i, j) for every j not at x."""
+    total = Fraction(float(inst.w_facility[i, x])) if x >= 0 else Fraction(0)
+    for j in range(inst.n):
+        if j != i and not (x >= 0 and s[j] == x):
+            total += Fraction(float(inst.w_pair[i, j]))
+    return total
+
+
+def exact_social_cost(inst, s) -> Fraction:
+    opened = {int(f) for f in s if f >= 0}
+    fc = sum((Fraction(float(inst.facility_cost[f])) for f in opened), Fraction(0))
+    return fc + sum((exact_agent_cost(inst, s, i, s[i]) for i in range(inst.n)), Fraction(0))
+
+
+def exact_conditions(inst, s) -> list[tuple[Fraction, Fraction]]:
+    """Def. 4.1's conditions a <= alpha b of ``s``: per agent (c~_i, m_i), per open facility
+    (c(f) + sum c~_i, sum m_i)."""
+    s = [int(x) for x in s]
+    own = [exact_agent_cost(inst, s, i, s[i]) for i in range(inst.n)]
+    alt = [
+        min(exact_agent_cost(inst, s, i, x) for x in range(-1, inst.m) if x != s[i])
+        for i in range(inst.n)
+    ]
+    out = list(zip(own, alt, strict=True))
+    for f in sorted({x for x in s if x >= 0}):
+        at = [i for i in range(inst.n) if s[i] == f]
+        a = Fraction(float(inst.facility_cost[f])) + sum(own[i] for i in at)
+        out.append((a, sum(alt[i] for i in at)))
+    return out
+
+
+def exact_stable(inst, s, alpha: float) -> bool:
+    """The stated rule in exact arithmetic: a <= alpha b holds iff a <= b + tau, or b > tau and
+    a <= alpha (b + tau); tau = inst.tol (the float, exactly)."""
+    tau, al = Fraction(inst.tol), Fraction(float(alpha))
+    return all(
+        a <= b + tau or (b > tau and a <= al * (b + tau)) for a, b in exact_conditions(inst, s)
+    )
+
+
+def exact_alpha_star(inst, s) -> Fraction | float:
+    """alpha*(s) exactly: the largest a / b of a condition failing at 1 beyond tau (inf where
+    its b is 0 within tau), at least 1."""
+    tau = Fraction(inst.tol)
+    star: Fraction | float = Fraction(1)
+    for a, b in exact_conditions(inst, s):
+        if a <= b + tau:
+            continue
+        star = float("inf") if b <= tau else max(star, a / b)
+    return star
+
+
+def exact_optimum(inst) -> tuple[list[int], Fraction]:
+    """s*: the lexicographically first assignment whose exact cost is within tau of the least."""
+    every = [list(s) for s in itertools.product(range(-1, inst.m), repeat=inst.n)]
+    costs = [exact_social_cost(inst, s) for s in every]
+    least = min(costs)
+    k = next(k for k, c in enumerate(costs) if c <= least + Fraction(inst.tol))
+    return every[k], costs[k]

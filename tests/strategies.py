@@ -40,3 +40,29 @@ def ixp_instances(draw, max_n: int = 5, max_m: int = 3):
     wp = np.triu(upper * keep, 1)
     fc = np.array(draw(st.lists(st.integers(0, 3 * top), min_size=m, max_size=m)), float)
     return Instance(wf, wp + wp.T, fc)
+
+
+WEIGHT_KINDS = ("decimals", "thirds", "floats")
+
+
+@st.composite
+def ixp_weighted_instances(draw, kind: str, max_n: int = 4, max_m: int = 2):
+    """IXP instances whose weights are ``kind``: decimals (multiples of 0.1, whose sums tie
+    only within rounding: 0.1 + 0.2 against 0.3), thirds (k / 3) or floats (uniform draws);
+    zeros and sparse pairs as in :func:`ixp_instances`."""
+    from fastscan.ixp.model import Instance
+
+    n = draw(st.integers(2, max_n))
+    m = draw(st.integers(1, max_m))
+    size = n * m + n * n + m
+    if kind == "floats":
+        rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+        values = rng.random(size) * draw(st.sampled_from([1.0, 3.0, 10.0]))
+        values[rng.random(size) < 0.2] = 0.0
+    else:
+        ints = np.array(draw(st.lists(st.integers(0, 12), min_size=size, max_size=size)), float)
+        values = ints / (10.0 if kind == "decimals" else 3.0)  # the floats nearest k / 10, k / 3
+    wf = values[: n * m].reshape(n, m)
+    keep = np.array(draw(st.lists(st.booleans(), min_size=n * n, max_size=n * n))).reshape(n, n)
+    wp = np.triu(values[n * m : n * m + n * n].reshape(n, n) * keep, 1)
+    return Instance(wf, wp + wp.T, values[n * m + n * n :])

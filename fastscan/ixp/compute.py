@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..kernels.ixp.contracts import Part, Weights, new_part
+from ..kernels.ixp.rule import better, better_each
 from .model import Instance
 
 MAX_ASSIGNMENTS = 2**40  # (m+1)^n beyond this is refused: --method optimum does without
@@ -52,17 +53,12 @@ def compute_block(inst: Instance, alpha: np.ndarray, fixed=()) -> Part:
 
 
 def merge(x: Part, y: Part) -> Part:
-    """Two blocks' parts combined: counts add, the best per bucket is the least (cost, rank),
-    the worst the largest cost, the optimum the least cost (within tol: the least rank)."""
-    take = (y.best_cost < x.best_cost) | (
-        (y.best_cost == x.best_cost) & (y.best_rank < x.best_rank) & (y.best_rank >= 0)
-    )
+    """Two blocks' parts combined: counts add, the best per bucket and the optimum are the
+    least cost (ties within tau: the least rank), the worst the largest cost."""
+    tol = max(x.optimum[2], y.optimum[2])
+    take = better_each(y.best_cost, y.best_rank, x.best_cost, x.best_rank, tol)
     ox, oy = x.optimum, y.optimum
-    tol = max(ox[2], oy[2])
-    if abs(oy[0] - ox[0]) <= tol:
-        opt_y = 0 <= oy[1] < ox[1] or ox[1] < 0
-    else:
-        opt_y = oy[0] < ox[0]
+    opt_y = better(oy[0], oy[1], ox[0], ox[1], tol)
     return Part(
         x.stable_count + y.stable_count,
         np.where(take, y.best_cost, x.best_cost),
@@ -81,13 +77,9 @@ def finish(part: Part) -> dict[str, np.ndarray]:
     best = part.best_cost.copy()
     rank = part.best_rank.copy()
     assignment = part.best_assignment.copy()
+    tol = part.optimum[2]
     for t in range(1, best.size):
-        prev_better = (best[t - 1] < best[t]) | (
-            (best[t - 1] == best[t])
-            & (rank[t - 1] >= 0)
-            & ((rank[t] < 0) | (rank[t - 1] < rank[t]))
-        )
-        if prev_better:
+        if better(best[t - 1], rank[t - 1], best[t], rank[t], tol):
             best[t], rank[t], assignment[t] = best[t - 1], rank[t - 1], assignment[t - 1]
     worst = np.maximum.accumulate(part.worst_cost)
     none = count == 0
@@ -128,7 +120,7 @@ def scan_grid(alpha: np.ndarray) -> np.ndarray:
 def optimum_values(inst: Instance, s_opt: np.ndarray, c_opt: float, width: int) -> dict:
     """s*'s values: its payments (Lemma 5.2.1), alpha*, Thm 5.1's and 5.2's stability, where
     Thm 4.3's process stops."""
-    from .model import alpha_star, social_cost
+    from .model import alpha_star, is_stable, social_cost
     from .solve import delta, doubled, peering_stable, process
 
     optimum = np.full(width, -2, dtype=np.int32)
@@ -139,8 +131,8 @@ def optimum_values(inst: Instance, s_opt: np.ndarray, c_opt: float, width: int) 
         "optimum_assignment": optimum,
         "optimum_alpha": np.float64(alpha_star(inst, s_opt)),
         "delta": np.float64(d),
-        "delta_ratio": np.float64(d / c_opt if c_opt > 0 else 0.0),
-        "doubled_stable": np.bool_(alpha_star(doubled(inst), s_opt) <= 1.0),
+        "delta_ratio": np.float64(d / c_opt if c_opt > inst.tol else 0.0),
+        "doubled_stable": np.bool_(is_stable(doubled(inst), s_opt, 1.0)),
         "peering_stable": np.bool_(peering_stable(inst, s_opt)),
         "process_cost": np.float64(social_cost(inst, process(inst, s_opt)[0])),
     }
@@ -158,8 +150,8 @@ def instance_values(
     values = exhaustive(inst, grid) if part is None else finish(part)
     keep = np.searchsorted(grid, alpha)
     c_opt = float(values["optimum_cost"])
-    pos = np.array([ratio(c, c_opt) for c in values["best_stable_cost"]])
-    poa = np.array([ratio(c, c_opt) for c in values["worst_stable_cost"]])
+    pos = np.array([ratio(c, c_opt, inst.tol) for c in values["best_stable_cost"]])
+    poa = np.array([ratio(c, c_opt, inst.tol) for c in values["worst_stable_cost"]])
     count = values["stable_count"]
     pos[count == 0] = np.nan
     poa[count == 0] = np.nan

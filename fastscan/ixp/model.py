@@ -3,7 +3,8 @@
 Facilities are 0-based, ``-1`` is "no facility". Agents i and j are connected iff
 ``s_i = s_j >= 0``; an agent pays its connection cost ``w(i, s_i)`` (0 at none) and, for every
 agent it is not connected to, the disconnection cost ``w(i, j)`` (§3). These are the plain
-definitions; kernels evaluate the same closed forms in compiled loops.
+definitions; kernels evaluate the same closed forms in compiled loops. Every decision (alpha-
+stability, ties) is the one rule of :mod:`kernels.ixp.rule`, within the instance's ``tol``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from ..kernels.ixp.rule import state_alpha, tolerance
+
 NONE = -1
-REL_TOL = 1e-12  # decisions and ties: 1e-12 * max(1, largest input)
 
 
 def _finite_nonnegative(value: Any, name: str, shape: tuple[int, ...] | None) -> np.ndarray:
@@ -67,6 +69,11 @@ class Instance:
         for name, arr in (("w_facility", wf), ("w_pair", wp), ("facility_cost", fc)):
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
+        total = float(wf.sum() + wp.sum() + fc.sum())
+        if not math.isfinite(total):
+            raise ValueError(f"the inputs' total weight must be finite (got {total!r})")
+        object.__setattr__(self, "_total", total)
+        object.__setattr__(self, "_tol", float(tolerance(total)))
 
     @property
     def n(self) -> int:
@@ -77,12 +84,15 @@ class Instance:
         return int(self.w_facility.shape[1])
 
     @property
+    def total(self) -> float:
+        """S, the instance's total weight: every w(i, f), w(i, j) (both orders) and c(f)."""
+        return self._total
+
+    @property
     def tol(self) -> float:
-        """The one tolerance of decisions and ties: 1e-12 * max(1, largest input)."""
-        largest = max(
-            float(self.w_facility.max()), float(self.w_pair.max()), float(self.facility_cost.max())
-        )
-        return REL_TOL * max(1.0, largest)
+        """tau, the one tolerance of every decision and tie: 1e-12 times the instance's total
+        weight (:mod:`kernels.ixp.rule`), so it scales with the inputs."""
+        return self._tol
 
     def check_assignment(self, s: Any, name: str = "s") -> np.ndarray:
         """An assignment: one facility in ``-1..m-1`` per agent."""
@@ -128,12 +138,14 @@ def social_cost(inst: Instance, s: Any) -> float:
 def deviation_costs(inst: Instance, s: Any) -> np.ndarray:
     """``[i, x + 1]`` = c~_i(x, s_-i) for every strategy x in -1..m-1 (column 0: none)."""
     s = inst.check_assignment(s)
-    at = (s[:, None] == np.arange(inst.m)[None, :]).astype(np.float64)  # (n, m): j uses x
     total = inst.w_pair.sum(axis=1)  # at none, i is connected to nobody
+    # the w(i, j) of the agents j at x, per x: plain row sums, not a matrix product (OpenBLAS
+    # picks its kernels by CPU, and their roundings differ)
+    at = np.stack([np.where(s[None, :] == x, inst.w_pair, 0.0).sum(axis=1) for x in range(inst.m)])
     # at x: w(i, x) + every w(i, j) but those of the agents j at x (w(i, i) = 0: i itself)
     out = np.empty((inst.n, inst.m + 1))
     out[:, 0] = total
-    out[:, 1:] = inst.w_facility + total[:, None] - inst.w_pair @ at
+    out[:, 1:] = inst.w_facility + total[:, None] - at.T
     return out
 
 
@@ -150,32 +162,30 @@ def Q(inst: Instance, s: Any) -> np.ndarray:
     return best_alternative(inst, s) - agent_costs(inst, s)
 
 
-def alpha_star(inst: Instance, s: Any) -> float:
-    """The least alpha >= 1 at which ``s`` is alpha-stable (Def. 4.1; alpha = 1: Def. 3.4), inf
-    when none is: every agent needs c~_i <= alpha m_i, every open f needs the sum over its
-    agents of (alpha m_i - c~_i) >= c(f); both are linear in alpha. A condition that holds at
-    alpha = 1 within the instance's tolerance does not bind."""
+def alpha_bounds(inst: Instance, s: Any) -> tuple[float, float]:
+    """(the least alpha at which ``s`` is decided alpha-stable, alpha*(s)) by the rule of
+    :mod:`kernels.ixp.rule`: every agent needs c~_i <= alpha m_i, every open f needs the sum
+    over its agents of (alpha m_i - c~_i) >= c(f) (Def. 4.1), each decided within tau."""
     s = inst.check_assignment(s)
-    tol = inst.tol
-    cost, alt = agent_costs(inst, s), best_alternative(inst, s)
-    need = 1.0
-    for c, a in zip(cost, alt, strict=True):
-        if c > a + tol:
-            need = max(need, c / a if a > 0 else math.inf)
-    for f in open_facilities(inst, s):
-        at = s == f
-        total, alts = float(inst.facility_cost[f] + cost[at].sum()), float(alt[at].sum())
-        if total > alts + tol:
-            need = max(need, total / alts if alts > 0 else math.inf)
-    return need
+    need, star = state_alpha(
+        agent_costs(inst, s), best_alternative(inst, s), s, inst.facility_cost, inst.tol
+    )
+    return float(need), float(star)
+
+
+def alpha_star(inst: Instance, s: Any) -> float:
+    """alpha*(s): the least alpha >= 1 at which ``s`` is alpha-stable (Def. 4.1; alpha = 1:
+    Def. 3.4), inf when none is; the plain ratio of its binding condition. ``s`` is stable at
+    alpha*(s) and at any alpha within rounding below it (:func:`is_stable`)."""
+    return alpha_bounds(inst, s)[1]
 
 
 def is_stable(inst: Instance, s: Any, alpha: float = 1.0) -> bool:
-    """Some budget-balanced prices make ``s`` alpha-stable (Def. 4.1): ``alpha >= alpha_star``,
-    one decision for every caller (the kernels bucket alpha_star on the alpha grid)."""
+    """Some budget-balanced prices make ``s`` alpha-stable (Def. 4.1), decided by the one rule
+    every path uses (:mod:`kernels.ixp.rule`; the kernels bucket the same threshold)."""
     if not (math.isfinite(alpha) and alpha >= 1):
         raise ValueError(f"alpha must be a finite number >= 1 (got {alpha!r})")
-    return bool(alpha >= alpha_star(inst, s))
+    return bool(alpha >= alpha_bounds(inst, s)[0])
 
 
 def prices(inst: Instance, s: Any, alpha: float = 1.0) -> np.ndarray | None:

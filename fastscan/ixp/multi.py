@@ -12,15 +12,19 @@ from typing import Any
 
 import numpy as np
 
+from ..kernels import elementary
 from .model import Instance
 
 
 @dataclass(frozen=True)
 class Program:
     """IP 18 / LP 19 of one instance in HiGHS form: variables x_ik (n*m, agent-major), x_k
-    (m), then per pair (i < j) with w(i, j) > 0: x_ij, then x_ijk (pair-major)."""
+    (m), then per pair (i < j) with w(i, j) > 0: x_ij, then x_ijk (pair-major). The objective
+    is ``cost * unit``: ``cost`` is divided by ``unit``, the power of 2 at the largest input,
+    because HiGHS's tolerances are absolute (so its answers do not depend on the input's scale)."""
 
     cost: np.ndarray
+    unit: float
     a_ub: Any  # scipy.sparse matrix: a_ub @ x <= b_ub
     b_ub: np.ndarray
     n: int
@@ -45,6 +49,7 @@ def program(inst: Instance, single: bool = False) -> Program:
     cost = np.concatenate(
         [inst.w_facility.ravel(), inst.facility_cost, 2 * inst.w_pair[i, j], np.zeros(p * m)]
     )
+    unit = math.ldexp(1.0, math.frexp(float(cost.max(initial=0.0)) or 1.0)[1])  # exact division
     rows, cols, vals, rhs = [], [], [], []
     r = 0
 
@@ -67,7 +72,7 @@ def program(inst: Instance, single: bool = False) -> Program:
     a_ub = sparse.csr_array(
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(r, size)
     )
-    return Program(cost, a_ub, np.concatenate(rhs), n, m, np.stack([i, j], axis=1))
+    return Program(cost / unit, unit, a_ub, np.concatenate(rhs), n, m, np.stack([i, j], axis=1))
 
 
 def multi_cost(inst: Instance, uses: Any) -> float:
@@ -106,7 +111,9 @@ def lp_relaxation(inst: Instance) -> Relaxation:
         raise RuntimeError(f"HiGHS could not solve LP 19: {res.message}")
     nm = prog.n * prog.m
     return Relaxation(
-        float(res.fun), res.x[:nm].reshape(prog.n, prog.m), res.x[nm : nm + prog.m].copy()
+        float(res.fun) * prog.unit,
+        res.x[:nm].reshape(prog.n, prog.m),
+        res.x[nm : nm + prog.m].copy(),
     )
 
 
@@ -144,7 +151,7 @@ def algorithm1(inst: Instance, relaxation: Relaxation | None = None) -> tuple[np
 
 def runs(n: int) -> int:
     """Algorithm 2's rounds: ceil(4 ln 10n)."""
-    return math.ceil(4 * math.log(10 * n))
+    return math.ceil(4 * elementary.log(10.0 * n))  # CPU-independent log: the count never moves
 
 
 def algorithm2(

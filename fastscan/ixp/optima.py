@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from ..kernels.ixp.rule import below
 from .model import NONE, Instance, social_cost
 
 METHODS = ("exhaustive", "mincut", "milp")
@@ -103,6 +104,6 @@ def mincut(inst: Instance) -> tuple[np.ndarray, float]:
     for labels in _chains(inst.m):
         s = _energy_cut(inst, labels)
         c = social_cost(inst, s)
-        if c < best_cost - inst.tol:
+        if below(c, best_cost, inst.tol):  # ties within tau: the first chain's (rule.py)
             best, best_cost = s, c
     return best, best_cost

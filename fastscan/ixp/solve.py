@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from .model import NONE, Instance, Q, alpha_star, social_cost
+from ..kernels.ixp.rule import at_most, below, first_least, tied
+from .model import NONE, Instance, Q, alpha_bounds, alpha_star, is_stable, social_cost
 
 MAX_ENUMERATED = 2**20  # assignments this module walks in Python; the kernels go further
 
@@ -30,24 +31,26 @@ def assignments(inst: Instance):
 
 def optimum(inst: Instance) -> tuple[np.ndarray, float]:
     """s* by walking every assignment in Python (the slow reference :func:`analyse` uses; the
-    public :func:`fastscan.ixp.optimum` runs the kernel): least c(s), ties (within the
-    tolerance) to the lexicographically first."""
+    public :func:`fastscan.ixp.optimum` runs the kernel): least c(s), ties (within tau) to the
+    lexicographically first."""
     best, best_cost = None, math.inf
     for s in assignments(inst):
         c = social_cost(inst, s)
-        if c < best_cost - inst.tol:
+        if below(c, best_cost, inst.tol):
             best, best_cost = s, c
     return best, best_cost
 
 
 def stable_states(inst: Instance, alpha: float = 1.0) -> list[np.ndarray]:
     """Every alpha-stable assignment (Def. 4.1), in lexicographic order."""
-    return [s for s in assignments(inst) if alpha_star(inst, s) <= alpha]
+    return [s for s in assignments(inst) if is_stable(inst, s, alpha)]
 
 
-def _best(dev: np.ndarray, i: int, s: np.ndarray, allowed) -> tuple[int, float]:
-    """Agent i's cheapest strategy among ``allowed`` other than s_i; ties: none < 0 < 1 ..."""
-    x = min((x for x in allowed if x != s[i]), key=lambda x: (dev[i, x + 1], x))
+def _best(dev: np.ndarray, i: int, s: np.ndarray, allowed, tau: float) -> tuple[int, float]:
+    """Agent i's cheapest strategy among ``allowed`` (ascending) other than s_i; ties within
+    tau: none < 0 < 1 ..."""
+    xs = [x for x in allowed if x != s[i]]
+    x = xs[first_least(np.array([dev[i, x + 1] for x in xs]), tau)]
     return x, float(dev[i, x + 1])
 
 
@@ -71,20 +74,20 @@ def process(inst: Instance, start: Any = None) -> tuple[np.ndarray, list[float]]
         for i in range(inst.n):
             if s[i] == NONE and not opened:  # at none, every facility closed: no move
                 continue
-            x, c = _best(dev, i, s, [NONE, *opened])
-            if c < own[i] - tol:
+            x, c = _best(dev, i, s, [NONE, *opened], tol)
+            if below(c, own[i], tol):
                 s[i] = x
                 moved = True
                 break
         if not moved:
             # Q_i = m_i - c~_i (eq. 1), from the same deviation costs
-            q = np.array([_best(dev, i, s, every)[1] for i in range(inst.n)]) - own
+            q = np.array([_best(dev, i, s, every, tol)[1] for i in range(inst.n)]) - own
             for f in opened:
                 at = np.flatnonzero(s == f)
-                if q[at].sum() < inst.facility_cost[f] - tol:
+                if below(q[at].sum(), inst.facility_cost[f], tol):
                     new = s.copy()
                     for i in at:  # every agent of f to its best alternative in s (never f)
-                        new[i] = _best(dev, int(i), s, every)[0]
+                        new[i] = _best(dev, int(i), s, every, tol)[0]
                     s, moved = new, True
                     break
         if not moved:
@@ -104,8 +107,9 @@ def potential(inst: Instance, s: Any) -> float:
 
 
 def delta(inst: Instance, s: Any) -> float:
-    """Lemma 5.2.1's payments that stabilize ``s``: sum over agents of max(0, -Q_i(s))."""
-    return float(np.maximum(0.0, -Q(inst, s)).sum())
+    """Lemma 5.2.1's payments that stabilize ``s``: sum over agents of max(0, -Q_i(s)), a Q_i
+    within tau of 0 being 0 (a tie between staying and leaving needs no payment)."""
+    return float(sum(-q for q in Q(inst, s) if below(q, 0.0, inst.tol)))
 
 
 def doubled(inst: Instance) -> Instance:
@@ -127,7 +131,7 @@ def peering_stable(inst: Instance, s: Any) -> bool:
     for f in np.unique(s[s >= 0]):
         at = np.flatnonzero(s == f)
         qa = q[at]
-        if qa.sum() < inst.facility_cost[f] - tol:
+        if below(qa.sum(), inst.facility_cost[f], tol):
             return False  # the facility cannot be paid
         k = at.size
         node = 3 + np.arange(k)  # 0 source, 1 sink, 2 the facility
@@ -144,7 +148,7 @@ def peering_stable(inst: Instance, s: Any) -> bool:
             np.concatenate(caps).astype(np.float64),
         )
         flow = min_cut(net, 0, 1, tol * 1e-3, np.zeros(3 + k, dtype=np.int64))
-        if flow < qa[pos].sum() - tol * max(1, k):
+        if not at_most(qa[pos].sum(), flow, tol):  # some positive Q_i cannot be routed
             return False
     return True
 
@@ -171,10 +175,13 @@ class Analysis:
     process_cost: float
 
 
-def ratio(x: float, opt: float) -> float:
-    """x / opt with x / 0 = inf and 0 / 0 = 1 (the cube's convention for pos and poa)."""
-    if opt == 0:
-        return 1.0 if x == 0 else math.inf
+def ratio(x: float, opt: float, tau: float = 0.0) -> float:
+    """x / opt, exactly 1 where x ties opt within tau, inf where only opt is 0 within tau (the
+    cube's convention for pos and poa: x / 0 = inf, 0 / 0 = 1)."""
+    if tied(x, opt, tau):
+        return 1.0
+    if at_most(opt, 0.0, tau):
+        return math.inf
     return x / opt
 
 
@@ -184,40 +191,43 @@ def analyse(inst: Instance, alpha: Any = 1.0) -> Analysis:
     if not (np.isfinite(alpha).all() and (alpha >= 1).all()):
         raise ValueError(f"alpha must be finite numbers >= 1 (got {alpha.tolist()})")
     every = list(assignments(inst))
+    tau = inst.tol
     costs = np.array([social_cost(inst, s) for s in every])
-    stars = np.array([alpha_star(inst, s) for s in every])
+    need = np.array([alpha_bounds(inst, s)[0] for s in every])  # the rule's least alpha
     s_opt, c_opt = optimum(inst)
     count = np.zeros(alpha.size, dtype=np.int64)
     best = np.full(alpha.size, np.nan)
     worst = np.full(alpha.size, np.nan)
     best_s = np.full((alpha.size, inst.n), -2, dtype=np.int64)
     for t, a in enumerate(alpha):
-        ok = np.flatnonzero(stars <= a)
+        ok = np.flatnonzero(need <= a)
         count[t] = ok.size
         if ok.size:
-            k = ok[np.argmin(costs[ok])]  # first of the least: the lexicographic tie rule
+            k = ok[first_least(costs[ok], tau)]  # ties within tau: the lexicographically first
             best[t], worst[t] = costs[k], costs[ok].max()
             best_s[t] = every[k]
-    pos = np.array([ratio(b, c_opt) if c else np.nan for b, c in zip(best, count, strict=True)])
-    poa = np.array([ratio(w, c_opt) if c else np.nan for w, c in zip(worst, count, strict=True)])
+    pos = [ratio(b, c_opt, tau) if c else np.nan for b, c in zip(best, count, strict=True)]
+    poa = [ratio(w, c_opt, tau) if c else np.nan for w, c in zip(worst, count, strict=True)]
     d = delta(inst, s_opt)
-    at1 = costs[stars <= 1.0]
-    pos1 = ratio(float(at1.min()), c_opt) if at1.size else math.inf
+    at1 = np.flatnonzero(need <= 1.0)
+    pos1 = (
+        ratio(float(costs[at1[first_least(costs[at1], tau)]]), c_opt, tau) if at1.size else math.inf
+    )
     return Analysis(
         alpha=alpha,
         stable_count=count,
         best_stable_cost=best,
         worst_stable_cost=worst,
         best_stable_assignment=best_s,
-        pos=pos,
-        poa=poa,
+        pos=np.array(pos),
+        poa=np.array(poa),
         optimum_cost=c_opt,
         optimum_assignment=s_opt,
         optimum_alpha=alpha_star(inst, s_opt),
         delta=d,
-        delta_ratio=d / c_opt if c_opt > 0 else 0.0,
-        thm53_slack=1 - 0.4 * pos1 - (d / c_opt if c_opt > 0 else 0.0),
-        doubled_stable=bool(alpha_star(doubled(inst), s_opt) <= 1.0),
+        delta_ratio=d / c_opt if c_opt > tau else 0.0,
+        thm53_slack=1 - 0.4 * pos1 - (d / c_opt if c_opt > tau else 0.0),
+        doubled_stable=is_stable(doubled(inst), s_opt, 1.0),
         peering_stable=peering_stable(inst, s_opt),
         process_cost=social_cost(inst, process(inst, s_opt)[0]),
     )

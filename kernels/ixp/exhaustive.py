@@ -4,7 +4,8 @@ F[d, i, x] = sum of w(i, j) over the agents j < d assigned to facility x. At a l
 cost at any strategy is then O(1): c~_i(x) = w(i, x) + W_i - F[i, x], c~_i(none) = W_i (§3).
 The social cost of every prefix is kept too (C[d]: what agents 0..d-1 cost among themselves, with
 their open facilities), so a leaf's c(s) is O(1) and its stability test stops at the first agent
-that would leave at the largest alpha.
+that would leave at the largest alpha. Every decision (an assignment's alpha* bucket, the ties of
+s* and of the best stable state) is :mod:`.rule`'s, the one every Python path uses.
 
 One flat loop: every array is taken out of its record once, before the search, because Numba
 reference-counts an array each time a helper or a record hands it over (measured: half the time).
@@ -15,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._numba import kernel
+from .rule import alpha_needed, at_most, below
 
 
 @kernel
@@ -101,7 +103,7 @@ def scan_assignments(w, alphas, tol, fixed, part):
                 total += wf[last, sl] - 2.0 * F[last, last, sl]
                 if K[last, sl] == 0:
                     total += fc[sl]
-            if total < opt[0] - tol:  # least cost; ties: the lexicographically first
+            if below(total, opt[0], tol):  # least cost; ties within tol: the first (rule.py)
                 opt[0] = total
                 opt[1] = rank
                 for i in range(n):
@@ -128,8 +130,8 @@ def scan_assignments(w, alphas, tol, fixed, part):
                     for x in range(m):
                         if x != si:
                             alt = min(alt, wf[i, x] + base - F[last, i, x])
-                if own > alt + tol:
-                    need = max(need, own / alt if alt > 0 else np.inf)
+                if not at_most(own, alt, tol):  # c~_i <= alpha m_i binds: the one rule
+                    need = max(need, alpha_needed(own, alt, tol))
                     if need > top:
                         break
                 if si >= 0:
@@ -141,8 +143,8 @@ def scan_assignments(w, alphas, tol, fixed, part):
                 for x in range(m):  # every open facility: sum of (alpha m_i - c~_i) >= c(f)
                     if fac_cost[x] >= 0:
                         t_cost = fc[x] + fac_cost[x]
-                        if t_cost > fac_alt[x] + tol:
-                            need = max(need, t_cost / fac_alt[x] if fac_alt[x] > 0 else np.inf)
+                        if not at_most(t_cost, fac_alt[x], tol):
+                            need = max(need, alpha_needed(t_cost, fac_alt[x], tol))
             if need <= top:
                 lo_t, hi_t = 0, n_alpha  # the first alpha >= need (alphas ascending)
                 while lo_t < hi_t:
@@ -153,7 +155,7 @@ def scan_assignments(w, alphas, tol, fixed, part):
                         lo_t = mid + 1
                 t = lo_t
                 counts[t] += 1
-                if total < best_cost[t]:  # exact; ties keep the earlier (lexicographic) one
+                if below(total, best_cost[t], tol):  # ties within tol keep the earlier one
                     best_cost[t] = total
                     best_rank[t] = rank
                     for i in range(n):
