@@ -12,6 +12,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# the demo; like any first command after an install it compiles every game's kernels, so
+# no later command waits for Numba
 run: $(STAMP)
 	$(BIN)/fastscan scan
 

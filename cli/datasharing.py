@@ -46,6 +46,7 @@ FAMILIES = click.Choice(["identical", "geometric", "linear", "uniform"])
 @opt.scheduler
 @opt.yes
 @opt.quiet
+@opt.kernels
 def scan(
     costs, costs_file, family, alpha, sigma, sets, notion, worst, out, storage_option, quiet, **rest
 ) -> None:
@@ -84,6 +85,7 @@ def scan(
 @click.option("--sigma", required=True, type=float)
 @click.option("--notion", default="both", show_default=True, type=NOTIONS, help=NOTION_HELP)
 @click.option("--sets", default="all", show_default=True, type=SETS)
+@opt.kernels
 def coalitions(costs, alpha, sigma, notion, sets) -> None:
     """The stable coalitions at one point, the table of the proof of Lemmas 3/4, k* and PoS."""
     from fastscan.datasharing import commands
@@ -103,6 +105,7 @@ def coalitions(costs, alpha, sigma, notion, sets) -> None:
 @click.option(
     "--plot", help="also draw the largest equilibrium against sigma, exact steps (.png/.svg/.pdf)"
 )
+@opt.kernels
 def intervals(costs, alpha, notion, sets, fmt, plot) -> None:
     """Exact sigma ranges [low, high) on which equilibria exist, and which coalitions are stable."""
     from fastscan.datasharing import commands
@@ -125,6 +128,7 @@ def intervals(costs, alpha, notion, sets, fmt, plot) -> None:
 @click.option("--n", "n", default="2:10", show_default=True, help="players: N or LOW:HIGH")
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--cube", help="check every cell of this cube instead of random instances")
+@opt.kernels
 def check(claims, profiles, n, seed, cube) -> None:
     """The paper's statements as properties: PASS, or FAIL with the smallest counterexample and
     the command that shows it. Exit 1 when a statement that should hold fails."""

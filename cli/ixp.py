@@ -58,6 +58,7 @@ PARAMS = ("n", "m", "density", "ratio", "facility", "seed", "name", "eps")
 @opt.scheduler
 @opt.yes
 @opt.quiet
+@opt.kernels
 def scan(family, instances, alpha, method, approx, out, storage_option, quiet, **rest) -> None:
     """Scan instances x alpha exactly into a resumable Zarr cube."""
     from fastscan.grids import flag
@@ -99,6 +100,7 @@ def one_off(f):
 @family_options
 @one_off
 @click.option("--alpha", default="1", show_default=True, help="ascending grid of alpha >= 1")
+@opt.kernels
 def solve(family, instances, index, alpha, output, **params) -> None:
     """Explain instances: s*, alpha*, Q, payments, prices, the process, stable states, §7."""
     from fastscan.grids import flag
@@ -121,6 +123,7 @@ def solve(family, instances, index, alpha, output, **params) -> None:
 @family_options
 @one_off
 @click.option("--alpha", default="1:2:11", show_default=True, help="alpha grid for Thm 4.4")
+@opt.kernels
 def check(family, instances, index, alpha, output, **params) -> None:
     """Check the paper's theorems on instances: PASS/FAIL each, exit 1 on a failure."""
     from fastscan.grids import flag

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 import click
 
 INCOMPLETE_HELP = "read an unfinished or damaged cube: cells not computed yet are missing (NaN)"
@@ -55,3 +59,18 @@ def provenance() -> dict[str, str]:
 def echo_err(message: str) -> None:
     """A line for the log (stderr)."""
     click.echo(message, err=True)
+
+
+def kernels(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Marks a command that runs kernels: it first compiles every game's kernels when the cache
+    is cold (:func:`fastscan.warm.compile_kernels`), so that only the first command after an
+    install waits, once, whichever it is. Goes under the click decorators."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        from fastscan.warm import compile_kernels
+
+        compile_kernels(None if kwargs.get("quiet") else echo_err)
+        return command(*args, **kwargs)
+
+    return run

@@ -72,6 +72,12 @@ class Game(Protocol):
     def warm_up(self, plan: Plan | None, notify: Callable[[str], None] | None = None) -> None:
         """Compile (or load) the kernels ``plan`` needs (every kernel when None)."""
 
+    def warm_steps(self) -> list[Callable[[], None]]:
+        """Steps that together run every library path its commands take (each scan variant,
+        the one-point commands, the checks) on tiny inputs, so that every kernel they call, in
+        every type signature, is compiled into the on-disk cache (by
+        :func:`fastscan.warm.compile_kernels`, once after an install)."""
+
     def estimate(self, plan: Plan, workers: int, left: float = 1.0) -> float:
         """Estimated wall seconds of the ``left`` share of ``plan`` on ``workers`` threads."""
 

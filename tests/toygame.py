@@ -97,6 +97,9 @@ class Toy:
     def warm_up(self, plan, notify=None) -> None:
         pass
 
+    def warm_steps(self) -> list:
+        return []
+
     def estimate(self, plan, workers, left=1.0) -> float:
         return 0.1 * left
 

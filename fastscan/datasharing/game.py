@@ -54,6 +54,11 @@ class DataSharing:
         else:
             warm_up(plan.spec.sets, notify, split=plan.split)
 
+    def warm_steps(self) -> list[Callable[[], None]]:
+        from .warm import STEPS
+
+        return STEPS
+
     def estimate(self, plan: Plan, workers: int, left: float = 1.0) -> float:
         from .estimate import estimate
 

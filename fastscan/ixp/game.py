@@ -57,6 +57,11 @@ class IXP:
             exhaustive(tiny, np.array([1.0]))
             mincut(tiny)
 
+    def warm_steps(self) -> list[Callable[[], None]]:
+        from .warm import STEPS
+
+        return STEPS
+
     def estimate(self, plan: Plan, workers: int, left: float = 1.0) -> float:
         i, scan = plan.spec.instances, plan.spec
         n, m = i.n_agents.astype(float), i.n_facilities.astype(float)
