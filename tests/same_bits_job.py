@@ -48,6 +48,15 @@ PRINTOUTS = {
 }
 
 
+# read back from the cubes above (the store's path is filled in)
+QUERIES = {
+    "query_mean": "query {uniform} --var opt_social_cost --reduce mean:sigma --sel notion=robust "
+    "--format csv",
+    "query_table": "query {all_notions_worst} --var pos_social_cost --sel alpha=0.5 "
+    "--sel notion=nash",
+}
+
+
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -81,6 +90,10 @@ def main(out: str) -> None:
             if code != 0:
                 raise SystemExit(f"{name}: exit {code}: {text} {err}")
             results[name] = cube_digests(store)
+        stores = {name: Path(tmp) / f"{name}.zarr" for name in SCANS}
+        for name, command in QUERIES.items():
+            code, text, _ = run(command.format(**stores))
+            results[name] = {"exit": code, "stdout": digest(text.encode()), "text": text}
     for name, command in PRINTOUTS.items():
         code, text, _ = run(command)
         results[name] = {"exit": code, "stdout": digest(text.encode()), "text": text}

@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 
 from ..grids import parse_grid, plain
-from ..kernels import elementary
 
 # family -> its parameters (in coordinate order) and which of them are integers
 FAMILIES: dict[str, tuple[str, ...]] = {
@@ -165,6 +164,8 @@ def from_file(path: str, name: str = "costs_file") -> ProfileSet:
 
 
 def _family_costs(family: str, v: dict) -> np.ndarray:
+    from ..kernels import elementary  # lazy: --help must not load Numba
+
     n = int(v["n"])
     if family == "identical":
         return np.full(n, v["cost"])
@@ -193,6 +194,8 @@ def _check_family_range(family: str, coords: dict[str, np.ndarray], names, arg) 
     if family == "identical":
         lo = hi = coords["cost"]
     elif family == "geometric":
+        from ..kernels import elementary
+
         with np.errstate(over="ignore"):
             ratio = np.ascontiguousarray(coords["ratio"], dtype=np.float64)
             last = coords["cost"] * elementary.powi_array(ratio, coords["n"].astype(np.int64) - 1)

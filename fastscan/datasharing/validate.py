@@ -7,8 +7,6 @@ from typing import Any
 
 import numpy as np
 
-from ..kernels import elementary
-
 MAX_ALL_PLAYERS = 40
 # costs stay where a_j = (c_j^2 / 2)^(1/3) and every threshold built from it is an ordinary float
 COST_MIN = 1e-100
@@ -124,7 +122,9 @@ def alpha_limit(n: int) -> float:
     """The largest ``|alpha|`` at which ``k^((2 alpha + 1) / 3)`` for ``k <= n + 1`` stays within
     [1e-100, 1e100], so every threshold of Claims 5/6 is an ordinary float (no overflow to inf,
     no underflow to 0)."""
-    return (3.0 * 100.0 * elementary.log(10.0) / elementary.log(n + 1.0) - 1.0) / 2.0
+    from ..kernels.elementary import log  # lazy: --help must not load Numba
+
+    return (3.0 * 100.0 * log(10.0) / log(n + 1.0) - 1.0) / 2.0
 
 
 def check_alpha(alpha: Any, n: int | None = None) -> np.ndarray:

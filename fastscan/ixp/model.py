@@ -15,8 +15,6 @@ from typing import Any
 
 import numpy as np
 
-from ..kernels.ixp.rule import state_alpha, tolerance
-
 NONE = -1
 
 
@@ -72,6 +70,8 @@ class Instance:
         total = float(wf.sum() + wp.sum() + fc.sum())
         if not math.isfinite(total):
             raise ValueError(f"the inputs' total weight must be finite (got {total!r})")
+        from ..kernels.ixp.rule import tolerance  # lazy: importing the CLI must not load Numba
+
         object.__setattr__(self, "_total", total)
         object.__setattr__(self, "_tol", float(tolerance(total)))
 
@@ -166,6 +166,8 @@ def alpha_bounds(inst: Instance, s: Any) -> tuple[float, float]:
     """(the least alpha at which ``s`` is decided alpha-stable, alpha*(s)) by the rule of
     :mod:`kernels.ixp.rule`: every agent needs c~_i <= alpha m_i, every open f needs the sum
     over its agents of (alpha m_i - c~_i) >= c(f) (Def. 4.1), each decided within tau."""
+    from ..kernels.ixp.rule import state_alpha
+
     s = inst.check_assignment(s)
     need, star = state_alpha(
         agent_costs(inst, s), best_alternative(inst, s), s, inst.facility_cost, inst.tol
