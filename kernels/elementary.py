@@ -269,12 +269,3 @@ def powi_array(x, n):
     for i in range(x.shape[0]):
         out[i] = powi(x[i], n[i])
     return out
-
-
-@kernel
-def exp_array(x):
-    """:func:`exp` of every element of a 1-D array."""
-    out = np.empty(x.shape[0])
-    for i in range(x.shape[0]):
-        out[i] = exp(x[i])
-    return out
