@@ -502,24 +502,7 @@ def test_intervals_at_n22_exact_or_refused_with_why():
     refused(f"intervals --costs {text} --alpha 1 --notion robust", "ranges", "sets='downward'")
 
 
-# --- 4. compiled kernels cached by default; processes compiling at once ------------------------
-@pytest.mark.slow
-def test_kernel_cache_first_run_says_so_and_concurrent_compiles_are_safe(tmp_path):
-    env = dict(os.environ, FASTSCAN_CACHE_DIR=str(tmp_path / "cache"))
-    cmd = [sys.executable, "-m", "fastscan.cli.main", "coalitions", "--costs", FIG1]
-    cmd += ["--alpha", "1", "--sigma", "0.25", "--notion", "nash"]
-    first = [
-        subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in range(2)
-    ]
-    outputs = [p.communicate(timeout=300) for p in first]
-    assert all(p.returncode == 0 for p in first), outputs
-    assert outputs[0][0] == outputs[1][0]
-    assert all("compiling kernels once" in err for _, err in outputs)
-    again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
-    assert again.returncode == 0 and again.stdout == outputs[0][0]
-    assert again.stderr == ""
-    assert any((tmp_path / "cache").rglob("*.nbi"))  # Numba's index files, in the folder asked for
+# --- 4. compiled kernels cached by default; processes compiling at once: test_compile_once.py ---
 
 
 def test_empty_folder_made_for_the_cube_is_used(tmp_path):
