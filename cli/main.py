@@ -34,8 +34,15 @@ class _Group(click.Group):
             )
             sys.exit(2)
         except KeyboardInterrupt as err:
-            click.echo(f"\nfastscan: {err or 'interrupted'}", err=True)
+            click.echo(f"\nfastscan: {str(err) or 'interrupted'}", err=True)
             sys.exit(130)
+        except RuntimeError as err:
+            from fastscan.job import Stopped
+
+            if not isinstance(err, Stopped):
+                raise
+            click.echo(f"fastscan: {err}", err=True)
+            sys.exit(1)
 
 
 @click.group(cls=_Group)

@@ -19,7 +19,7 @@ import numpy as np
 from .game import Game, get, of_cube
 from .grids import plain
 from .plan import Chunk, Plan, differences
-from .runner import execute, pending
+from .runner import MissingBlocks, execute, pending
 from .store import META, Store
 from .variables import region
 
@@ -129,6 +129,7 @@ class CubeSink:
     def __init__(self, store: Store, plan: Plan):
         game = get(plan.game)
         self.store = store
+        self.plan = plan
         self.variables = plan.registry(game)
         self.part_type = game.part_type
 
@@ -141,9 +142,24 @@ class CubeSink:
     def kept(self, chunk: Chunk) -> set[int]:
         return set(self.store.partials(chunk.name))
 
+    def finished(self, chunk: Chunk) -> bool:
+        if not self.store.is_marked(chunk.name):
+            return False
+        self.store.drop_partials(chunk.name)  # blocks recomputed for a task run twice
+        return True
+
     def parts(self, chunk: Chunk, parts):
-        for path in self.store.partials(chunk.name).values():
-            yield self.part_type(**self.store.load_partial(path))
+        found = self.store.partials(chunk.name)
+        want = set(range(self.plan.blocks(chunk)))
+        if set(found) != want:  # a block lost with its worker: never merge without it
+            missing = sorted(want - set(found))
+            shown = ", ".join(map(str, missing[:8])) + (" ..." if len(missing) > 8 else "")
+            raise MissingBlocks(
+                f"chunk {chunk.name}: block part(s) {shown} missing (lost with a worker); "
+                "nothing of the chunk was written"
+            )
+        # one at a time: the merge holds two parts, not every block's
+        return (self.part_type(**self.store.load_partial(found[b])) for b in sorted(want))
 
     def write(self, chunk: Chunk, values: dict[str, np.ndarray]) -> None:
         where = chunk.region

@@ -21,6 +21,11 @@ class Interrupted(KeyboardInterrupt):
     """Ctrl-C during a scan, with what was kept and how to go on."""
 
 
+class Stopped(RuntimeError):
+    """A scan that could not finish (a block lost with its worker), with what was kept and how
+    to go on: one line, no traceback."""
+
+
 def human(nbytes: float) -> str:
     """``1536`` -> ``"1.5 KiB"``."""
     for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
@@ -59,7 +64,7 @@ def run(
     closing line. ``say`` hears the plan (nothing when ``quiet``), ``command`` is stored as the
     cube's provenance, ``resume_command`` is quoted when interrupted; ``arg`` names arguments
     in errors."""
-    from .runner import connect
+    from .runner import MissingBlocks, connect
 
     say = (lambda message: None) if quiet or say is None else say
     store = Store(url, storage_options, arg("out"))
@@ -75,18 +80,24 @@ def run(
             say(line)
         _fill(plan, store, mode, client, quiet, state, command)
     except KeyboardInterrupt:
-        stored = store.exists() and store.is_cube()
-        finished = len(store.marked()) if stored else 0
-        raise Interrupted(
-            f"interrupted; {finished} of {plan.n_chunks} chunks are safely stored. Continue "
-            f"with: {resume_command}"
-            if stored
-            else "interrupted before the cube was created; nothing was written"
-        ) from None
+        raise Interrupted(_kept(store, plan, "interrupted", resume_command)) from None
+    except MissingBlocks as err:
+        raise Stopped(_kept(store, plan, f"stopped: {err}", resume_command)) from None
     finally:
         if client is not None:
             client.close()
     return f"done: {plan.n_chunks} chunks in {time.monotonic() - start:.1f} s -> {url}"
+
+
+def _kept(store: Store, plan: Plan, why: str, resume_command: str | None) -> str:
+    """What a scan that ends early says: why, what is safely stored, and how to go on."""
+    if not (store.exists() and store.is_cube()):
+        return f"{why} before the cube was created; nothing was written"
+    finished = len(store.marked())
+    return (
+        f"{why}; {finished} of {plan.n_chunks} chunks are safely stored. Continue with: "
+        f"{resume_command}"
+    )
 
 
 def describe(plan, done, state, workers, local, yes, say, arg=plain):

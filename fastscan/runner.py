@@ -27,11 +27,16 @@ class Sink(Protocol):
     def kept(self, chunk: Chunk) -> set[int]:
         """Blocks of ``chunk`` already kept."""
 
+    def finished(self, chunk: Chunk) -> bool:
+        """Whether ``chunk`` is already written and marked (a task run again after its worker
+        died between writing and reporting must not write it a second time)."""
+
     def keep_part(self, chunk: Chunk, block: int, part: Any) -> Any:
         """Keep a block's part until its chunk merges; returns what the chunk task receives."""
 
     def parts(self, chunk: Chunk, parts: tuple) -> Any:
-        """Every part of ``chunk`` (``parts``: what this run's block tasks returned)."""
+        """Every part of ``chunk``, each block exactly once (``parts``: what this run's block
+        tasks returned); raises :class:`MissingBlocks` rather than give fewer."""
 
     def write(self, chunk: Chunk, values: dict[str, np.ndarray]) -> None:
         """Store a chunk's values (each variable by its own dims)."""
@@ -43,8 +48,14 @@ def block_task(plan: Plan, chunk: Chunk, block: int, sink: Sink) -> Any:
     return sink.keep_part(chunk, block, part)
 
 
+class MissingBlocks(RuntimeError):
+    """A split chunk's merge found blocks missing (lost with a worker): nothing of it is written."""
+
+
 def chunk_task(plan: Plan, chunk: Chunk, sink: Sink, *parts) -> str:
     """Compute one chunk (or merge its blocks) and write it; returns the chunk's name."""
+    if sink.finished(chunk):
+        return chunk.name
     game = get(plan.game)
     merged = reduce(game.merge, sink.parts(chunk, parts)) if plan.blocks(chunk) > 1 else None
     sink.write(chunk, game.compute_chunk(plan, chunk, merged))
@@ -72,6 +83,9 @@ class MemorySink:
 
     def kept(self, chunk: Chunk) -> set[int]:
         return set()
+
+    def finished(self, chunk: Chunk) -> bool:
+        return False
 
     def parts(self, chunk: Chunk, parts):
         return parts

@@ -249,6 +249,10 @@ class Store:
     def mark_done(self, chunk: str) -> None:
         self._put(self._p(META, "done", chunk), b"")
 
+    def is_marked(self, chunk: str) -> bool:
+        """Whether ``chunk``'s done marker exists (written after its data)."""
+        return bool(self.fs.exists(self._p(META, "done", chunk)))
+
     def unmark(self, chunks) -> None:
         for chunk in chunks:
             path = self._p(META, "done", chunk)
