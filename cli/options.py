@@ -51,8 +51,11 @@ def provenance() -> dict[str, str]:
     import shlex
 
     from fastscan.cube import resume_command
+    from fastscan.redact import redact_argv
 
-    command = shlex.join(["fastscan", *click.get_current_context().meta["fastscan.argv"]])
+    # credentials left out (options kept named): the attr and every hint are shown to people
+    argv = redact_argv(click.get_current_context().meta["fastscan.argv"])
+    command = shlex.join(["fastscan", *argv])
     return {"command": command, "resume_command": resume_command(command)}
 
 

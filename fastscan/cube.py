@@ -73,7 +73,10 @@ def resume_command(command: str | None) -> str:
     """The command that finishes a cube made by ``command`` (its ``command`` attr)."""
     if not command:
         return "fastscan scan ... --resume (with the parameters it was made with)"
-    words = [w for w in shlex.split(command) if w != "--overwrite"]
+    from .redact import redact_argv
+
+    # credentials left out even where an older cube stored them
+    words = [w for w in redact_argv(shlex.split(command)) if w != "--overwrite"]
     return shlex.join(words + ([] if "--resume" in words else ["--resume"]))
 
 
@@ -233,7 +236,7 @@ def open_cube(
         return ds
     if not allow_incomplete:
         raise ValueError(
-            f"{url!r} is incomplete ({state.summary()}); finish it with: "
+            f"{store.url!r} is incomplete ({state.summary()}); finish it with: "
             f"{resume_command(ds.attrs.get('command'))}; or add "
             f"{allow_name} to read the finished cells (the others as missing)"
         )
@@ -334,7 +337,9 @@ def describe(store: Store, verify: bool = False) -> tuple[str, bool]:
     if len(state.damaged) > 10:
         lines.append(f"  ... and {len(state.damaged) - 10} more damaged chunks")
     if "command" in ds.attrs:
-        lines.append(f"command: {ds.attrs['command']}")
+        from .redact import redact_argv
+
+        lines.append(f"command: {shlex.join(redact_argv(shlex.split(ds.attrs['command'])))}")
     if "versions" in ds.attrs:
         lines.append(f"versions: {ds.attrs['versions']}")
     if store.fs.exists(store._p(META, "lock")):

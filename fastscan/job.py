@@ -73,7 +73,9 @@ def run(
     try:
         plan, state = prepare(plan, store, mode, arg)
         if state is not None and state.complete:
-            return f"{url}: complete ({plan.n_chunks} of {plan.n_chunks} chunks), nothing to do"
+            return (
+                f"{store.url}: complete ({plan.n_chunks} of {plan.n_chunks} chunks), nothing to do"
+            )
         workers = (sum(client.nthreads().values()) if client is not None else os.cpu_count()) or 1
         done = len(state.done) if state is not None else 0
         for line in describe(plan, done, state, workers, client is None, yes, say, arg):
@@ -86,7 +88,7 @@ def run(
     finally:
         if client is not None:
             client.close()
-    return f"done: {plan.n_chunks} chunks in {time.monotonic() - start:.1f} s -> {url}"
+    return f"done: {plan.n_chunks} chunks in {time.monotonic() - start:.1f} s -> {store.url}"
 
 
 def _kept(store: Store, plan: Plan, why: str, resume_command: str | None) -> str:

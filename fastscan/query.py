@@ -31,9 +31,12 @@ def reading(url: str):
     except (ValueError, MemoryError, BrokenPipeError):
         raise
     except Exception as err:
+        from .redact import redact_url
+
+        url = redact_url(url)
         raise ValueError(
-            f"could not read {url!r} ({type(err).__name__}: {err}); the cube may be damaged: "
-            f"check it with fastscan info --verify {url}"
+            f"could not read {url!r} ({type(err).__name__}: {redact_url(err)}); the cube may be "
+            f"damaged: check it with fastscan info --verify {url}"
         ) from None
 
 

@@ -27,15 +27,20 @@ META = ".fastscan"
 def _split(url: str, storage_options: dict | None):
     import fsspec
 
+    from .redact import redact_url
+
+    shown = redact_url(url)
     try:
         fs, root = fsspec.core.url_to_fs(url, **(storage_options or {}))
     except ImportError as err:
         raise ValueError(
-            f"{url!r} needs a package that is not installed ({err}); install it, e.g. "
+            f"{shown!r} needs a package that is not installed ({err}); install it, e.g. "
             f"pip install s3fs for s3://"
         ) from None
     except (ValueError, TypeError) as err:
-        raise ValueError(f"{url!r} is not a usable store location: {err}") from None
+        raise ValueError(f"{shown!r} is not a usable store location: {redact_url(err)}") from None
+    except OSError as err:  # a server that refuses, a host that does not resolve
+        raise ValueError(f"{shown!r} could not be reached: {redact_url(err)}") from None
     if root not in ("/", ""):
         root = root.rstrip("/")
     return fs, root
@@ -49,10 +54,13 @@ class Store:
     """A cube at a local path or fsspec URL (``file://``, ``memory://``, ``s3://``...)."""
 
     def __init__(self, url: str, storage_options: dict | None = None, name: str = "store"):
-        self.url = str(url)
+        from .redact import redact_url
+
+        self._url = str(url)  # as given, credentials too: only for opening the store
+        self.url = redact_url(self._url)  # what messages show: never a password
         self.name = name  # how errors call this location (the caller's argument name)
         self.storage_options = dict(storage_options or {})
-        self.fs, self.root = _split(self.url, self.storage_options)
+        self.fs, self.root = _split(self._url, self.storage_options)
         self._uid: str | None = None
 
     # --- paths -----------------------------------------------------------------------------
@@ -69,7 +77,7 @@ class Store:
 
         if self.local:
             return zarr.storage.LocalStore(self.root)
-        return zarr.storage.FsspecStore.from_url(self.url, storage_options=self.storage_options)
+        return zarr.storage.FsspecStore.from_url(self._url, storage_options=self.storage_options)
 
     def _put(self, path: str, data: bytes) -> None:
         parent = path.rsplit("/", 1)[0]
@@ -227,8 +235,8 @@ class Store:
         """``path`` of this store's file system as a URL of the same protocol."""
         if self.local:
             return path
-        protocol = self.url.split("://", 1)[0]
-        return f"{protocol}://{path.lstrip('/')}" if protocol != self.url else path
+        protocol = self._url.split("://", 1)[0]
+        return f"{protocol}://{path.lstrip('/')}" if protocol != self._url else path
 
     # --- data and markers --------------------------------------------------------------------
     def write_regions(self, arrays: dict[str, tuple[tuple[slice, ...], np.ndarray]]) -> None:
@@ -237,7 +245,7 @@ class Store:
             self._uid = self.attrs()["fastscan_store_id"]
         from zarr.core.sync import sync
 
-        group = _open_group(self.url, json.dumps(self.storage_options, sort_keys=True), self._uid)
+        group = _open_group(self._url, json.dumps(self.storage_options, sort_keys=True), self._uid)
         writes = [group.array(name).setitem(where, data) for name, (where, data) in arrays.items()]
 
         async def write_all() -> None:
