@@ -108,13 +108,22 @@ def prepare(plan: Plan, store: Store, mode: str, arg=plain) -> tuple[Plan, Statu
             f"{arg('resume')}: {store.url!r} is a cube of the {game_of(store).name} game, "
             f"not {plan.game}"
         )
-    diff = differences(old, plan.config(), ignore=get(plan.game).provenance_keys)
+    game = get(plan.game)
+    diff = differences(old, plan.config(), game.provenance_keys, game.config_defaults)
     if diff:
         raise ValueError(
             f"{arg('resume')}: {store.url!r} was scanned with other parameters: " + "; ".join(diff)
         )
     plan = plan.with_chunks(old["chunks"])
-    return plan, status(store, verify=True)
+    state = status(store, verify=True)
+    missing = sorted(set(plan.registry(game)) - store.array_names())
+    if missing and not state.complete:  # made by an older fastscan: it cannot write these
+        shown = ", ".join(missing[:6]) + (" ..." if len(missing) > 6 else "")
+        raise ValueError(
+            f"{arg('resume')}: {store.url!r} was made by an older fastscan and lacks {shown}; "
+            f"finish it with that version, or start anew with {arg('overwrite')}"
+        )
+    return plan, state
 
 
 def todo(plan: Plan, store: Store, state: Status | None) -> int:

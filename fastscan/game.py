@@ -46,6 +46,9 @@ class Game(Protocol):
     provenance_keys : tuple of str
         Keys of the plan's config that say how inputs were given (a file's path, say): shown
         by ``fastscan info``, not compared on resume (the inputs are, by content).
+    config_defaults : dict
+        The value a config key has where a cube's config lacks it (an option stored only when
+        not at its default, or added by a later version), so a resume compares it too.
     """
 
     name: str
@@ -55,6 +58,7 @@ class Game(Protocol):
     registry: Registry
     part_type: type
     provenance_keys: tuple[str, ...]
+    config_defaults: dict[str, Any]
 
     def plan(self, **config: Any) -> Plan:
         """A validated plan from the game's parameters (nothing is computed)."""

@@ -237,9 +237,20 @@ def versions() -> dict[str, str]:
     return out
 
 
-def differences(old: dict, new: dict, ignore: tuple[str, ...] = ()) -> list[str]:
+def _short(values: list) -> str:
+    def one(v):
+        return f"{v:g}" if isinstance(v, int | float) and not isinstance(v, bool) else repr(v)
+
+    return f"{len(values)} values [{one(values[0])} .. {one(values[-1])}]"
+
+
+def differences(
+    old: dict, new: dict, ignore: tuple[str, ...] = (), defaults: dict | None = None
+) -> list[str]:
     """Which parts of two scan configurations differ, by content; chunks are the store's own
-    business, and ``ignore`` names provenance-only keys (how the inputs were given)."""
+    business, ``ignore`` names provenance-only keys (how the inputs were given), and
+    ``defaults`` stands in for a key one side lacks (an option stored only when not default)."""
+    old, new = {**(defaults or {}), **old}, {**(defaults or {}), **new}
     out = []
     for key in sorted(set(old) | set(new)):
         if key in ("chunks", "chunk_dims", *ignore) or old.get(key) == new.get(key):
@@ -248,9 +259,6 @@ def differences(old: dict, new: dict, ignore: tuple[str, ...] = ()) -> list[str]
             continue
         a, b = old.get(key), new.get(key)
         if isinstance(a, list) and isinstance(b, list) and (len(a) > 4 or len(b) > 4):
-            a, b = (
-                f"{len(a)} values [{a[0]:g} .. {a[-1]:g}]",
-                f"{len(b)} values [{b[0]:g} .. {b[-1]:g}]",
-            )
+            a, b = _short(a), _short(b)
         out.append(f"{key}: store has {a}, this scan has {b}")
     return out

@@ -97,6 +97,12 @@ class Store:
         with self.fs.open(self._p("zarr.json"), "rb") as fh:
             return json.load(fh).get("attributes", {})
 
+    def array_names(self) -> set[str]:
+        """The names of the cube's arrays (variables and coordinates)."""
+        import zarr
+
+        return set(zarr.open_group(self.zarr_store(), mode="r", zarr_format=3).array_keys())
+
     def open_dataset(self):
         """The cube as an xarray Dataset; a clear error when there is none or it is no cube."""
         import xarray as xr

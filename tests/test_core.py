@@ -50,7 +50,16 @@ def test_the_core_imports_no_game():
 
 def test_registry_and_protocol():
     ds = game.get("datasharing")
-    for member in ("name", "paper", "title", "dims", "registry", "part_type", "provenance_keys"):
+    for member in (
+        "name",
+        "paper",
+        "title",
+        "dims",
+        "registry",
+        "part_type",
+        "provenance_keys",
+        "config_defaults",
+    ):
         assert hasattr(ds, member), member
     for method in ("plan", "compute_block", "merge", "compute_chunk", "warm_up", "estimate"):
         assert callable(getattr(ds, method)), method

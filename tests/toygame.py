@@ -76,6 +76,7 @@ class Toy:
     registry = REGISTRY
     part_type = Part
     provenance_keys = ()
+    config_defaults: dict = {}
 
     def plan(self, weight, alpha, chunks=(2, 2)) -> Plan:
         spec = Spec(np.asarray(weight, dtype=float), np.asarray(alpha, dtype=float))

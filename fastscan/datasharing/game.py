@@ -10,7 +10,7 @@ from typing import Any
 
 from ..kernels.datasharing.contracts import Part
 from ..plan import Chunk, Plan
-from .plan import DIMS, NAME
+from .plan import DEFAULT_NOTIONS, DIMS, NAME
 from .variables import PAPER, REGISTRY
 
 
@@ -24,6 +24,8 @@ class DataSharing:
     registry = REGISTRY
     part_type = Part
     provenance_keys = ("profiles",)
+    # stored only when asked for (cubes made before them resume): the defaults they stand for
+    config_defaults = {"notions": list(DEFAULT_NOTIONS), "worst": False}
 
     def plan(self, **config: Any) -> Plan:
         """:func:`fastscan.datasharing.plan.build` (profiles, alpha, sigma, sets, chunks)."""

@@ -22,6 +22,7 @@ class IXP:
     registry = REGISTRY
     part_type = Part
     provenance_keys = ("instances",)
+    config_defaults = {"method": "exhaustive", "approx": False}
 
     def plan(self, **config: Any) -> Plan:
         """:func:`fastscan.ixp.plan.build` (instances, alpha, chunks)."""
