@@ -191,6 +191,7 @@ def begin(plan: Plan, store: Store, mode: str, state: Status | None, provenance=
 
     if mode == "resume" and store.exists():
         store.acquire()
+        store.drop_stray_partials()
         if state is not None:
             store.unmark(state.damaged)
             if state.inputs:
@@ -331,6 +332,7 @@ def describe(store: Store, verify: bool = False) -> tuple[str, bool]:
             f"  {name:20} ({', '.join(var.dims)}) {var.dtype}"
             f"{f' [{units}]' if units else ''}: {var.attrs.get('description', '')}"
         )
+    stray = store.drop_stray_partials() if verify else 0
     state = status(store, verify=verify)
     if state.complete:
         whole = "complete" + (", every chunk verified" if verify else "")
@@ -341,6 +343,8 @@ def describe(store: Store, verify: bool = False) -> tuple[str, bool]:
         if key in cfg:
             lines.append(f"{key}: {json.dumps(cfg[key])[:200]}")
     lines.append(f"chunks: {state.summary()} ({whole})")
+    if stray:
+        lines.append(f"  removed {stray} unfinished write(s) (*.partial) left by a killed scan")
     for chunk, arrays in sorted(state.damaged.items())[:10]:
         lines.append(f"  damaged or missing: chunk {chunk} of {', '.join(arrays)}")
     if len(state.damaged) > 10:

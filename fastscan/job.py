@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import CancelledError
 
 from .cube import prepare, run_to_store, todo
 from .game import get
@@ -64,13 +65,18 @@ def run(
     closing line. ``say`` hears the plan (nothing when ``quiet``), ``command`` is stored as the
     cube's provenance, ``resume_command`` is quoted when interrupted; ``arg`` names arguments
     in errors."""
-    from .runner import MissingBlocks, connect
+    from .redact import redact_url
+    from .runner import MissingBlocks, NoWorkers, connect
 
     say = (lambda message: None) if quiet or say is None else say
+    if scheduler and _local(url):  # workers would resolve a relative path in their own folder
+        url = os.path.abspath(url.removeprefix("file://"))
     store = Store(url, storage_options, arg("out"))
     client = connect(scheduler, arg("scheduler")) if scheduler else None
     start = time.monotonic()
     try:
+        if client is not None and _local(url):
+            _check_workers_see(client, os.path.dirname(url), arg("out"))
         plan, state = prepare(plan, store, mode, arg)
         if state is not None and state.complete:
             return (
@@ -83,19 +89,47 @@ def run(
         _fill(plan, store, mode, client, quiet, state, command)
     except KeyboardInterrupt:
         raise Interrupted(_kept(store, plan, "interrupted", resume_command)) from None
-    except MissingBlocks as err:
+    except (MissingBlocks, NoWorkers) as err:
         raise Stopped(_kept(store, plan, f"stopped: {err}", resume_command)) from None
+    except CancelledError:  # the cluster dropped the scan's tasks (its scheduler went away)
+        why = "stopped: the cluster cancelled the scan's tasks (its scheduler was lost?)"
+        raise Stopped(_kept(store, plan, why, resume_command)) from None
+    except OSError as err:  # a full disk, a read-only store, the scheduler lost: markers
+        # follow their data, so what is marked is whole and the rest is redone on resume
+        why = f"stopped: {type(err).__name__}: {redact_url(err)}"
+        raise Stopped(_kept(store, plan, why, resume_command)) from None
     finally:
         if client is not None:
             client.close()
     return f"done: {plan.n_chunks} chunks in {time.monotonic() - start:.1f} s -> {store.url}"
 
 
+def _local(url: str) -> bool:
+    return "://" not in url or url.startswith("file://")
+
+
+def _check_workers_see(client, folder: str, name: str) -> None:
+    """Refuse a local ``--out`` whose folder some worker does not see (another machine)."""
+    try:
+        seen = client.run(os.path.isdir, folder)
+    except Exception:  # noqa: BLE001 - a check that cannot run decides nothing
+        return
+    blind = sorted(w for w, ok in seen.items() if not ok)
+    if blind:
+        raise ValueError(
+            f"{name} {folder!r} is a local folder that {len(blind)} of {len(seen)} workers do not "
+            f"see (e.g. {blind[0]}); give a folder every worker shares, or an object store URL"
+        )
+
+
 def _kept(store: Store, plan: Plan, why: str, resume_command: str | None) -> str:
     """What a scan that ends early says: why, what is safely stored, and how to go on."""
-    if not (store.exists() and store.is_cube()):
-        return f"{why} before the cube was created; nothing was written"
-    finished = len(store.marked())
+    try:
+        if not (store.exists() and store.is_cube()):
+            return f"{why} before the cube was created; nothing was written"
+        finished = len(store.marked())
+    except OSError:  # the store itself is out of reach now
+        return f"{why}; the store could not be read now. Continue with: {resume_command}"
     return (
         f"{why}; {finished} of {plan.n_chunks} chunks are safely stored. Continue with: "
         f"{resume_command}"

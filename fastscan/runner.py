@@ -173,13 +173,44 @@ def execute(plan: Plan, sink: Sink, progress=None, client=None, workers: int | N
         f for f, t in zip(futures, tasks, strict=True) if t.key in counted_keys
     ]
     try:
-        for _ in as_completed(ticks, loop=client.loop):
-            if progress is not None:
-                progress.advance()
+        _watch(client, as_completed(ticks, loop=client.loop), progress)
         client.gather(futures)
     except BaseException:
         client.cancel(futures + ticks)
         raise
+
+
+NO_WORKERS_TIMEOUT = float(os.environ.get("FASTSCAN_NO_WORKERS_TIMEOUT", "60"))
+
+
+class NoWorkers(RuntimeError):
+    """Every worker of the cluster is gone, for longer than :data:`NO_WORKERS_TIMEOUT`."""
+
+
+def _watch(client, done, progress) -> None:
+    """Advance ``progress`` for each task that finished (a failed or cancelled one is no
+    progress), and stop when the cluster has had no worker for ``NO_WORKERS_TIMEOUT`` s
+    rather than wait forever."""
+    import time
+
+    alone_since = None
+    while not done.is_empty():
+        batch = done.next_batch(block=False)
+        for future in batch:
+            if future.status == "finished" and progress is not None:
+                progress.advance()
+        if batch:
+            continue
+        if client.scheduler_info().get("workers"):
+            alone_since = None
+        else:
+            alone_since = alone_since or time.monotonic()
+            if time.monotonic() - alone_since > NO_WORKERS_TIMEOUT:
+                raise NoWorkers(
+                    f"the cluster has had no worker for {NO_WORKERS_TIMEOUT:g} s "
+                    "(start one with: dask worker ADDRESS)"
+                )
+        time.sleep(0.1)
 
 
 def compute(plan: Plan, workers: int | None = None) -> dict[str, np.ndarray]:

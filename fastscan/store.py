@@ -308,6 +308,19 @@ class Store:
         if self.fs.exists(path):
             self.fs.rm(path, recursive=True)
 
+    def drop_stray_partials(self) -> int:
+        """Delete the ``*.partial`` files a write killed midway leaves beside the chunks (the
+        store writes each chunk aside, then renames it); only while no live scan writes here.
+        Returns how many."""
+        try:
+            self.check_lock()
+        except ValueError:
+            return 0  # a live writer may be renaming one of them right now
+        found = [p for p in self.fs.find(self.root) if p.endswith(".partial")]
+        for path in found:
+            self.fs.rm(path)
+        return len(found)
+
     # --- one writer at a time ----------------------------------------------------------------
     def acquire(self) -> None:
         """Refuse when another live scan writes here; take over a lock left by a dead one."""
