@@ -20,6 +20,17 @@ def flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
+def _check_ascending(values: np.ndarray, name: str, text: str) -> None:
+    """A grid is a set of distinct values in ascending order: a repeated value would compute
+    the same cells twice, and an order the user did not intend would be kept silently."""
+    step = np.diff(values)
+    if (step == 0).any():
+        twice = values[1:][step == 0][0]
+        raise ValueError(f"{name} lists {twice!r} twice; give each value once (got {text!r})")
+    if (step < 0).any():
+        raise ValueError(f"{name} must be in ascending order (got {text!r})")
+
+
 def parse_grid(text: str, name: str, integer: bool = False) -> np.ndarray:
     """``"0.5"``, ``"1,2,3"`` or ``"START:STOP:NUM"`` as a 1-D array (``name`` is for errors)."""
     text = str(text).strip()
@@ -47,6 +58,7 @@ def parse_grid(text: str, name: str, integer: bool = False) -> np.ndarray:
         raise ValueError(f"{name} must be {allowed} (got {text!r})") from None
     if values.size == 0 or not np.isfinite(values).all():
         raise ValueError(f"{name} must be finite numbers: {allowed} (got {text!r})")
+    _check_ascending(values, name, text)
     if integer:
         if (np.abs(values) > MAX_INTEGER).any():
             raise ValueError(f"{name} must be whole numbers within +-{MAX_INTEGER} (got {text!r})")

@@ -31,20 +31,39 @@ def same(a: xr.Dataset, b: xr.Dataset) -> None:
 def test_cli_cube_equals_in_memory_scan(tmp_path):
     out = tmp_path / "c.zarr"
     r = fastscan_cli(
-        "scan --costs 3e-3,1e-3,2e-3,5e-3,4e-4 --alpha -1:1:9 --sigma 0.05,0.5,0.2,1 "
+        "scan --costs 3e-3,1e-3,2e-3,5e-3,4e-4 --alpha -1:1:9 --sigma 0.05,0.2,0.5,1 "
         f"--out {out} --quiet"
     )
     assert r.returncode == 0, r.stderr
     disk = xr.open_zarr(out).load()
     mem = fastscan.scan(
-        [3e-3, 1e-3, 2e-3, 5e-3, 4e-4], np.linspace(-1, 1, 9), [0.05, 0.5, 0.2, 1.0]
+        [3e-3, 1e-3, 2e-3, 5e-3, 4e-4], np.linspace(-1, 1, 9), [0.05, 0.2, 0.5, 1.0]
     )
     same(disk, mem)
-    assert disk.sigma.values.tolist() == [0.05, 0.5, 0.2, 1.0]
+    assert disk.sigma.values.tolist() == [0.05, 0.2, 0.5, 1.0]
     assert "fastscan_config" in disk.attrs and "created" in disk.attrs
     assert disk.attrs["sets"] == "all" and "Bassily" in disk.attrs["paper"]
     info = fastscan_cli(f"info {out}")
     assert info.returncode == 0 and "1 of 1 chunks done (complete)" in info.stdout
+
+
+@pytest.mark.parametrize(
+    ("grid", "words"),
+    [
+        ("--sigma 0.05,0.5,0.2,1", ("--sigma", "ascending")),
+        ("--sigma 0.5:0.05:4", ("--sigma", "ascending")),
+        ("--alpha 0,1,1", ("--alpha", "1.0", "twice")),
+        ("--sigma 0.2,0.2", ("--sigma", "twice")),
+    ],
+)
+def test_grids_with_repeated_or_unordered_values_are_refused(tmp_path, grid, words):
+    out = tmp_path / "c.zarr"
+    base = {"--alpha": "--alpha 0", "--sigma": "--sigma 0.5"}
+    other = next(v for k, v in base.items() if not grid.startswith(k))
+    r = fastscan_cli(f"scan --costs 1e-3,2e-3 {other} {grid} --out {out}")
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert all(w in r.stderr for w in words), r.stderr
+    assert not out.exists()
 
 
 def test_family_coordinates_and_downward(tmp_path):
