@@ -22,7 +22,17 @@ def family_options(f):
                 type=click.Choice(["uniform", "metric", "planted"]),
                 help="random instances (uniform, metric) or the paper's examples (planted)",
             ),
-            click.option("--instances", type=click.Path(), help="instances from .json or .npz"),
+            click.option(
+                "--instances",
+                type=click.Path(),
+                help=(
+                    "instances from a file. JSON: a list of objects (or one object) with keys "
+                    "w_facility (n x m lists: agent i's cost at facility f), w_pair (n x n, "
+                    "symmetric, zero diagonal: the cost of not being connected), facility_cost "
+                    "(m); every number finite and >= 0. .npz: arrays w_facility (I, n, m), "
+                    "w_pair (I, n, n), facility_cost (I, m) for I instances"
+                ),
+            ),
             click.option("--n", "n", help="uniform/metric: agents (grid)"),
             click.option("--m", "m", help="uniform/metric: facilities (grid)"),
             click.option("--density", help="uniform/metric: probability of a pair's w(i, j)"),

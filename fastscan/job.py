@@ -104,6 +104,16 @@ def run(
     return f"done: {plan.n_chunks} chunks in {time.monotonic() - start:.1f} s -> {store.url}"
 
 
+def refuse_memory(url: str, arg: Callable[[str], str] = plain) -> None:
+    """Refuse a command's ``memory://`` cube: it would vanish when fastscan exits (every game's
+    scan command checks here)."""
+    if url.startswith("memory://"):
+        raise ValueError(
+            f"{arg('out')} memory:// lives only inside this process and would be lost when "
+            f"fastscan exits; give a path or a shared URL (file://, s3://...)"
+        )
+
+
 def _local(url: str) -> bool:
     return "://" not in url or url.startswith("file://")
 

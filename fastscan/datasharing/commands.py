@@ -72,11 +72,7 @@ def scan(
         raise ValueError(f"{arg('out')} is required (a path or fsspec URL for the Zarr store)")
     if resume and overwrite:
         raise ValueError(f"give {arg('resume')} or {arg('overwrite')}, not both")
-    if out.startswith("memory://"):
-        raise ValueError(
-            f"{arg('out')} memory:// lives only inside this process and would be lost when "
-            f"fastscan exits; give a path or a shared URL (file://, s3://...)"
-        )
+    job.refuse_memory(out, arg)
     plan = build(
         found,
         parse_grid(alpha, arg("alpha")),

@@ -54,6 +54,7 @@ def scan(
         raise ValueError(f"{arg('out')} is required (a path or fsspec URL for the Zarr store)")
     if resume and overwrite:
         raise ValueError(f"give {arg('resume')} or {arg('overwrite')}, not both")
+    job.refuse_memory(out, arg)
     scan_plan = plan.build(found, grid, method=method, approx=approx, arg=arg)
     mode = "resume" if resume else "overwrite" if overwrite else "new"
     return job.run(scan_plan, out, mode, say=say, arg=arg, **run_options)
@@ -70,12 +71,10 @@ def _chosen(family, params, instances, index, alpha, arg):
 
 
 def _alpha(alpha: str, arg) -> Any:
-    from .compute import check_alpha
+    """The alpha grid of solve and check, its errors naming the option once."""
+    from .plan import checked_alpha
 
-    try:
-        return check_alpha(parse_grid(alpha, arg("alpha")))
-    except ValueError as err:
-        raise ValueError(f"{arg('alpha')}: {err}") from None
+    return checked_alpha(parse_grid(alpha, arg("alpha")), arg)
 
 
 def solve(

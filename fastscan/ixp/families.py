@@ -5,13 +5,14 @@ parameters give the same instances."""
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from ..grids import parse_grid, plain
 from ..kernels.elementary import uniform as uniform_draws
-from .model import Instance
+from .model import MAX_TOTAL, Instance
 from .plan import Instances
 
 RANDOM = ("n", "m", "density", "ratio", "facility", "seed")
@@ -135,11 +136,32 @@ def from_family(family: str, params: dict[str, str], arg=plain, alpha=None) -> I
             raise ValueError(f"{arg(k)} must be >= 0 (got {grids[k].min():g})")
     mesh = np.meshgrid(*(grids[k] for k in names), indexing="ij")
     values = {k: v.ravel() for k, v in zip(names, mesh, strict=True)}
+    _check_sums(values, arg)
     make = uniform if family == "uniform" else metric
     made = [make(*(values[k][p] for k in names)) for p in range(values["n"].size)]
     labels = {LABEL.get(k, k): v for k, v in values.items()}
     spec = {"source": "family", "family": family, "params": {k: grids[k].tolist() for k in names}}
     return Instances.from_list(made, labels, spec)
+
+
+def _check_sums(values: dict[str, np.ndarray], arg) -> None:
+    """Refuse a --ratio or --facility whose draws could sum past :data:`MAX_TOTAL` (the
+    instance's total weight S): named here, before drawing, rather than by the instance."""
+    n, m = values["n"].astype(float), values["m"].astype(float)
+    # n (n - 1) pair weights below ratio, m facility costs below facility, each part held to a
+    # quarter of MAX_TOTAL; the n m w(i, f) are at most sqrt(2), so S stays within MAX_TOTAL
+    with np.errstate(over="ignore"):
+        bounds = {"ratio": n * (n - 1) * values["ratio"], "facility": m * values["facility"]}
+    what = {"ratio": ("n", "the w(i, j)"), "facility": ("m", "the facility costs")}
+    for k, bound in bounds.items():
+        worst = int(np.argmax(bound))
+        if not bound[worst] <= MAX_TOTAL / 4:
+            size, costs = what[k]
+            raise ValueError(
+                f"{arg(k)} {values[k][worst]:g} is too large for {arg(size)} "
+                f"{values[size][worst]}: {costs} could sum to {bound[worst]:.3g}, more than "
+                f"{MAX_TOTAL / 4:g} (sums would overflow)"
+            )
 
 
 def _planted(params, arg, alpha) -> Instances:
@@ -160,35 +182,73 @@ def _planted(params, arg, alpha) -> Instances:
     return planted(names, eps, alpha)
 
 
+KEYS = ("w_facility", "w_pair", "facility_cost")
+
+
+def _npz_rows(p: Path, where: str) -> list[dict]:
+    with np.load(p, allow_pickle=False) as z:
+        missing = [k for k in KEYS if k not in z.files]
+        if missing:
+            raise ValueError(f"{where} lacks arrays {', '.join(missing)}")
+        arrays = [z[k] for k in KEYS]
+    ndim = {k: a.ndim for k, a in zip(KEYS, arrays, strict=True)}
+    if ndim != {"w_facility": 3, "w_pair": 3, "facility_cost": 2}:
+        shapes = ", ".join(f"{k} {a.shape}" for k, a in zip(KEYS, arrays, strict=True))
+        raise ValueError(
+            f"{where} must hold w_facility (I, n, m), w_pair (I, n, n), "
+            f"facility_cost (I, m) (got {shapes})"
+        )
+    lengths = [len(a) for a in arrays]
+    if len(set(lengths)) > 1:
+        raise ValueError(
+            f"{where} arrays must hold the same number of instances (got w_facility "
+            f"{lengths[0]}, w_pair {lengths[1]}, facility_cost {lengths[2]})"
+        )
+    return [dict(zip(KEYS, parts, strict=True)) for parts in zip(*arrays, strict=True)]
+
+
+def _json_rows(p: Path, where: str) -> list:
+    rows = json.loads(p.read_text())
+    if isinstance(rows, dict):
+        rows = [rows]
+    if not isinstance(rows, list):
+        raise ValueError(
+            f"{where} must hold a JSON list of instances, objects with keys {', '.join(KEYS)} "
+            f"(got {type(rows).__name__} {rows!r:.40})"
+        )
+    return rows
+
+
 def from_file(path: str, name: str = "instances") -> Instances:
-    """Instances from JSON (a list of {w_facility, w_pair, facility_cost}) or ``.npz`` (arrays
-    w_facility (I, n, m), w_pair (I, n, n), facility_cost (I, m))."""
+    """Instances from JSON (a list of {w_facility, w_pair, facility_cost}, or one) or ``.npz``
+    (arrays w_facility (I, n, m), w_pair (I, n, n), facility_cost (I, m)): ``--instances``."""
     p = Path(path)
+    where = f"{name} {path!r}"
     if not p.is_file():
-        raise ValueError(f"{name} {path!r} is not a file")
-    keys = ("w_facility", "w_pair", "facility_cost")
+        raise ValueError(f"{where} is not a file")
     try:
-        if p.suffix == ".npz":
-            with np.load(p, allow_pickle=False) as z:
-                missing = [k for k in keys if k not in z.files]
-                if missing:
-                    raise ValueError(f"{name} {path!r} lacks arrays {', '.join(missing)}")
-                arrays = [z[k] for k in keys]
-            rows = [dict(zip(keys, parts, strict=True)) for parts in zip(*arrays, strict=True)]
-        else:
-            rows = json.loads(p.read_text())
-            if isinstance(rows, dict):
-                rows = [rows]
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ValueError(f"{name} {path!r} could not be read: {err}") from None
+        rows = _npz_rows(p, where) if p.suffix == ".npz" else _json_rows(p, where)
+    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError, zipfile.BadZipFile) as err:
+        raise ValueError(f"{where} could not be read: {err}") from None
+    except ValueError as err:
+        if str(err).startswith(where):
+            raise
+        # np.load's own refusals (pickled or object arrays, not an .npz): name the file
+        raise ValueError(f"{where} could not be read: {err}") from None
     made = []
     for k, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise ValueError(
+                f"{where} instance {k} must be an object with keys {', '.join(KEYS)} "
+                f"(got {type(row).__name__})"
+            )
+        missing = [key for key in KEYS if key not in row]
+        if missing:
+            raise ValueError(f"{where} instance {k} needs {', '.join(missing)}")
         try:
-            made.append(Instance(*(row[key] for key in keys)))
-        except (KeyError, TypeError):
-            raise ValueError(f"{name} {path!r} instance {k} needs {', '.join(keys)}") from None
+            made.append(Instance(*(row[key] for key in KEYS)))
         except ValueError as err:
-            raise ValueError(f"{name} {path!r} instance {k}: {err}") from None
+            raise ValueError(f"{where} instance {k}: {err}") from None
     if not made:
-        raise ValueError(f"{name} {path!r} holds no instances")
+        raise ValueError(f"{where} holds no instances")
     return Instances.from_list(made, spec={"source": "file", "path": str(path)})

@@ -18,7 +18,26 @@ import numpy as np
 NONE = -1
 
 
+# an instance's total weight S at most this: every path's sums stay below S, and this leaves
+# headroom for its scalings (the LP's power-of-two unit above the largest cost overflowed at
+# 2^1023 before), which would otherwise reach inf and surface as unrelated errors
+MAX_TOTAL = 1e300
+
+
+def _has_bool(value: Any) -> bool:
+    """Whether ``value`` holds a boolean anywhere (JSON ``true`` would silently become 1.0)."""
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind == "b":
+            return True
+        return value.dtype == object and any(_has_bool(v) for v in value.flat)
+    if isinstance(value, (bool, np.bool_)):
+        return True
+    return isinstance(value, (list, tuple)) and any(_has_bool(v) for v in value)
+
+
 def _finite_nonnegative(value: Any, name: str, shape: tuple[int, ...] | None) -> np.ndarray:
+    if _has_bool(value):
+        raise ValueError(f"{name} must be numbers, not true/false")
     try:
         arr = np.array(value, dtype=np.float64)
     except (TypeError, ValueError):
@@ -35,14 +54,15 @@ def _finite_nonnegative(value: Any, name: str, shape: tuple[int, ...] | None) ->
 @dataclass(frozen=True, eq=False)
 class Instance:
     """One instance: ``w_facility`` (n x m) connection costs, ``w_pair`` (n x n, symmetric, zero
-    diagonal) disconnection costs, ``facility_cost`` (m); every entry finite and >= 0."""
+    diagonal) disconnection costs, ``facility_cost`` (m); every entry a finite number >= 0 (not
+    a boolean), their total at most :data:`MAX_TOTAL`."""
 
     w_facility: np.ndarray
     w_pair: np.ndarray
     facility_cost: np.ndarray
 
     def __post_init__(self) -> None:
-        wf = np.array(self.w_facility, dtype=np.float64, copy=True)
+        wf = _finite_nonnegative(self.w_facility, "w_facility", None)
         if wf.ndim != 2:
             raise ValueError(f"w_facility must be 2-D, agents x facilities (got shape {wf.shape})")
         n, m = wf.shape
@@ -50,7 +70,6 @@ class Instance:
             raise ValueError(f"w_facility must have n >= 2 agents (got {n})")
         if m < 1:
             raise ValueError(f"w_facility must have m >= 1 facilities (got {m})")
-        wf = _finite_nonnegative(wf, "w_facility", (n, m))
         wp = _finite_nonnegative(self.w_pair, "w_pair", (n, n))
         diag = np.flatnonzero(np.diag(wp))
         if diag.size:
@@ -67,9 +86,17 @@ class Instance:
         for name, arr in (("w_facility", wf), ("w_pair", wp), ("facility_cost", fc)):
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
-        total = float(wf.sum() + wp.sum() + fc.sum())
-        if not math.isfinite(total):
-            raise ValueError(f"the inputs' total weight must be finite (got {total!r})")
+        with np.errstate(over="ignore"):  # an overflow is the refusal below, not a warning
+            sums = {"w_facility": wf.sum(), "w_pair": wp.sum(), "facility_cost": fc.sum()}
+            total = float(sum(sums.values()))
+        if not total <= MAX_TOTAL:
+            # every agent's cost and every social cost is at most S: bounding S bounds them all
+            largest = max(sums, key=lambda k: sums[k])
+            raise ValueError(
+                f"{largest} is too large: an instance's total weight (every w(i, f), w(i, j) "
+                f"both ways and c(f)) must be at most {MAX_TOTAL:g} so that no sum overflows "
+                f"(got {total:.3g})"
+            )
         from ..kernels.ixp.rule import tolerance  # lazy: importing the CLI must not load Numba
 
         object.__setattr__(self, "_total", total)

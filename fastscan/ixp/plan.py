@@ -151,6 +151,18 @@ class Scan:
         return sum(self.blocks(c) for c in plan.chunk_list())
 
 
+def checked_alpha(alpha, arg) -> np.ndarray:
+    """:func:`~fastscan.ixp.compute.check_alpha`, its errors naming the argument as ``arg``
+    does (``--alpha`` on the command line)."""
+    from .compute import check_alpha
+
+    try:
+        return check_alpha(alpha)
+    except ValueError as err:
+        # its messages begin with the bare name "alpha": put the argument's name there, once
+        raise ValueError(arg("alpha") + str(err).removeprefix("alpha")) from None
+
+
 def build(
     instances: Instances,
     alpha,
@@ -165,10 +177,10 @@ def build(
     ``block_from`` assignments, one instance per chunk, each split by its first agents' labels
     into blocks of about TARGET_ASSIGNMENTS."""
     from ..grids import plain
-    from .compute import MAX_ASSIGNMENTS, check_alpha
+    from .compute import MAX_ASSIGNMENTS
 
     arg = arg or plain
-    alpha = check_alpha(alpha)
+    alpha = checked_alpha(alpha, arg)
     if method not in METHODS:
         raise ValueError(f"{arg('method')} must be one of {', '.join(METHODS)} (got {method!r})")
     split = None
