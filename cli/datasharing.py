@@ -123,15 +123,19 @@ def intervals(costs, alpha, notion, sets, fmt, plot) -> None:
 @click.option(
     "--profiles",
     type=int,
-    help="random instances per statement [default: 100]; with --cube: at most this many cells",
+    help="random instances per statement [default: 100]; with --cube: at most this many cells, "
+    "evenly spread [default: 100]",
 )
 @click.option("--n", "n", default="2:10", show_default=True, help="players: N or LOW:HIGH")
 @click.option("--seed", default=0, show_default=True, type=int)
-@click.option("--cube", help="check every cell of this cube instead of random instances")
+@click.option(
+    "--cube", help="check cells of this cube (see --profiles) instead of random instances"
+)
 @opt.kernels
 def check(claims, profiles, n, seed, cube) -> None:
     """The paper's statements as properties: PASS, or FAIL with the smallest counterexample and
-    the command that shows it. Exit 1 when a statement that should hold fails."""
+    the command that shows it. Exit 1 when a statement that should hold fails. Long checks
+    show their progress on stderr."""
     from fastscan.datasharing.check import check as run_check
     from fastscan.grids import flag
 

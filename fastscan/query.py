@@ -82,7 +82,9 @@ def _nearest(values: np.ndarray, v: float, name: str, sel: str) -> int:
     step = float(np.median(np.diff(np.sort(values)))) if values.size > 1 else 0.0
     slack = step / 2 if step > 0 else 1e-9 * max(abs(lo), 1.0)
     if v < lo - slack or v > hi + slack:
-        raise ValueError(f"{sel} {name}={v:g} is outside the cube's range [{lo:g}, {hi:g}]")
+        raise ValueError(
+            f"{sel} {name}={_fmt(v)} is outside the cube's range [{_fmt(lo)}, {_fmt(hi)}]"
+        )
     return int(np.argmin(np.abs(values - v)))
 
 
@@ -184,8 +186,13 @@ def reduce(da, reductions: list[str], arg=plain):
 
 
 def _fmt(x) -> str:
+    """A value or coordinate as text that reads back to the same number: the shortest string
+    that round-trips in its own precision (never rounded, so that rows a grid keeps apart stay
+    apart and a value can be pasted into ``--sel``)."""
+    if isinstance(x, np.floating) and x.dtype != np.float64:
+        return str(x)  # NumPy's shortest round-trip repr of a float32 (0.1, not 0.100000001...)
     if isinstance(x, (float, np.floating)):
-        return f"{float(x):.6g}"
+        return repr(float(x))
     return str(x.item() if hasattr(x, "item") else x)
 
 
@@ -258,7 +265,26 @@ def query_lines(
             for row in rows(da):
                 yield ",".join(row)
             return
-        width = max(12, *(len(h) + 2 for h in head))
-        yield "".join(h.rjust(width) for h in head)
+        widths = _widths(da, head)
+        yield _line(head, widths)
         for row in rows(da):
-            yield "".join(v.rjust(width) for v in row)
+            yield _line(row, widths)
+
+
+def _widths(da, head: list[str]) -> list[int]:
+    """Column widths of the table: each coordinate's longest value (coordinates are small,
+    known before streaming), the values' column as wide as a full-precision float64 needs."""
+    widths = []
+    for d in da.dims:
+        values = da[d].values if d in da.coords else np.arange(da.sizes[d])
+        widths.append(max([12, len(d) + 2] + [len(_fmt(v)) + 2 for v in values]))
+    wide = da.dtype.kind == "f"  # repr of a float64 takes up to 24 characters
+    widths.append(max(12, len(head[-1]) + 2, 25 if wide else 0))
+    return widths
+
+
+def _line(cells: list[str], widths: list[int]) -> str:
+    # a value longer than its column still has a space before it, so columns never merge
+    return "".join(
+        c.rjust(w) if len(c) < w else " " + c for c, w in zip(cells, widths, strict=True)
+    )

@@ -1,14 +1,16 @@
-"""``fastscan check``: run the statements of :mod:`.claims` over random instances or over every
-cell of a cube, one line per statement, and the exit status (1 when a statement that should hold
-fails)."""
+"""``fastscan check``: run the statements of :mod:`.claims` over random instances or over cells
+of a cube (100 evenly spread unless ``--profiles`` asks for more), one line per statement, and
+the exit status (1 when a statement that should hold fails)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..progress import Progress
 from .claims import BY_NAME, STATEMENTS, Instance, Statement, general, identical, near_claim2
 
 
@@ -101,15 +103,49 @@ MAX_POINT_N = 24  # statements that read the cube's values at one point
 POINT = ("thm", "posvar")
 
 
+CUBE_CELLS = 100  # cells of a cube checked unless --profiles says otherwise
+PROGRESS_EVERY = 5.0  # seconds between plain progress lines
+
+
+class Checking(Progress):
+    """Progress of a check in instances: a bar on a terminal; elsewhere a plain line every
+    ``every`` seconds, none at all for a check that ends sooner (most do)."""
+
+    def __init__(self, total: int, stream=None, every: float | None = None):
+        every = PROGRESS_EVERY if every is None else every
+        super().__init__(total, "instances", stream=stream, every=every)
+        self._last = self._start  # the first plain line after ``every`` seconds, not at once
+        self._said = False
+
+    def advance(self, n: int = 1) -> None:
+        if self._bar is not None or self.total == 0:
+            super().advance(n)
+            return
+        self.done += n
+        now = time.monotonic()
+        if now - self._last >= self.every or (self._said and self.done >= self.total):
+            self._last, self._said = now, True
+            self.stream.write(self.line() + "\n")
+            self.stream.flush()
+
+
 def run(
-    statements: list[Statement], instances: Callable[[Statement], Iterator[Instance]]
+    statements: list[Statement],
+    instances: Callable[[Statement], Iterator[Instance]],
+    progress: Progress | None = None,
+    sizes: Callable[[Statement], int] | None = None,
 ) -> list[Verdict]:
-    """Each statement over its instances; the counterexample of smallest key is kept."""
+    """Each statement over its instances; the counterexample of smallest key is kept.
+    ``progress`` hears of every instance (``sizes``: how many each statement has)."""
     out = []
     for statement in statements:
         tried = 0
         found = None
+        seen = 0
         for inst in instances(statement):
+            seen += 1
+            if progress is not None:
+                progress.advance()
             if inst.n > (MAX_POINT_N if statement.name.startswith(POINT) else MAX_LISTED_N):
                 continue  # beyond what listing coalitions (or scanning a point) does quickly
             tried += 1
@@ -118,6 +154,8 @@ def run(
                 found = (inst, why)
                 if statement.exists:
                     break  # one witness is enough
+        if progress is not None and sizes is not None and sizes(statement) > seen:
+            progress.advance(sizes(statement) - seen)  # those a witness made unnecessary
         out.append(Verdict(statement, tried, found))
     return out
 
@@ -129,9 +167,12 @@ def check(
     seed: int = 0,
     cube: str | None = None,
     arg: Callable[[str], str] = str,
+    stream=None,
 ) -> tuple[str, int]:
     """``fastscan check``: the report and the exit status (0 when every statement that should
-    hold holds)."""
+    hold holds). ``profiles``: random instances per statement, or the most cells of ``cube``
+    checked (default 100 either way, evenly spread over the cube); ``stream``: where progress
+    goes (stderr)."""
     statements = select(claims, arg)
     n_low, n_high = _players(n, arg)
     if profiles is not None and profiles < 1:
@@ -144,6 +185,9 @@ def check(
         def instances(s: Statement) -> Iterator[Instance]:
             return random_instances(s, count, n_low, n_high, seed)
 
+        def size(s: Statement) -> int:
+            return len(s.fixed) + count
+
         what = f"{count} random instances per statement, n in {n_low}..{n_high}, seed {seed}"
     else:
         from ..cube import open_cube
@@ -151,13 +195,26 @@ def check(
         ds = open_cube(cube, None, False, "CUBE", arg("allow_incomplete"))
         if ds.attrs.get("game", "datasharing") != "datasharing":
             raise ValueError(f"{arg('cube')} {cube!r} is not a data-sharing cube")
-        cells = cube_instances(ds.load(), profiles)
+        whole = ds.sizes["profile"] * ds.sizes["alpha"] * ds.sizes["sigma"]
+        # all 80,400 cells of a default scan take over 15 minutes: a sample unless asked
+        cells = cube_instances(ds, CUBE_CELLS if profiles is None else profiles)
+        qualifying = {s.name: [c for c in cells if _qualifies(s, c)] for s in statements}
 
         def instances(s: Statement) -> Iterator[Instance]:
-            return (c for c in cells if _qualifies(s, c))
+            return iter(qualifying[s.name])
 
-        what = f"{len(cells)} cells of {cube}"
-    verdicts = run(statements, instances)
+        def size(s: Statement) -> int:
+            return len(qualifying[s.name])
+
+        if len(cells) < whole:
+            what = (
+                f"{len(cells)} of the {whole} cells of {cube}, evenly spread "
+                f"({arg('profiles')} N for more)"
+            )
+        else:
+            what = f"all {whole} cells of {cube}"
+    with Checking(sum(map(size, statements)), stream) as progress:
+        verdicts = run(statements, instances, progress, size)
     failed = [v for v in verdicts if not v.ok]
     lines = [f"fastscan check: {len(statements)} statements over {what}", ""]
     lines += [v.line() for v in verdicts]
