@@ -70,13 +70,14 @@ def _attributes(spec: ArraySpec, coords: list[ArraySpec]) -> dict[str, Any]:
     return attrs
 
 
-def write(layout: Layout, target) -> None:
+def write(layout: Layout, target, mode: str = "w-") -> None:
     """Create the Zarr v3 group ``target`` (a zarr store) holding ``layout``: coordinates and
-    inputs with their values, results with no chunk written."""
+    inputs with their values, results with no chunk written (``mode="a"``: beside objects
+    already there, an object store's creating marker and lock)."""
     import zarr
     from zarr.codecs import ZstdCodec
 
-    group = zarr.open_group(target, mode="w-", zarr_format=3, attributes=layout.attrs)
+    group = zarr.open_group(target, mode=mode, zarr_format=3, attributes=layout.attrs)
     # non-dimension coordinates (family parameters along profile) that data variables name
     extra = [a for a in layout.arrays if a.coord and a.dims != (a.name,)]
     for spec in layout.arrays:
@@ -96,4 +97,6 @@ def write(layout: Layout, target) -> None:
             array[...] = spec.data.astype(str) if string else spec.data
     with warnings.catch_warnings():  # zarr's note that consolidation is not in the v3 spec
         warnings.filterwarnings("ignore", message=".*[Cc]onsolidated metadata.*")
+        # fastscan's own .fastscan folder (an object store's marker and lock) is no Zarr node
+        warnings.filterwarnings("ignore", message=".*not recognized as a component of a Zarr")
         zarr.consolidate_metadata(target, zarr_format=3)

@@ -10,6 +10,7 @@ mean for a cube (complete? resumable? whose?) is :mod:`fastscan.cube`'s business
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import os
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 
 META = ".fastscan"
+CREATING = "creating"  # object stores: written first, deleted last; the cube is visible without it
 
 
 def _split(url: str, storage_options: dict | None):
@@ -43,6 +45,10 @@ def _split(url: str, storage_options: dict | None):
         raise ValueError(f"{shown!r} could not be reached: {redact_url(err)}") from None
     if root not in ("/", ""):
         root = root.rstrip("/")
+    if not _is_local(fs) and hasattr(fs, "dircache"):
+        # object stores: no listing cache, or a marker or lock written a moment ago (by this
+        # process or a worker) would look absent, and one deleted would look present
+        fs.dircache.use_listings_cache = False
     return fs, root
 
 
@@ -83,11 +89,30 @@ class Store:
         parent = path.rsplit("/", 1)[0]
         if self.local:
             self.fs.makedirs(parent, exist_ok=True)
-        self.fs.pipe(path, data)
+        try:
+            self.fs.pipe(path, data)
+        except OSError:
+            raise
+        except Exception as err:  # a backend's own error (an endpoint that refuses): an OSError
+            raise OSError(f"{type(err).__name__}: {err}") from None
 
     def exists(self) -> bool:
-        """A Zarr group is here (whatever wrote it)."""
-        return self.fs.exists(self._p("zarr.json"))
+        """A Zarr group is here (whatever wrote it); on an object store, not one still being
+        created (its ``.fastscan/creating`` marker is deleted last)."""
+        if self.local:
+            return self.fs.exists(self._p("zarr.json"))
+        try:  # the first look at a remote location: an endpoint or credentials that fail
+            self.fs.info(self._p("zarr.json"))  # (exists() would say False for those)
+            return not self.fs.exists(self._p(META, CREATING))
+        except FileNotFoundError:
+            return False
+        except Exception as err:  # noqa: BLE001 - every backend raises its own kinds
+            from .redact import redact_url
+
+            raise ValueError(
+                f"{self.name} {self.url!r} could not be reached: {type(err).__name__}: "
+                f"{redact_url(err)}"
+            ) from None
 
     def is_cube(self) -> bool:
         """A fastscan cube is here."""
@@ -130,9 +155,17 @@ class Store:
             raise ValueError(
                 f"{self.name} {self.url!r} is not a store location (give a folder path)"
             )
+        if not self.local:
+            self.exists()  # one line naming the store when its endpoint or credentials fail
         if self.fs.isfile(self.root):
             raise ValueError(f"{self.name} {self.url!r} exists and is a file, not a store")
-        if self.fs.isdir(self.root) and not self.exists() and self.fs.ls(self.root):
+        half_made = not self.local and self.fs.exists(self._p(META, CREATING))
+        if (
+            self.fs.isdir(self.root)
+            and not self.exists()
+            and self.fs.ls(self.root)
+            and not half_made
+        ):
             raise ValueError(
                 f"{self.name} {self.url!r} is a folder of other files (no fastscan cube); "
                 f"refusing to write there"
@@ -193,6 +226,8 @@ class Store:
         from . import layout as cube_layout
 
         layout.attrs["fastscan_store_id"] = uuid.uuid4().hex
+        if not self.local:
+            return self._create_in_place(layout, replace)
         staging = Store(self._rooted(self._sibling("new")), self.storage_options, self.name)
         try:
             cube_layout.write(layout, staging.zarr_store())
@@ -219,6 +254,30 @@ class Store:
             raise
         if aside is not None:
             self.fs.rm(aside, recursive=True)
+
+    def _create_in_place(self, layout, replace: bool) -> None:
+        """Object stores have no atomic rename (fsspec's move copies, then deletes): the cube is
+        written in place between a ``creating`` marker and its removal, so it is visible (see
+        :meth:`exists`) only once whole. A kill midway leaves an invisible half-made cube that
+        the next scan removes; an overwrite deletes the old cube first (a kill then loses it)."""
+        from . import layout as cube_layout
+
+        creating = self._p(META, CREATING)
+        if self.exists():
+            if not replace:
+                raise ValueError(f"{self.name} {self.url!r} was created meanwhile by another scan")
+        elif self.fs.exists(self.root) and self.fs.ls(self.root) and not self.fs.exists(creating):
+            raise ValueError(
+                f"{self.name} {self.url!r} is a folder of other files (no fastscan cube); "
+                f"refusing to write there"
+            )
+        self.check_lock()  # a live scan creating or writing here is refused
+        if self.fs.exists(self.root):
+            self.fs.rm(self.root, recursive=True)  # the old cube, or a half-made one
+        self._put(creating, b"")
+        self.acquire()
+        cube_layout.write(layout, self.zarr_store(), mode="a")
+        self.fs.rm(creating)
 
     def _rename(self, src: str, dst: str) -> None:
         if self.local:
@@ -323,9 +382,21 @@ class Store:
 
     # --- one writer at a time ----------------------------------------------------------------
     def acquire(self) -> None:
-        """Refuse when another live scan writes here; take over a lock left by a dead one."""
+        """Refuse when another live scan writes here; take over a lock left by a dead one. On
+        an object store the lock is a conditional write (create only if absent), so of two
+        scans starting at once one gets it and the other is refused."""
         self.check_lock()
-        self._put(self._p(META, "lock"), json.dumps(_me()).encode())
+        path, me = self._p(META, "lock"), json.dumps(_me()).encode()
+        if self.local:
+            self._put(path, me)
+            return
+        try:
+            self.fs.pipe_file(path, me, mode="create")
+        except FileExistsError:
+            self.check_lock()  # another live scan took it just now: refused here
+            self._put(path, me)  # ours already, or a dead writer's: taken over
+        except (TypeError, NotImplementedError):  # no conditional writes on this file system
+            self._put(path, me)
 
     def check_lock(self) -> None:
         """Refuse (before anything is written) when another live scan holds the lock."""
@@ -357,7 +428,7 @@ class Store:
 
     def release(self) -> None:
         path = self._p(META, "lock")
-        if self.fs.exists(path):
+        with contextlib.suppress(FileNotFoundError):
             self.fs.rm(path)
 
 
