@@ -7,6 +7,8 @@ import click
 
 from . import options as opt
 
+COALITION_LIMIT = 20  # as fastscan.datasharing.commands (not imported: --help stays fast)
+
 NOTIONS = click.Choice(["nash", "robust", "designer", "both", "all"])
 NOTION_HELP = "both: nash and robust; all: nash, robust and designer (Lemma 1's epsilon)"
 SETS = click.Choice(["all", "downward"])
@@ -44,8 +46,10 @@ FAMILIES = click.Choice(["identical", "geometric", "linear", "uniform"])
 @opt.resume
 @opt.overwrite
 @opt.scheduler
+@opt.threads
 @opt.yes
 @opt.quiet
+@opt.stops_on_sigterm
 @opt.kernels
 def scan(
     costs, costs_file, family, alpha, sigma, sets, notion, worst, out, storage_option, quiet, **rest
@@ -85,13 +89,22 @@ def scan(
 @click.option("--sigma", required=True, type=float)
 @click.option("--notion", default="both", show_default=True, type=NOTIONS, help=NOTION_HELP)
 @click.option("--sets", default="all", show_default=True, type=SETS)
+@click.option(
+    "--limit",
+    default=COALITION_LIMIT,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="describe at most this many stable coalitions per notion (0: all); the count is exact",
+)
 @opt.kernels
-def coalitions(costs, alpha, sigma, notion, sets) -> None:
+def coalitions(costs, alpha, sigma, notion, sets, limit) -> None:
     """The stable coalitions at one point, the table of the proof of Lemmas 3/4, k* and PoS."""
     from fastscan.datasharing import commands
     from fastscan.grids import flag
 
-    click.echo(commands.coalitions(costs, alpha, sigma, notion, sets, opt.echo_err, flag))
+    click.echo(
+        commands.coalitions(costs, alpha, sigma, notion, sets, opt.echo_err, flag, limit=limit)
+    )
 
 
 @click.command()

@@ -66,8 +66,10 @@ PARAMS = ("n", "m", "density", "ratio", "facility", "seed", "name", "eps")
 @opt.resume
 @opt.overwrite
 @opt.scheduler
+@opt.threads
 @opt.yes
 @opt.quiet
+@opt.stops_on_sigterm
 @opt.kernels
 def scan(family, instances, alpha, method, approx, out, storage_option, quiet, **rest) -> None:
     """Scan instances x alpha exactly into a resumable Zarr cube."""

@@ -35,7 +35,7 @@ class _Group(click.Group):
             sys.exit(2)
         except KeyboardInterrupt as err:
             click.echo(f"\nfastscan: {str(err) or 'interrupted'}", err=True)
-            sys.exit(130)
+            sys.exit(143 if opt.terminated() else 130)  # 128 + the signal, as the shell says
         except RuntimeError as err:
             from fastscan.job import Stopped
 
@@ -68,7 +68,12 @@ def info(store, verify, storage_option) -> None:
 
 @main.command()
 @click.argument("store")
-@click.option("--var", "var", required=True, help="variable (or 'exists': stable_count > 0)")
+@click.option(
+    "--var",
+    "var",
+    required=True,
+    help="variable, or one its game derives (exists: stable_count > 0)",
+)
 @opt.sel
 @opt.reduce
 @click.option(
@@ -102,7 +107,7 @@ def query(store, var, sel, reductions, fmt, allow_incomplete, storage_option) ->
 
 @main.command(short_help="A phase diagram (--x and --y) or lines along --x.")
 @click.argument("store")
-@click.option("--var", "var", required=True, help="variable (or 'exists')")
+@click.option("--var", "var", required=True, help="variable (or exists: stable_count > 0)")
 @click.option("--x", "x", required=True, help="dimension along the x axis")
 @click.option("--y", "y", help="second dimension: a heatmap (phase diagram)")
 @opt.sel
@@ -126,6 +131,7 @@ def plot(store, var, x, y, sel, reductions, out, allow_incomplete, storage_optio
         allow_incomplete=allow_incomplete,
         storage_options=opt.storage_options(storage_option),
         arg=flag,
+        note=opt.echo_err,
     )
     click.echo(out)
 

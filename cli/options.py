@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import signal
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +29,11 @@ scheduler = click.option(
     "--scheduler",
     envvar="FASTSCAN_SCHEDULER",
     help="dask.distributed address (or FASTSCAN_SCHEDULER); default: threads on this machine",
+)
+threads = click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    help="threads of a run on this machine [default: the CPUs this process may use]",
 )
 yes = click.option("--yes", is_flag=True, help="run plans over 2 GiB too")
 quiet = click.option("--quiet", is_flag=True, help="no plan, no progress")
@@ -62,6 +69,42 @@ def provenance() -> dict[str, str]:
 def echo_err(message: str) -> None:
     """A line for the log (stderr)."""
     click.echo(message, err=True)
+
+
+_terminated = False  # set by the SIGTERM handler: the exit status says which signal it was
+
+
+def terminated() -> bool:
+    """Whether the running command was stopped by SIGTERM (exit 143, not Ctrl-C's 130)."""
+    return _terminated
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    global _terminated
+    _terminated = True
+    # a second SIGTERM (a supervisor that insists) ends the process at once, as by default
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    raise KeyboardInterrupt("terminated (SIGTERM)")
+
+
+def stops_on_sigterm(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Marks a command that SIGTERM stops as Ctrl-C does (``kill``, a batch system's time
+    limit): what is safely stored is kept and the resume command is printed, rather than the
+    default of dying silently with status 143. Goes under the click decorators."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        global _terminated
+        if threading.current_thread() is not threading.main_thread():
+            return command(*args, **kwargs)  # only the main thread may handle signals
+        _terminated = False
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        try:
+            return command(*args, **kwargs)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    return run
 
 
 def kernels(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -60,13 +60,19 @@ def run(
     command: str | None = None,
     resume_command: str | None = None,
     arg: Callable[[str], str] = plain,
+    threads: int | None = None,
 ) -> str:
     """Scan ``plan`` into the cube at ``url`` (``mode``: new, resume or overwrite); returns the
     closing line. ``say`` hears the plan (nothing when ``quiet``), ``command`` is stored as the
     cube's provenance, ``resume_command`` is quoted when interrupted; ``arg`` names arguments
-    in errors."""
+    in errors; ``threads``: of a local run (None: :func:`~fastscan.runner.cpus`)."""
     from .redact import redact_url
-    from .runner import MissingBlocks, NoWorkers, connect
+    from .runner import MissingBlocks, NoWorkers, connect, cpus, local_threads
+
+    if threads is not None and scheduler:
+        raise ValueError(
+            f"{arg('threads')} is for a run on this machine, not with {arg('scheduler')}"
+        )
 
     say = (lambda message: None) if quiet or say is None else say
     if scheduler and _local(url):  # workers would resolve a relative path in their own folder
@@ -82,11 +88,13 @@ def run(
             return (
                 f"{store.url}: complete ({plan.n_chunks} of {plan.n_chunks} chunks), nothing to do"
             )
-        workers = (sum(client.nthreads().values()) if client is not None else os.cpu_count()) or 1
+        local = threads or cpus()
+        workers = (sum(client.nthreads().values()) if client is not None else local) or 1
         done = len(state.done) if state is not None else 0
         for line in describe(plan, done, state, workers, client is None, yes, say, arg):
             say(line)
-        _fill(plan, store, mode, client, quiet, state, command)
+        with local_threads(threads):
+            _fill(plan, store, mode, client, quiet, state, command)
     except KeyboardInterrupt:
         raise Interrupted(_kept(store, plan, "interrupted", resume_command)) from None
     except (MissingBlocks, NoWorkers) as err:
@@ -96,8 +104,10 @@ def run(
         raise Stopped(_kept(store, plan, why, resume_command)) from None
     except OSError as err:  # a full disk, a read-only store, the scheduler lost: markers
         # follow their data, so what is marked is whole and the rest is redone on resume
-        why = f"stopped: {type(err).__name__}: {redact_url(err)}"
-        raise Stopped(_kept(store, plan, why, resume_command)) from None
+        why = f"{type(err).__name__}: {redact_url(err)}"
+        if not _cube_there(store):  # the store could not even be made: a bad location
+            raise ValueError(f"{arg('out')} {store.url!r}: {why}; nothing was written") from None
+        raise Stopped(_kept(store, plan, f"stopped: {why}", resume_command)) from None
     finally:
         if client is not None:
             client.close()
@@ -112,6 +122,13 @@ def refuse_memory(url: str, arg: Callable[[str], str] = plain) -> None:
             f"{arg('out')} memory:// lives only inside this process and would be lost when "
             f"fastscan exits; give a path or a shared URL (file://, s3://...)"
         )
+
+
+def _cube_there(store: Store) -> bool:
+    try:
+        return store.exists() and store.is_cube()
+    except OSError:
+        return False
 
 
 def _local(url: str) -> bool:

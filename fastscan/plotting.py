@@ -7,6 +7,8 @@ import numpy as np
 
 from .grids import plain
 
+MAX_TICKS = 12  # labels on a categorical axis at most (more overlap at the figure's width)
+
 
 def _mpl():
     import matplotlib
@@ -111,19 +113,23 @@ def lines(
             ax.plot(xs, sub.values, drawstyle="steps-mid", color="C0")
         else:
             ax.plot(xs, sub.values, "o", color="C0")
-            ax.set_xticks(xs, labels)
+            every = -(-xs.size // MAX_TICKS)  # one label in ``every``: many would overlap
+            ax.set_xticks(xs[::every], labels[::every])
             ax.set_xlim(-0.5, xs.size - 0.5)
         if exists is not None:
             ok = (exists.sel(notion=notion) if notion is not None else exists).values
             for lo, hi in _runs(xs, ~ok):
                 ax.axvspan(lo, hi, color="0.85", zorder=0, lw=0)
-        ax.set_xlabel(_label(da, x))
+        if len(panels) == 1:
+            ax.set_xlabel(_label(da, x))
         ax.set_title({"nash": "Nash", None: ""}.get(notion, str(notion)), fontsize=10)
         ax.grid(alpha=0.3)
     if da.dtype.kind in "iub":  # sizes and counts: whole-number ticks
         from matplotlib.ticker import MaxNLocator
 
         axes[0][0].yaxis.set_major_locator(MaxNLocator(integer=True))
+    if len(panels) > 1:  # once under the panels: a long label under each ran into the next
+        fig.supxlabel(_label(da, x), fontsize=10)
     units = da.attrs.get("units")
     axes[0][0].set_ylabel(f"{da.name}" + (f" [{units}]" if units and units != "1" else ""))
     shade = "; shaded: no equilibrium" if exists is not None else ""
@@ -190,6 +196,28 @@ def steps(
     return labels
 
 
+def _check_finite(da, var: str, note, arg=plain) -> None:
+    """Say how many cells are inf or NaN (matplotlib leaves them out without a word), and
+    refuse when none is left to draw: an empty figure would pass for a result."""
+    if da.dtype.kind not in "fc":
+        return
+    values = np.asarray(da.values)
+    n_inf, n_nan = int(np.isinf(values).sum()), int(np.isnan(values).sum())
+    if not n_inf + n_nan:
+        return
+    bad = f"{n_inf:,} inf and {n_nan:,} NaN"
+    if n_inf + n_nan == values.size:
+        raise ValueError(
+            f"{arg('var')} {var}: nothing to draw, every one of the {values.size:,} cells "
+            f"selected is inf or NaN ({bad}); look at them with fastscan query"
+        )
+    if note is not None:
+        note(
+            f"fastscan: warning: {n_inf + n_nan:,} of {values.size:,} cells of {var} are not "
+            f"drawn ({bad})"
+        )
+
+
 def _runs(xs: np.ndarray, mask: np.ndarray) -> list[tuple[float, float]]:
     """``(start, end)`` spans of x where ``mask`` holds, reaching halfway to the neighbours."""
     out = []
@@ -225,19 +253,23 @@ def _as_axis(da, dim: str, lab: str, arg=plain):
     return da.swap_dims({lab: dim}).sortby(dim)
 
 
-def plot_cube(ds, var: str, x: str, y: str | None, sels, reductions, out: str, arg=plain) -> None:
+def plot_cube(
+    ds, var: str, x: str, y: str | None, sels, reductions, out: str, arg=plain, note=None
+) -> None:
     """``fastscan plot``: a phase diagram (``y`` given) or lines along ``x`` of one variable.
 
     ``x`` and ``y`` are dimensions or family parameters of the profiles; dimensions of size
     one are dropped, and lines are drawn one panel per notion, shaded where no equilibrium
-    exists (for variables with a notion).
+    exists (for variables with a notion). ``note`` hears how many cells are not finite (left
+    out of the figure); a selection with no finite cell is refused.
     """
     from . import query as q
 
     da, fixed = q.select(ds, q.variable(ds, var, arg), list(sels), arg)
     da, reduced = q.reduce(da, list(reductions), arg)
     exists = None
-    shade = "exists" in q._derived(ds) and var != "exists"  # where no equilibrium exists
+    derived = q._derived(ds)
+    shade = "exists" in derived and derived["exists"][0] in ds and var != "exists"
     if y is None and not reductions and shade and "notion" in da.dims:
         exists, _ = q.select(ds, q.variable(ds, "exists"), list(sels), arg)
     lab = q.label_dim(ds) or "profile"
@@ -254,6 +286,8 @@ def plot_cube(ds, var: str, x: str, y: str | None, sels, reductions, out: str, a
             )
     if x == y:
         raise ValueError(f"{arg('x')} and {arg('y')} must differ (both {x!r})")
+    da = da.load()
+    _check_finite(da, var, note, arg)
     if y is not None:
         heatmap(da, x, y, fixed, reduced, out, arg)
         return
@@ -274,13 +308,13 @@ def plot_store(
     allow_incomplete: bool = False,
     storage_options: dict | None = None,
     arg=plain,
+    note=None,
 ) -> None:
     """``fastscan plot``: :func:`plot_cube` of the cube at ``url`` into the image ``out``
-    (its folder checked before the cube is read)."""
+    (its folder checked before the cube is read); ``note`` hears warnings."""
     from . import query as q
-    from .cube import open_cube
 
     check_folder(out, arg("out"))
-    ds = open_cube(url, storage_options, allow_incomplete, "STORE", arg("allow_incomplete"))
+    ds = q.open_to_read(url, storage_options, allow_incomplete, arg)
     with q.reading(url):
-        plot_cube(ds, var, x, y, sels, reductions, out, arg)
+        plot_cube(ds, var, x, y, sels, reductions, out, arg, note)

@@ -40,11 +40,45 @@ def reading(url: str):
         ) from None
 
 
+def open_to_read(url: str, storage_options=None, allow_incomplete: bool = False, arg=plain):
+    """:func:`fastscan.cube.open_cube` for ``query`` and ``plot``: a cube refused as unfinished
+    while another live scan holds its lock is being written now, so the refusal says so rather
+    than offer a ``--resume`` that the lock would refuse."""
+    from .cube import open_cube
+    from .store import Store
+
+    allow = arg("allow_incomplete")
+    try:
+        return open_cube(url, storage_options, allow_incomplete, "STORE", allow)
+    except ValueError:
+        if allow_incomplete:
+            raise
+        try:
+            Store(url, storage_options, "STORE").check_lock()
+        except ValueError:  # another scan holds the lock (or it cannot be read)
+            from .redact import redact_url
+
+            raise ValueError(
+                f"STORE {redact_url(url)!r} is not finished: a scan is writing it now; wait for "
+                f"it to finish, or add {allow} to read the cells finished so far (the others "
+                f"as missing)"
+            ) from None
+        except Exception:  # noqa: BLE001 - the lock decides nothing here: the first refusal
+            pass
+        raise
+
+
 def variable(ds, name: str, arg=plain):
-    """A cube variable, or one its game derives (``exists``: ``stable_count > 0``)."""
+    """A cube variable, or one its game derives (declared by the game's registry: the
+    data-sharing game's ``exists`` is ``stable_count > 0``)."""
     derived = _derived(ds)
     if name in derived:
         base, desc = derived[name]
+        if base not in ds.data_vars:  # a cube made without it (a method that counts nothing)
+            raise ValueError(
+                f"{arg('var')} {name!r} is derived from {base}, which this cube does not hold "
+                f"(variables: {', '.join(sorted(ds.data_vars))})"
+            )
         da = (ds[base] > 0).rename(name)
         if ds[base].dtype.kind == "f":  # an incomplete cube: unfinished cells stay missing
             da = da.astype(float).where(ds[base].notnull())
@@ -132,8 +166,15 @@ def select(ds, da, sels: list[str], arg=plain):
     params = labels(ds) if lab in da.dims else []
     profiles = np.ones(ds.sizes.get(lab, 0), dtype=bool)
     by_profile = False
+    given: dict[str, str] = {}
     for item in sels:
         dim, raw = _parse(item, sel, "=")
+        if dim in given:  # the first would have taken the dim away: "not a dimension" misleads
+            raise ValueError(
+                f"{sel} {dim} is selected twice ({dim}={given[dim]} and {dim}={raw}); "
+                f"give one {sel} per dimension"
+            )
+        given[dim] = raw
         if dim == lab and lab in da.dims or dim in params:
             values = ds[dim].values
             if dim in params and raw.startswith("#"):
@@ -248,9 +289,7 @@ def query_lines(
 ) -> Iterator[str]:
     """``fastscan query``: the lines of a selection of a cube (streamed), optionally reduced,
     as a table, CSV or JSON; ``note`` hears what the selection fixed."""
-    from .cube import open_cube
-
-    ds = open_cube(url, storage_options, allow_incomplete, "STORE", arg("allow_incomplete"))
+    ds = open_to_read(url, storage_options, allow_incomplete, arg)
     da, fixed = select(ds, variable(ds, var, arg), sels, arg)
     da, _ = reduce(da, reductions, arg)
     if fixed and note is not None:

@@ -7,7 +7,10 @@ sink's (memory here, a Zarr cube in :mod:`fastscan.cube`).
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
+from contextvars import ContextVar
 from functools import reduce
 from typing import Any, Protocol
 
@@ -16,6 +19,30 @@ import numpy as np
 from .game import get
 from .plan import Chunk, Plan
 from .variables import region
+
+
+def cpus() -> int:
+    """The CPUs this process may run on: its affinity (``taskset``, a container's cpuset) where
+    the OS tells it, else every CPU of the machine; the default number of local threads."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # macOS and Windows have no affinity call
+        return os.cpu_count() or 1
+
+
+# threads of a local run, set by :func:`local_threads` for the code that reaches :func:`execute`
+# through callers that do not pass ``workers`` (the cube's :func:`~fastscan.cube.run_to_store`)
+_THREADS: ContextVar[int | None] = ContextVar("fastscan_threads", default=None)
+
+
+@contextlib.contextmanager
+def local_threads(threads: int | None) -> Iterator[None]:
+    """Within the block, local runs use ``threads`` threads (None: :func:`cpus`)."""
+    token = _THREADS.set(threads)
+    try:
+        yield
+    finally:
+        _THREADS.reset(token)
 
 
 class Sink(Protocol):
@@ -157,10 +184,11 @@ def execute(plan: Plan, sink: Sink, progress=None, client=None, workers: int | N
         dsk = {}
         for t in tasks:
             dsk.update(t.__dask_graph__())
+        threads = workers or _THREADS.get() or cpus()
         with Tick():
             # the threaded scheduler itself: dask.compute would import distributed (0.3 s) to
             # look for a client, and a small command must start in about a second
-            threaded_get(dsk, [t.key for t in tasks], num_workers=workers or os.cpu_count())
+            threaded_get(dsk, [t.key for t in tasks], num_workers=threads)
         return
     from distributed import as_completed
 

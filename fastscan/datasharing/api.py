@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 
@@ -38,7 +37,7 @@ def scan(
     xarray.Dataset
         The variables of :data:`fastscan.datasharing.variables.VARIABLES`.
     """
-    from ..runner import compute
+    from ..runner import compute, cpus
     from ..variables import build_dataset
     from . import validate
     from .game import GAME
@@ -50,7 +49,7 @@ def scan(
     padded = validate.check_profiles(costs, sets)
     profiles = ProfileSet(padded, {}, {"source": "costs"})
     plan = build(profiles, alpha, sigma, sets, notions=notions, worst=worst)
-    plan = spread(plan, threads or os.cpu_count() or 1)
+    plan = spread(plan, threads or cpus())
     data = {**compute(plan, workers=threads), **plan.spec.inputs()}
     data["n_players"] = data["n_players"].astype(GAME.registry["n_players"].dtype)
     attrs = plan.attrs(GAME, stored=False)

@@ -104,6 +104,9 @@ def point_notions(notion: str) -> tuple[str, ...]:
     return {"both": ("nash", "robust"), "all": NOTION_VALUES}.get(notion, (notion,))
 
 
+COALITION_LIMIT = 20  # coalitions described per notion by default (a table of n + 3 lines each)
+
+
 def coalitions(
     costs: str,
     alpha: float,
@@ -112,10 +115,12 @@ def coalitions(
     sets: str = "all",
     notify: Callable[[str], None] = _quiet,
     arg=plain,
+    limit: int = COALITION_LIMIT,
 ) -> str:
     """``fastscan coalitions``: the stable coalitions at one point with the table of the proof
-    of Lemmas 3/4 for each, the optimum per notion, k* and the designer's epsilon. ``notify``
-    hears once when the kernels must be compiled first."""
+    of Lemmas 3/4 for each (the first ``limit`` per notion; 0: all), the optimum per notion, k*
+    and the designer's epsilon. ``notify`` hears once when the kernels must be compiled
+    first."""
     from ..kernels._numba import announce
     from . import validate
     from .coalitions import describe_coalition, point_summary, stable_coalitions
@@ -134,8 +139,17 @@ def coalitions(
             f"{nu}: {len(found)} stable coalition{'s' if len(found) != 1 else ''} at "
             f"alpha={alpha:g}, sigma={sigma:g}"
         )
-        for c in found:
+        shown = found if limit == 0 else found[:limit]
+        for c in shown:
             lines += [describe_coalition(costs, alpha, sigma, c).table(), ""]
+        if len(shown) < len(found):
+            # equal costs make C(n, k) coalitions stable at once: a million tables otherwise
+            lines += [
+                f"... {len(found) - len(shown):,} more {nu} stable coalitions not shown (the "
+                f"first {len(shown):,} of {len(found):,}); see them all with "
+                f"{arg('limit')} {len(found)} (or {arg('limit')} 0)",
+                "",
+            ]
         lines.append(summary.lines(nu) + "\n")
     lines.append(summary.central())
     return "\n".join(lines)

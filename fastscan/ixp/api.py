@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 
@@ -30,7 +29,7 @@ def scan(
     threads : int, optional
         Threads running kernels side by side (default: all cores).
     """
-    from ..runner import compute
+    from ..runner import compute, cpus
     from ..variables import build_dataset
     from .game import GAME
     from .model import Instance
@@ -41,6 +40,6 @@ def scan(
     if not isinstance(instances, Instances):
         instances = Instances.from_list(list(instances))
     plan = build(instances, alpha, method=method, approx=approx)
-    data = {**compute(plan, workers=threads or os.cpu_count()), **plan.spec.inputs()}
+    data = {**compute(plan, workers=threads or cpus()), **plan.spec.inputs()}
     attrs = plan.attrs(GAME, stored=False)
     return build_dataset(plan.registry(GAME), data, plan.spec.coords(), attrs, plan.spec.labels())

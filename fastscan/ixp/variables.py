@@ -181,4 +181,8 @@ FAMILY_PARAMS: dict[str, str] = {
     "planted_alpha": "planted family: the alpha thm44's instance is built for (NaN elsewhere)",
 }
 
-REGISTRY = Registry(VARIABLES, COORDS, FAMILY_PARAMS, label_dim="instance")
+# asked for by name in query and plot: true where the base variable is > 0 (exhaustive cubes;
+# --method optimum enumerates nothing, so its cubes have no stable_count to derive it from)
+DERIVED = {"exists": ("stable_count", "an alpha-stable assignment exists (stable_count > 0)")}
+
+REGISTRY = Registry(VARIABLES, COORDS, FAMILY_PARAMS, label_dim="instance", derived=DERIVED)
