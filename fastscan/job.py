@@ -16,6 +16,7 @@ from .plan import Plan
 from .store import Store
 
 SIZE_LIMIT = 2 * 2**30  # bytes a plan may write without ``yes``
+TIME_LIMIT = 4 * 3600.0  # estimated seconds a plan may run without ``yes``
 
 
 class Interrupted(KeyboardInterrupt):
@@ -187,6 +188,11 @@ def describe(plan, done, state, workers, local, yes, say, arg=plain):
     game.warm_up(plan, notify=say)
     eta = game.estimate(plan, workers, 1 - done / max(chunks, 1))
     yield f"      estimated {seconds(eta)} on {workers} {'threads' if local else 'workers'}"
+    if eta > TIME_LIMIT and not yes:
+        raise ValueError(
+            f"the scan would take about {seconds(eta)} (a plan of more than {seconds(TIME_LIMIT)} "
+            f"is run only when asked); add {arg('yes')} to run it"
+        )
 
 
 def _fill(plan, store, mode, client, quiet, state, command) -> None:

@@ -218,3 +218,13 @@ def test_panels_x_labels_do_not_overlap(tmp_path, monkeypatch):
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert not a.overlaps(b), (a, b)
+
+
+def test_a_scan_estimated_at_many_hours_asks_for_yes(tmp_path):
+    out = tmp_path / "big.zarr"
+    r = fastscan_cli(
+        "ixp scan --family uniform --n 20 --m 3 --density 0.5 --ratio 1 --facility 1 --seed 0 "
+        f"--out {out} --quiet"
+    )
+    assert r.returncode == 2 and "--yes" in r.stderr and " h " in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and not out.exists()
