@@ -67,6 +67,11 @@ class Store:
         self.name = name  # how errors call this location (the caller's argument name)
         self.storage_options = dict(storage_options or {})
         self.fs, self.root = _split(self._url, self.storage_options)
+        if self.storage_options and self.local:
+            raise ValueError(
+                f"storage options (--storage-option) are for remote stores; {name} {self.url!r} "
+                "is a local path, where they would be ignored"
+            )
         self._uid: str | None = None
 
     # --- paths -----------------------------------------------------------------------------

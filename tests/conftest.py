@@ -9,9 +9,39 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import settings
 
 # deadline=None: the first example of a test compiles (or loads) kernels
 settings.register_profile("fastscan", deadline=None, max_examples=40, print_blob=True)
 settings.register_profile("thorough", deadline=None, max_examples=400, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fastscan"))
+
+
+CREDS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+@pytest.fixture(scope="session")
+def s3():
+    """A moto S3 server on 127.0.0.1 with an empty bucket; the endpoint's storage option."""
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    old = {k: os.environ.get(k) for k in (*CREDS, "AWS_DEFAULT_REGION")}
+    os.environ.update(CREDS, AWS_DEFAULT_REGION="us-east-1")
+    import s3fs
+
+    s3fs.S3FileSystem(client_kwargs={"endpoint_url": endpoint}).mkdir("bucket")
+    yield endpoint
+    server.stop()
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v

@@ -5,7 +5,6 @@ overwrite, a second writer refused, info --verify, query, plot, plain xarray; er
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -13,41 +12,15 @@ import time
 
 import pytest
 import xarray as xr
+from conftest import CREDS
 from helpers import fastscan_cli, subprocess_env
 
-CREDS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 SCAN = "scan --costs 1e-3,2e-3,3e-3 --alpha 0,1 --sigma 0.1:1:4"
 # a few seconds, in many chunks: killed midway
 LONG = (
     "scan --family uniform --n 14 --low 1e-4 --high 1e-2 --seed 0:2399:2400 --alpha -1:1:16 "
     "--sigma 0.1:1:8"
 )
-
-
-@pytest.fixture(scope="module")
-def s3():
-    """A moto S3 server on 127.0.0.1 with an empty bucket; the endpoint's storage option."""
-    import logging
-
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    old = {k: os.environ.get(k) for k in (*CREDS, "AWS_DEFAULT_REGION")}
-    os.environ.update(CREDS, AWS_DEFAULT_REGION="us-east-1")
-    import s3fs
-
-    s3fs.S3FileSystem(client_kwargs={"endpoint_url": endpoint}).mkdir("bucket")
-    yield endpoint
-    server.stop()
-    for k, v in old.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
 
 
 def opt(endpoint: str) -> str:
