@@ -228,3 +228,21 @@ def test_a_scan_estimated_at_many_hours_asks_for_yes(tmp_path):
     )
     assert r.returncode == 2 and "--yes" in r.stderr and " h " in r.stderr, r.stderr
     assert len(r.stderr.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_the_lemma5_witness_shows_its_sigma_windows():
+    """The witness is two sigma ranges: its 'show' command prints the ranges, not one sigma
+    outside both (as it did)."""
+    import re
+    import shlex
+
+    r = fastscan_cli("check --claims lemma5")
+    assert r.returncode == 0, r.stderr
+    show = re.search(r"show: fastscan (.*)", r.stdout).group(1)
+    lows = re.findall(r"(?:sigma in|none on) \[([0-9.e-]+), ", r.stdout)
+    assert len(lows) == 2, r.stdout
+    assert show.startswith("intervals ") and "--sigma" not in show
+    shown = fastscan_cli(shlex.join(shlex.split(show)))
+    assert shown.returncode == 0, shown.stderr
+    for low in lows:  # both windows' lower edges appear in the ranges printed
+        assert low[:6] in shown.stdout, (low, shown.stdout[:2000])

@@ -35,7 +35,11 @@ class Verdict:
             if self.found is None:
                 return f"NOT FOUND {head} (no witness in {self.tried} instances; not fatal)"
             inst, why = self.found
-            return f"PASS {head}\n     witness: {inst.text()}: {why}\n     show: {inst.command()}"
+            # the witness is a pair of sigma ranges, not the sampled sigma: show the ranges
+            return (
+                f"PASS {head}\n     witness: {inst.text(sigma=False)}: {why}\n"
+                f"     show: {inst.ranges_command()}"
+            )
         if self.found is None:
             note = " (expected to fail: none found)" if not s.holds else ""
             return f"PASS {head} ({self.tried} instances){note}"

@@ -51,9 +51,16 @@ class Instance:
             f"--sigma {float(self.sigma)!r} --notion all"
         )
 
-    def text(self) -> str:
+    def ranges_command(self) -> str:
+        """The command that shows every sigma range of the instance (no single sigma): what an
+        existence statement's witness is about."""
+        costs = ",".join(repr(float(c)) for c in self.costs)
+        return f"fastscan intervals --costs {costs} --alpha {float(self.alpha)!r} --notion all"
+
+    def text(self, sigma: bool = True) -> str:
         costs = ", ".join(f"{c:.4g}" for c in self.costs)
-        return f"n={self.n} costs [{costs}] alpha={self.alpha:.6g} sigma={self.sigma:.9g}"
+        point = f" sigma={self.sigma:.9g}" if sigma else ""
+        return f"n={self.n} costs [{costs}] alpha={self.alpha:.6g}{point}"
 
 
 # --- samplers: (rng, n_low, n_high) -> Instance ---------------------------------------------
