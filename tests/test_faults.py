@@ -41,13 +41,16 @@ def arrays(url) -> dict[str, bytes]:
     return {k: ds[k].values.tobytes() for k in ds.data_vars}
 
 
-def test_a_chunk_task_run_again_after_its_chunk_was_written_writes_nothing(tmp_path):
+def scanned(tmp_path):
+    """The split plan scanned into a cube: plan, store, its arrays, the chunk and a sink."""
     plan = split_plan()
     store = Store(str(tmp_path / "c.zarr"))
     run_to_store(plan, store, "new")
-    want = arrays(store.zarr_store())
-    chunk = plan.chunk_list()[0]
-    sink = CubeSink(store, plan)
+    return plan, store, arrays(store.zarr_store()), plan.chunk_list()[0], CubeSink(store, plan)
+
+
+def test_a_chunk_task_run_again_after_its_chunk_was_written_writes_nothing(tmp_path):
+    plan, store, want, chunk, sink = scanned(tmp_path)
     # the worker that ran the chunk died before reporting: the scheduler recomputes the blocks
     # whose results it held (here block 2 alone) and runs the chunk task again
     sink.keep_part(chunk, 2, get(plan.game).compute_block(plan, chunk, 2))
@@ -57,13 +60,8 @@ def test_a_chunk_task_run_again_after_its_chunk_was_written_writes_nothing(tmp_p
 
 
 def test_a_merge_with_a_block_missing_raises_and_writes_nothing(tmp_path):
-    plan = split_plan()
-    store = Store(str(tmp_path / "c.zarr"))
-    run_to_store(plan, store, "new")
-    want = arrays(store.zarr_store())
-    chunk = plan.chunk_list()[0]
+    plan, store, want, chunk, sink = scanned(tmp_path)
     store.unmark([chunk.name])  # as if killed after the blocks, before the chunk was marked
-    sink = CubeSink(store, plan)
     for b in (0, 1, 3):  # block 2 lost with its worker
         sink.keep_part(chunk, b, get(plan.game).compute_block(plan, chunk, b))
     with pytest.raises(runner.MissingBlocks, match=r"block part\(s\) 2 missing"):
