@@ -34,7 +34,7 @@ SCANS = {
     "--facility 1 --seed 0,1 --alpha 1,1.5,2 --approx",
     "ixp_optimum": "ixp scan --family uniform --n 14 --m 2 --density 0.5 --ratio 0.4 "
     "--facility 2 --seed 0,1 --method optimum --approx",
-    "ixp_planted": "ixp scan --family planted --name thm41,thm44,hub --eps 0.1,0 --alpha 1,1.2,2",
+    "ixp_planted": "ixp scan --family planted --name thm41,thm44,hub --eps 0,0.1 --alpha 1,1.2,2",
 }
 PRINTOUTS = {
     "intervals": f"intervals --costs {FIG1} --alpha 0.3 --notion all",
