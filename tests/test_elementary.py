@@ -90,10 +90,12 @@ def test_powers_are_the_powers(x, n):
 
 
 @given(st.integers(2, 10**7), st.floats(-1.0, 1.0, **finite))
+@example(21238, 0.6931471803691238)
 def test_pow_within_its_bound(k, y):
-    """``k^y`` as ``exp(y log k)``: below ``1 + |y log k|`` ulps (the rounding of ``y log k``)."""
+    """``k^y`` as ``exp(y log k)``: below ``0.51 + 3 |y log k|`` ulps (the roundings of ``log k``
+    and ``y log k`` carried through exp; a draw found 8.0 ulps where ``|y log k|`` = 6.9)."""
     exact = CTX.exp(CTX.multiply(CTX.ln(Decimal(k)), Decimal(y)))
-    assert ulps(el.pow(float(k), y), exact) <= 1.0 + abs(y * math.log(k))
+    assert ulps(el.pow(float(k), y), exact) <= 0.51 + 3.0 * abs(y * math.log(k))
 
 
 def test_special_values():
