@@ -94,7 +94,7 @@ class Scan:
         if most == 1 or plan.chunks[0] != 1:
             return plan.n_chunks
         n, counts = np.unique(self.profiles.n_players, return_counts=True)
-        per = 2 ** np.array([self.split.players(int(k), self.sets) for k in n])
+        per = np.array([1 << self.split.players(int(k), self.sets) for k in n])  # 2^players
         return int(np.sum(per * counts)) * (plan.n_chunks // len(self.profiles))
 
     # --- the cube ------------------------------------------------------------------------------

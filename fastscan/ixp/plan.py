@@ -187,8 +187,10 @@ def build(
     if method == "optimum":
         pc = min(16, math.ceil(len(instances) / 64))  # seconds an instance: many chunks
     else:
-        radix = instances.n_facilities + 1.0
-        per = radix**instances.n_agents
+        # (m+1)^n in Python integers: exact, no CPU-dispatched power decides the blocks
+        pairs = list(zip(instances.n_facilities, instances.n_agents, strict=True))
+        exact = [(int(m) + 1) ** int(n) for m, n in pairs]
+        per = np.array([float(p) for p in exact])
         worst = int(np.argmax(per))
         if per[worst] > MAX_ASSIGNMENTS:
             raise ValueError(
@@ -198,8 +200,15 @@ def build(
         if per.max() > block_from:
             pc = 1
             block = min(TARGET_ASSIGNMENTS, block_from)
-            need = np.log(np.maximum(per / block, 1.0)) / np.log(radix)
-            split = np.minimum(np.ceil(need - 1e-9), instances.n_agents).astype(np.int64)
+            split = np.array(
+                [
+                    _fixed_agents(p, int(m) + 1, int(block), int(n))
+                    for p, m, n in zip(
+                        exact, instances.n_facilities, instances.n_agents, strict=True
+                    )
+                ],
+                dtype=np.int64,
+            )
         else:
             pc = int(np.clip(TARGET_ASSIGNMENTS // max(1.0, float(per.max())), 1, len(instances)))
             pc = math.ceil(len(instances) / math.ceil(len(instances) / pc))
@@ -213,3 +222,12 @@ def build(
     elif split is not None and int(chunks[0]) != 1:
         scan = replace(scan, split=None)  # chunks of several instances: each computed whole
     return Plan(NAME, DIMS, tuple(int(c) for c in chunks), scan)
+
+
+def _fixed_agents(assignments: int, radix: int, block: int, n: int) -> int:
+    """The fewest leading agents whose labels split ``assignments`` into blocks of at most
+    ``block`` (at most ``n``): integers only, so every machine splits the same way."""
+    k = 0
+    while k < n and assignments > block * radix**k:
+        k += 1
+    return k
