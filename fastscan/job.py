@@ -13,7 +13,7 @@ from .cube import prepare, run_to_store, todo
 from .game import get
 from .grids import plain
 from .plan import Plan
-from .store import Store
+from .store import Store, settle_writes, unreachable
 
 SIZE_LIMIT = 2 * 2**30  # bytes a plan may write without ``yes``
 TIME_LIMIT = 4 * 3600.0  # estimated seconds a plan may run without ``yes``
@@ -84,6 +84,8 @@ def run(
     try:
         if client is not None and _local(url):
             _check_workers_see(client, os.path.dirname(url), arg("out"))
+        elif client is not None:
+            _check_workers_reach(client, url, storage_options, arg("out"))
         plan, state = prepare(plan, store, mode, arg)
         if state is not None and state.complete:
             return (
@@ -97,6 +99,7 @@ def run(
         with local_threads(threads):
             _fill(plan, store, mode, client, quiet, state, command)
     except KeyboardInterrupt:
+        settle_writes(timeout=10.0)
         raise Interrupted(_kept(store, plan, "interrupted", resume_command)) from None
     except (MissingBlocks, NoWorkers) as err:
         raise Stopped(_kept(store, plan, f"stopped: {err}", resume_command)) from None
@@ -106,6 +109,7 @@ def run(
     except OSError as err:  # a full disk, a read-only store, the scheduler lost: markers
         # follow their data, so what is marked is whole and the rest is redone on resume
         why = f"{type(err).__name__}: {redact_url(err)}"
+        settle_writes()
         if not _cube_there(store):  # the store could not even be made: a bad location
             raise ValueError(f"{arg('out')} {store.url!r}: {why}; nothing was written") from None
         raise Stopped(_kept(store, plan, f"stopped: {why}", resume_command)) from None
@@ -147,6 +151,24 @@ def _check_workers_see(client, folder: str, name: str) -> None:
         raise ValueError(
             f"{name} {folder!r} is a local folder that {len(blind)} of {len(seen)} workers do not "
             f"see (e.g. {blind[0]}); give a folder every worker shares, or an object store URL"
+        )
+
+
+def _check_workers_reach(client, url: str, storage_options: dict | None, name: str) -> None:
+    """Refuse an object store some worker cannot use (no credentials there, no route), before
+    anything is written: else every chunk fails on the workers, each with a traceback."""
+    from .redact import redact_url
+
+    try:
+        why = client.run(unreachable, url, storage_options)
+    except Exception:  # noqa: BLE001 - a check that cannot run decides nothing
+        return
+    blind = sorted((w, y) for w, y in why.items() if y is not None)
+    if blind:
+        worker, reason = blind[0]
+        raise ValueError(
+            f"{name} {redact_url(url)!r}: {len(blind)} of {len(why)} workers cannot use it "
+            f"(e.g. {worker}: {reason}); give every worker the store's credentials and access"
         )
 
 

@@ -77,7 +77,15 @@ def write(layout: Layout, target, mode: str = "w-") -> None:
     import zarr
     from zarr.codecs import ZstdCodec
 
-    group = zarr.open_group(target, mode=mode, zarr_format=3, attributes=layout.attrs)
+    # string labels also as a group attribute: TensorStore and other Zarr v3 readers that have
+    # no string data type read them there (README, "Reading a cube"); xarray decodes the array
+    labels = {
+        a.name: [str(v) for v in a.data.tolist()]
+        for a in layout.arrays
+        if a.coord and a.dtype.kind in "OUT" and a.data is not None
+    }
+    attrs = {**layout.attrs, "fastscan_labels": labels} if labels else layout.attrs
+    group = zarr.open_group(target, mode=mode, zarr_format=3, attributes=attrs)
     # non-dimension coordinates (family parameters along profile) that data variables name
     extra = [a for a in layout.arrays if a.coord and a.dims != (a.name,)]
     for spec in layout.arrays:

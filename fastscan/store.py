@@ -477,3 +477,45 @@ def _open_group(url: str, options_json: str, uid: str) -> _OpenGroup:
 
     store = Store(url, json.loads(options_json)).zarr_store()
     return _OpenGroup(zarr.open_group(store, mode="r+", zarr_format=3))
+
+
+def settle_writes(timeout: float = 30.0) -> None:
+    """Wait for the chunk writes zarr still runs in its background loop after one of them
+    failed (a full disk): a failed region write returns at its first error while its sibling
+    writes go on, and those would otherwise be destroyed pending at exit (asyncio's "Task was
+    destroyed but it is pending!" after fastscan's one-line error). Their own errors are
+    collected here; none of them marks a chunk done."""
+    from zarr.core import sync
+
+    loop = sync.loop[0]
+    if loop is None or loop.is_closed() or not loop.is_running():
+        return
+
+    async def others() -> None:
+        me = asyncio.current_task()
+        tasks = [t for t in asyncio.all_tasks() if t is not me]
+        if tasks:
+            await asyncio.wait(tasks, timeout=timeout)
+        for t in tasks:
+            if t.done() and not t.cancelled():
+                t.exception()  # retrieved: no "exception was never retrieved" at exit
+
+    with contextlib.suppress(Exception):
+        asyncio.run_coroutine_threadsafe(others(), loop).result(timeout + 5)
+
+
+def unreachable(url: str, storage_options: dict | None) -> str | None:
+    """Why this process cannot use the store at ``url`` (credentials, network), or None; run on
+    each worker of a cluster before a scan (a worker is another machine, with its own
+    credentials). A store not there yet is fine: it is made before the workers write."""
+    from .redact import redact_url
+
+    try:
+        fs, root = _split(url, storage_options)
+        try:
+            fs.info(root)
+        except FileNotFoundError:
+            pass
+    except Exception as err:  # noqa: BLE001 - any failure is the answer, in one line
+        return f"{type(err).__name__}: {redact_url(str(err).splitlines()[0] if str(err) else '')}"
+    return None

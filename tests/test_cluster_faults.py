@@ -120,6 +120,49 @@ def test_a_store_failing_mid_scan_stops_in_one_line_and_resumes_bitwise(tmp_path
     assert arrays(out) == arrays(want)
 
 
+def _file_size_limit(limit: int):
+    """A ``preexec_fn``: the kernel refuses any write past ``limit`` bytes of a file (EFBIG,
+    "File too large"), as a full disk refuses one past its last free block."""
+    import resource
+    import signal
+
+    def limit_writes() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the error, not the signal's kill
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limit_writes
+
+
+def test_a_real_write_refused_by_the_kernel_mid_scan_stops_and_resumes_bitwise(tmp_path):
+    """No monkeypatch: the operating system refuses the chunk writes (RLIMIT_FSIZE) of a real
+    ``fastscan scan`` process after its store was created (metadata is smaller than the limit,
+    every result chunk larger): one line, the resume command, exit 1, no chunk marked done."""
+    out, want = tmp_path / "c.zarr", tmp_path / "want.zarr"
+    # in a fresh process first: the compiled kernels are then in the on-disk cache, which the
+    # limited process only reads
+    assert fastscan_cli(f"{CHUNKED} --out {want} --quiet", fresh=True).returncode == 0
+    chunk_files = [p.stat().st_size for p in want.glob("pos_variance/c/**/*") if p.is_file()]
+    limit = 60_000
+    assert len(chunk_files) == 3 and min(chunk_files) > limit  # every chunk write is refused
+    r = subprocess.run(
+        [sys.executable, "-m", "fastscan.cli.main", *CHUNKED.split(), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        preexec_fn=_file_size_limit(limit),
+        timeout=600,
+    )
+    assert r.returncode == 1, r.stderr
+    last = r.stderr.strip().splitlines()[-1]
+    assert "File too large" in last and "Continue with:" in last and "--resume" in last
+    assert "Traceback" not in r.stderr
+    done = out / ".fastscan" / "done"
+    assert not done.exists() or not os.listdir(done)  # nothing half-marked
+    r = fastscan_cli(f"{CHUNKED} --out {out} --resume --quiet", fresh=True)
+    assert r.returncode == 0, r.stderr
+    assert arrays(out) == arrays(want)
+
+
 def test_partial_files_left_by_a_kill_are_cleaned(tmp_path):
     out = tmp_path / "c.zarr"
     assert fastscan_cli(f"{SCAN} --out {out} --quiet").returncode == 0

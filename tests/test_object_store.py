@@ -124,3 +124,39 @@ def test_store_errors_are_one_line(s3, out, endpoint, words):
     assert r.returncode == 2, r.stderr
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert all(w in r.stderr for w in words), r.stderr
+
+
+def test_a_worker_without_credentials_is_one_line_before_anything_is_written(s3):
+    """A real ``dask worker`` process with no AWS credentials (this process has them): the scan
+    is refused naming the store and the worker, exit 2, and the bucket stays empty."""
+    from distributed import Client, LocalCluster
+
+    blind = dict(
+        subprocess_env(),
+        AWS_ACCESS_KEY_ID="",  # empty is "not set" to botocore
+        AWS_SECRET_ACCESS_KEY="",
+        AWS_SESSION_TOKEN="",
+        AWS_SHARED_CREDENTIALS_FILE="/nonexistent",
+        AWS_CONFIG_FILE="/nonexistent",
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    with LocalCluster(n_workers=0, processes=True, dashboard_address=None) as cluster:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "distributed.cli.dask_worker", cluster.scheduler_address,
+             "--nthreads", "1", "--no-dashboard"],
+            env=blind, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            with Client(cluster.scheduler_address) as client:
+                client.wait_for_workers(1, timeout=60)
+            r = fastscan_cli(
+                f"{SCAN} --out s3://bucket/c.zarr {opt(s3)} "
+                f"--scheduler {cluster.scheduler_address} --quiet"
+            )
+        finally:
+            worker.kill()
+            worker.wait()
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "s3://bucket/c.zarr" in r.stderr and "credentials" in r.stderr
+    assert objects(s3, "") == []

@@ -4,7 +4,8 @@ the same values as xarray's (issue 19).
 Numbers compare bitwise. String labels (``notion``, ``planted``) are the known gap: no Zarr v3
 data type is both opened by TensorStore (numbers and booleans only) and decoded to ``str`` by
 xarray, so they stay ``string``/``vlen-utf8``; the test pins exactly which arrays those are and
-that TensorStore still refuses them, so it fails (and asks for a look) when either changes.
+that TensorStore still refuses them, so it fails (and asks for a look) when either changes; a
+reader without strings finds the same labels in the group attribute ``fastscan_labels``.
 """
 
 from __future__ import annotations
@@ -58,5 +59,9 @@ def test_every_array_reads_the_same_with_tensorstore(kind: str, tmp_path: Path) 
         assert got.tobytes() == want.tobytes(), name  # bitwise: NaNs and -0.0 included
     # the labels xarray decodes are plain str (what --sel notion=nash and the readers rely on)
     decoded = xr.open_zarr(cube)
+    group = json.loads((cube / "zarr.json").read_text())["attributes"]
+    assert sorted(group["fastscan_labels"]) == sorted(labels)
     for name in labels:
         assert all(isinstance(v, str) for v in decoded[name].values.tolist()), name
+        # the attribute's labels, read as plain JSON, are the coordinate's, position by position
+        assert group["fastscan_labels"][name] == decoded[name].values.tolist(), name
