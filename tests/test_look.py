@@ -16,7 +16,7 @@ from strategies import cost_profiles, wide_alphas
 import fastscan
 from fastscan import query as q
 from fastscan.cube import open_cube
-from fastscan.datasharing.intervals import SLIVER_ULPS, equilibrium_ranges
+from fastscan.datasharing.intervals import equilibrium_ranges
 
 FIG1 = "2.2e-4,5.4e-4,7e-4,11e-4,30e-4,33e-4,34e-4,36e-4,38e-4"
 
@@ -145,7 +145,7 @@ def test_intervals_lemma5_json():
     r = fastscan_cli(f"intervals --costs {FIG1} --alpha 1 --notion nash --format json")
     assert r.returncode == 0, r.stderr
     ranges = json.loads(r.stdout)
-    keys = {"notion", "low", "high", "max_size", "coalitions", "merged_slivers"}
+    keys = {"notion", "low", "high", "max_size", "coalitions"}
     assert all(set(x) == keys for x in ranges)
     assert ranges[0]["low"] == 0.0 and ranges[-1]["high"] is None
     for a, b in zip(ranges, ranges[1:], strict=False):
@@ -174,8 +174,6 @@ def test_intervals_agree_with_every_grid_point(costs, alpha, notion, sets):
         grid += [math.nextafter(e, 0.0), e, math.nextafter(e, math.inf)]
     for sigma in grid:
         r = next(x for x in ranges if x.low <= sigma and (x.high is None or sigma < x.high))
-        if r.merged and sigma <= r.low + (r.merged + 1) * SLIVER_ULPS * np.spacing(r.low):
-            continue  # a merged sliver: one threshold computed two ways (said in the output)
         stable = fastscan.stable_coalitions(costs, alpha, sigma, notion=notion, sets=sets)
         assert r.coalitions == stable, sigma
         assert r.max_size == max((len(c) for c in stable), default=0)
@@ -187,16 +185,20 @@ SLIVERY = (
 )
 
 
-def test_intervals_merge_slivers_and_say_so():
-    """Robust at alpha = 0.5: the upper end of S and the lower end of S + {j} are equal in exact
-    arithmetic but come out a few ulps apart; no range that narrow is printed."""
+def test_thresholds_equal_in_exact_arithmetic_end_at_one_float():
+    """Robust at alpha = 0.5: the upper end of S and the lower end of S + {j} are one real
+    number (Claim 6) computed two ways; decided exactly, they are one edge, with no sliver range
+    between them (the float formulas put them a few ulps apart)."""
     costs = [float(c) for c in SLIVERY.split(",")]
     ranges = equilibrium_ranges(costs, 0.5, notion="robust")
-    assert sum(r.merged for r in ranges) >= 1
     for r in ranges[:-1]:
         assert r.high - r.low > 64 * np.spacing(r.low)
+    for r in ranges[1:]:  # at each edge the coalitions change exactly there, both sides
+        below = fastscan.stable_coalitions(costs, 0.5, math.nextafter(r.low, 0.0), notion="robust")
+        assert fastscan.stable_coalitions(costs, 0.5, r.low, notion="robust") == r.coalitions
+        assert below != r.coalitions
     r = fastscan_cli(f"intervals --costs {SLIVERY} --alpha 0.5 --notion robust")
-    assert r.returncode == 0 and "merged" in r.stdout.splitlines()[-1]
+    assert r.returncode == 0 and "merged" not in r.stdout
 
 
 @pytest.mark.slow

@@ -30,12 +30,11 @@ def stable_coalitions(
 
     prof = Profile.from_costs(costs)
     code = validate.NOTIONS.index(notion)  # the kernels' NASH, ROBUST, DESIGNER
-    s = sigma * sigma
     if sets == "downward":
-        sizes = stable_sizes_downward(prof.a, alpha, s, code)
+        sizes = stable_sizes_downward(prof.a, prof.c, alpha, sigma, code)
         found = [tuple(np.sort(prof.order[:k]).tolist()) for k in sizes]
     else:
-        masks = stable_masks_all(prof.a, alpha, s, code)
+        masks = stable_masks_all(prof.a, prof.c, alpha, sigma, code)
         found = [
             tuple(sorted(int(prof.order[i]) for i in range(prof.n) if (int(m) >> i) & 1))
             for m in masks
@@ -43,40 +42,37 @@ def stable_coalitions(
     return sorted(found, key=lambda c: (len(c), c))
 
 
-def _sigma_at_least(x: float) -> float:
-    """Smallest float ``sigma`` with ``sigma * sigma >= x`` (the kernels compare ``s``)."""
-    from .intervals import sigma_at_least
-
-    return float(sigma_at_least(np.array([x]))[0])
-
-
 def stability_interval(
     costs: Any, alpha: float, members: Any, *, notion: str = "nash"
 ) -> tuple[float, float] | None:
     """The sigma range ``[low, high)`` on which a coalition is stable, or None if empty.
 
-    Exact for the kernels: every kernel reports the coalition stable at ``sigma`` if and only if
-    ``low <= sigma < high``; ``high`` is ``inf`` for the grand coalition.
+    Exact: ``low`` and ``high`` are the first floats at which the exact decision on ``sigma^2``
+    changes (README, "Exact decisions"), and every kernel reports the coalition stable at
+    ``sigma`` if and only if ``low <= sigma < high``; ``high`` is ``inf`` for the grand coalition.
     """
+    from ..kernels.datasharing.exact import sigma_first
+
     validate.check_notion(notion)
     costs = validate.check_profile(costs, "downward")
     alpha = float(validate.check_alpha(validate.check_scalar(alpha, "alpha"), costs.size)[0])
     members = validate.check_members(members, costs.shape[0])
-    L, UN, UR, LD, UD = _bounds(Profile.from_costs(costs), alpha, members)
-    lower, upper = {"nash": (L, UN), "robust": (L, UR), "designer": (LD, UD)}[notion]
-    low = _sigma_at_least(lower)
-    high = _sigma_at_least(upper)
+    T = _thresholds(Profile.from_costs(costs), alpha, members)
+    lower, upper = {"nash": (0, 1), "robust": (0, 2), "designer": (3, 4)}[notion]
+    low = float(sigma_first(T[lower, 0], T[lower, 1]))
+    high = float(sigma_first(T[upper, 0], T[upper, 1]))
     return (low, high) if low < high else None
 
 
-def _bounds(prof: Profile, alpha: float, members: tuple[int, ...]) -> tuple[float, ...]:
-    from ..kernels.datasharing.point import coalition_bounds
+def _thresholds(prof: Profile, alpha: float, members: tuple[int, ...]) -> np.ndarray:
+    """The coalition's five thresholds in ``s``, exact (rows ``(hi, lo)``)."""
+    from ..kernels.datasharing.point import coalition_thresholds
 
     member = np.zeros(prof.n, dtype=np.bool_)
     rank = np.empty(prof.n, dtype=np.int64)
     rank[prof.order] = np.arange(prof.n)
     member[rank[list(members)]] = True
-    return coalition_bounds(prof.a, member, alpha)
+    return coalition_thresholds(prof.c, member, alpha)
 
 
 @dataclass(frozen=True)
@@ -140,7 +136,13 @@ def describe_coalition(costs: Any, alpha: float, sigma: float, members: Any) -> 
     alpha = float(validate.check_alpha(validate.check_scalar(alpha, "alpha"), costs.size)[0])
     sigma = float(validate.check_sigma(validate.check_scalar(sigma, "sigma"))[0])
     members = validate.check_members(members, costs.shape[0])
+    from ..kernels.datasharing.exact import sigma_first
+
+    def at_least(T: np.ndarray) -> bool:  # sigma^2 >= T, exactly (README, "Exact decisions")
+        return bool(sigma >= sigma_first(T[0], T[1]))
+
     s = sigma * sigma
+    prof = Profile.from_costs(costs)
     n = costs.shape[0]
     k = len(members)
     c_in = costs[list(members)]
@@ -152,8 +154,9 @@ def describe_coalition(costs: Any, alpha: float, sigma: float, members: Any) -> 
         c_new = np.append(c_in, costs[j])
         b_new = model.member_burdens(s, c_new, model.eps_selfish(c_new, k + 1, alpha), alpha)
         reopt.append(float(b_new[-1]))
-        valid.append(bool(np.all(b_new <= s)))
-    L, UN, UR, LD, UD = _bounds(Profile.from_costs(costs), alpha, members)
+        # valid entry: nobody in S + {j} leaves, i.e. sigma^2 >= L(S + {j}) (Claim 6)
+        valid.append(at_least(_thresholds(prof, alpha, (*members, j))[0]))
+    L, UN, UR, LD, UD = _thresholds(prof, alpha, members)
     return CoalitionReport(
         costs=costs,
         alpha=alpha,
@@ -168,9 +171,9 @@ def describe_coalition(costs: Any, alpha: float, sigma: float, members: Any) -> 
         outsider_burden=np.array(alone),
         outsider_burden_reoptimized=np.array(reopt),
         outsider_valid_entry=np.array(valid, dtype=bool),
-        nash_stable=bool(L <= s < UN),
-        robust_stable=bool(L <= s < UR),
-        designer_stable=bool(LD <= s < UD),
+        nash_stable=at_least(L) and not at_least(UN),
+        robust_stable=at_least(L) and not at_least(UR),
+        designer_stable=at_least(LD) and not at_least(UD),
     )
 
 

@@ -189,18 +189,14 @@ def intervals(
         return json.dumps([r.to_dict() for r in ranges], indent=1)
     lines = []
     for r in ranges:
-        hi = "inf" if r.high is None else f"{r.high:.10g}"
+        # full precision (shortest round trip): the ends are the first floats of each range,
+        # so a sigma pasted from here is decided as the range says
+        hi = "inf" if r.high is None else repr(r.high)
         listed = "; ".join(",".join(map(str, c)) for c in r.coalitions[:6])
         more = f" (+{len(r.coalitions) - 6} more)" if len(r.coalitions) > 6 else ""
         lines.append(
-            f"{r.notion:7} [{r.low:.10g}, {hi}) max size {r.max_size:2d}  "
+            f"{r.notion:7} [{r.low!r}, {hi}) max size {r.max_size:2d}  "
             f"{listed or 'no equilibrium'}{more}"
-        )
-    slivers = sum(r.merged for r in ranges)
-    if slivers:
-        lines.append(
-            f"(merged {slivers} sliver range{'s' if slivers != 1 else ''} a few ulps wide: "
-            f"thresholds equal in exact arithmetic, computed two ways)"
         )
     return "\n".join(lines)
 

@@ -15,7 +15,7 @@ from functools import reduce
 import numpy as np
 
 from ..kernels.datasharing import contracts
-from ..kernels.datasharing.contracts import CellOutputs, Part
+from ..kernels.datasharing.contracts import CellOutputs, Given, Part
 from ..plan import Chunk, Plan
 from .model import a_values
 from .plan import SPLIT, Scan, Split
@@ -37,6 +37,11 @@ class Profile:
     def n(self) -> int:
         return int(self.costs.shape[0])
 
+    @property
+    def c(self) -> np.ndarray:
+        """The costs ascending (``a``'s order): what the exact decisions start from."""
+        return np.ascontiguousarray(self.costs[self.order], dtype=np.float64)
+
     @classmethod
     def from_costs(cls, costs: np.ndarray) -> Profile:
         order = np.argsort(costs, kind="stable")
@@ -55,13 +60,20 @@ class SigmaGrid:
     order: np.ndarray
     s: np.ndarray
     ascending: bool  # the caller's sigma values were already ascending (no reordering)
+    sorted: np.ndarray  # sigma ascending: s = fl(sorted^2), the exact decisions use sorted
 
     @classmethod
     def from_sigma(cls, sigma: np.ndarray) -> SigmaGrid:
         order = np.argsort(sigma, kind="stable")
-        srt = sigma[order]
+        srt = np.ascontiguousarray(sigma[order], dtype=np.float64)
         ascending = bool(np.all(order == np.arange(order.size)))
-        return cls(sigma, order, np.ascontiguousarray(srt * srt), ascending)
+        # one correctly rounded IEEE product per value: the same bits on every CPU
+        return cls(sigma, order, np.ascontiguousarray(srt * srt), ascending, srt)
+
+    def given(self, c: np.ndarray) -> Given:
+        """The kernels' :class:`~fastscan.kernels.datasharing.contracts.Given` for costs ``c``
+        (ascending; one profile, or rows of a batch)."""
+        return Given(np.ascontiguousarray(c, dtype=np.float64), self.sorted)
 
     def unsort(self, arr: np.ndarray, axis: int) -> np.ndarray:
         """Put the sigma axis of a kernel output back into the caller's order."""
@@ -88,7 +100,9 @@ class Lanes:
 
     @classmethod
     def of(cls, scan: Scan) -> Lanes:
-        return cls(max(NOTION_VALUES.index(nu) for nu in scan.notions) + 1, scan.worst)
+        # nash and robust always: the kernels compute them together (one lane alone would
+        # have them write the robust lane out of bounds)
+        return cls(max(2, max(NOTION_VALUES.index(nu) for nu in scan.notions) + 1), scan.worst)
 
 
 DEFAULT_LANES = Lanes()
@@ -138,6 +152,7 @@ def compute_part(
         np.uint64(pattern),
         part,
         tables,
+        grid.given(profile.c),
     )
     _workspace.tables = tables
     return part
@@ -206,7 +221,8 @@ def compute_batch(
     from ..kernels.datasharing.allsets import scan_batch
 
     order = np.argsort(costs, axis=1, kind="stable")  # NaN padding sorts last
-    a = np.ascontiguousarray(a_values(np.take_along_axis(costs, order, axis=1)))
+    c = np.take_along_axis(costs, order, axis=1)
+    a = np.ascontiguousarray(a_values(c))
     inbit = np.ascontiguousarray(np.left_shift(np.uint64(1), order.astype(np.uint64)))
     na, ns = alpha.size, grid.s.size
     part = contracts.zeros(Part, contracts.PART_DTYPES, na, ns, n_notion=lanes.n_notion)
@@ -221,6 +237,7 @@ def compute_batch(
         part,
         outs,
         tables,
+        grid.given(c),
     )
     _workspace.tables = tables
     return outs._asdict()
@@ -237,7 +254,8 @@ def compute_downward(
     inprefix = np.zeros(profile.n + 1, dtype=np.uint64)
     if profile.n <= 64:
         inprefix[1:] = np.bitwise_or.accumulate(profile.inbit)
-    scan_downward(profile.a, inprefix, np.ascontiguousarray(alpha, dtype=np.float64), grid.s, out)
+    alpha = np.ascontiguousarray(alpha, dtype=np.float64)
+    scan_downward(profile.a, inprefix, alpha, grid.s, out, grid.given(profile.c))
     return out._asdict()
 
 

@@ -15,9 +15,6 @@ MAX_ALL_INTERVALS = 22
 # alpha = 1 and n = 20 makes ~10^6 coalitions stable somewhere and 2 * 10^6 ranges)
 MAX_RANGES = 100_000
 MAX_LISTED = 2_000_000
-# thresholds that are equal in exact arithmetic (the robust upper end of S and the lower end of
-# S + {j}) come out of different float expressions a few ulps apart: edges this close are one
-SLIVER_ULPS = 16
 
 
 @dataclass(frozen=True)
@@ -29,7 +26,6 @@ class SigmaRange:
     high: float | None  # None: unbounded
     max_size: int
     coalitions: list[tuple[int, ...]]
-    merged: int = 0  # sliver ranges (a few ulps wide) merged into this one's lower edge
 
     def to_dict(self) -> dict:
         return {
@@ -38,63 +34,38 @@ class SigmaRange:
             "high": self.high,
             "max_size": self.max_size,
             "coalitions": [list(c) for c in self.coalitions],
-            "merged_slivers": self.merged,
         }
 
 
-def snap(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted unique ``edges`` grouped where consecutive ones lie within SLIVER_ULPS ulps (one
-    threshold computed two ways): each edge's representative (its group's lowest) and how many
-    edges each representative absorbed."""
-    small = np.diff(edges) <= SLIVER_ULPS * np.spacing(edges[1:])
-    group = np.concatenate([[0], np.cumsum(~small)])
-    first = np.flatnonzero(np.concatenate([[True], ~small]))
-    return edges[first][group], np.bincount(group) - 1
-
-
 def sigma_at_least(s: np.ndarray) -> np.ndarray:
-    """Smallest float ``sigma`` with ``sigma * sigma >= s``, elementwise (``inf`` stays ``inf``).
+    """Smallest float ``sigma`` with ``sigma^2 >= s`` exactly, elementwise (``inf`` stays
+    ``inf``, ``s <= 0`` gives 0)."""
+    from ..kernels.datasharing.point import sigma_first_many
 
-    The kernels compare ``fl(sigma * sigma)`` with thresholds in ``s``; this is its exact preimage.
-    """
-    s = np.asarray(s, dtype=np.float64)
-    with np.errstate(over="ignore"):  # the largest float squared, next to sigma = inf
-        return _preimage(s)
-
-
-def _preimage(s: np.ndarray) -> np.ndarray:
-    s = np.maximum(s, 0.0)  # a threshold <= 0 holds for every sigma > 0: its preimage is 0
-    r = np.sqrt(s)
-    finite = np.isfinite(r) & (s > 0.0)
-    while True:
-        low = finite & (r * r < s)
-        if not low.any():
-            break
-        r = np.where(low, np.nextafter(r, np.inf), r)
-    while True:
-        below = np.nextafter(r, 0.0)
-        down = finite & (below * below >= s)
-        if not down.any():
-            return r
-        r = np.where(down, below, r)
+    s = np.ascontiguousarray(s, dtype=np.float64)
+    return sigma_first_many(s, np.zeros_like(s))
 
 
 def coalition_intervals(
     prof: Profile, alpha: float, notion: str, sets: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The coalitions stable on a non-empty sigma range, with their exact sigma intervals
-    ``[low, high)``: as bitmasks over ascending costs (sets="all") or sizes of ``S_k``."""
-    from ..kernels.datasharing.point import bounds_downward, nonempty_all
+    ``[low, high)``: as bitmasks over ascending costs (sets="all") or sizes of ``S_k``. The
+    ends are the first floats at which the exact decision changes (thresholds in
+    double-double: README, "Exact decisions")."""
+    from ..kernels.datasharing.point import nonempty_all, sigma_first_many, thresholds_downward
 
     code = validate.NOTIONS.index(notion)  # the kernels' NASH, ROBUST, DESIGNER
     if sets == "downward":
-        b = bounds_downward(prof.a, alpha)
+        T = thresholds_downward(prof.c, alpha)
         lower, upper = {"nash": (0, 1), "robust": (0, 2), "designer": (3, 4)}[notion]
-        keys, low, high = np.arange(2, prof.n + 1), b[lower], b[upper]
+        keys = np.arange(2, prof.n + 1)
+        L, U = T[lower], T[upper]
+        low = sigma_first_many(np.ascontiguousarray(L[:, 0]), np.ascontiguousarray(L[:, 1]))
+        high = sigma_first_many(np.ascontiguousarray(U[:, 0]), np.ascontiguousarray(U[:, 1]))
     else:
-        keys, b = nonempty_all(prof.a, alpha, code)
-        low, high = b
-    low, high = sigma_at_least(low), sigma_at_least(high)
+        keys, T = nonempty_all(prof.a, prof.c, alpha, code)
+        low, high = sigma_first_many(T[0], T[1]), sigma_first_many(T[2], T[3])
     keep = np.flatnonzero(low < high)
     return keys[keep], low[keep], high[keep]
 
@@ -113,9 +84,9 @@ def equilibrium_ranges(
     """Split sigma > 0 into maximal ranges on which the stable coalitions do not change.
 
     Exact: a coalition is listed on a range if and only if :func:`fastscan.stable_coalitions`
-    reports it at every sigma of the range, but for slivers: edges within SLIVER_ULPS ulps of each
-    other are one threshold computed two ways and are merged into the lowest (``merged`` counts
-    them). Ranges without equilibria are included.
+    reports it at every sigma of the range, and each range starts at the first float at which
+    the exact decision changes (README, "Exact decisions"). Ranges without equilibria are
+    included.
     """
     validate.check_notion(notion)
     validate.check_sets(sets)
@@ -130,15 +101,6 @@ def equilibrium_ranges(
     prof = Profile.from_costs(costs)
     keys, low, high = coalition_intervals(prof, alpha, notion, sets)
     edges = np.unique(np.concatenate([[0.0], low, high[np.isfinite(high)]]))
-    rep, absorbed = snap(edges)
-    low = rep[np.searchsorted(edges, low)]
-    finite = np.isfinite(high)
-    high = high.copy()
-    high[finite] = rep[np.searchsorted(edges, high[finite])]
-    keep = low < high  # a coalition stable only on a sliver is stable nowhere once it is merged
-    keys, low, high = keys[keep], low[keep], high[keep]
-    merged = dict(zip(np.unique(rep).tolist(), absorbed.tolist(), strict=True))
-    edges = np.unique(rep)
     first = np.searchsorted(edges, low)
     last = np.searchsorted(edges, high)  # inf -> len(edges): open to the right
     listed = int(np.sum(last - first))
@@ -161,10 +123,8 @@ def equilibrium_ranges(
         hi = float(edges[j + 1]) if j + 1 < edges.size else None
         if out and out[-1].coalitions == found:
             last = out[-1]
-            out[-1] = SigmaRange(
-                notion, last.low, hi, last.max_size, found, last.merged + merged[float(edge)]
-            )
+            out[-1] = SigmaRange(notion, last.low, hi, last.max_size, found)
         else:
             biggest = max((len(members[i]) for i in active[j]), default=0)
-            out.append(SigmaRange(notion, float(edge), hi, biggest, found, merged[float(edge)]))
+            out.append(SigmaRange(notion, float(edge), hi, biggest, found))
     return out

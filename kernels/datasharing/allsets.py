@@ -13,8 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._numba import inline, kernel
+from . import exact
 from .central import central_optimum
-from .contracts import CellOutputs, Tables
+from .contracts import CellOutputs, Given, Tables
 from .formulas import (
     C_DESIGNER_LOWER,
     C_DESIGNER_UPPER,
@@ -133,8 +134,12 @@ def _lowest_zero(mask):
 
 
 @inline
-def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, prefix, part):
+def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, prefix, part, given):
     """Enumerate every coalition of every size once for the alphas ``g0..g1-1``.
+
+    Each threshold's grid index is the float lookup, settled exactly (:mod:`.exact`) where a
+    grid point lies within the float formula's error band; the filters that skip coalitions
+    keep that band as a margin, so they never skip one the exact decision would keep.
 
     ``fixed``: ``(q, fold0, mask0, inmask0, max0)`` of the pattern's fixed players; ``coef``:
     ``(Ctab, rows)``, the coefficient table and this size's rows per alpha (``rows[r, t]``: nash
@@ -144,8 +149,10 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
     notions' worst when asked for.
     """
     q, fold0, mask0, inmask0, max0 = fixed
-    Ctab, rows = coef
+    Ctab, rows, alphas = coef
     cL, cN1, cN2, cR, cDL, cDU = rows[0], rows[1], rows[2], rows[3], rows[4], rows[5]
+    wd = rows[6]  # exact.band per alpha of this size
+    sigma, c = given.sigma, given.c
     p, ps, mk, im = prefix
     sp, gt, gb, gs = index
     n_notion = tables.layout[0]
@@ -164,8 +171,12 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
             cR[t] = Ctab[t, C_ROBUST, k]
             cDL[t] = Ctab[t, C_DESIGNER_LOWER, k]
             cDU[t] = Ctab[t, C_DESIGNER_UPPER, k]
+            wd[t] = exact.band(k, alphas[t])
         cL_min = cL[g0:g1].min()
         cDL_min = cDL[g0:g1].min()
+        wide = wd[g0:g1].max()
+        s_top = smax * (1.0 + 2.0 * wide)  # no threshold within the band above the grid
+        s_bottom = s0 * (1.0 - 2.0 * wide)
         fk = np.float64(k)
         r = k - q  # members among the free players n_fixed..n-1
         ps[0] = fold0
@@ -186,6 +197,7 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
             for it in range(1 if r == 0 else n - first):
                 if r == 0:
                     A, M, members, grand_, m_out = base, max0, pim, False, a[z]
+                    smask = mk[pre]
                 else:
                     last = first + it
                     A = base + a[last]
@@ -193,54 +205,78 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
                     members = pim | inbit[last]
                     grand_ = k == n
                     m_out = 0.0 if grand_ else (a[z] if z < last else a[last + 1])
+                    smask = mk[pre] | (one << np.uint64(last))
                 B = A + 2.0 * M
                 key = float_bits(A)  # positive floats order like their bit patterns
                 mem = np.int64(members)
-                if B * cL_min > smax and not (designer and (A + 2.0 * fk * M) * cDL_min <= smax):
+                if B * cL_min > s_top and not (designer and (A + 2.0 * fk * M) * cDL_min <= s_top):
                     break  # above the grid for every alpha and notion; A and M only grow
                 # the body stays in the loop: a helper call costs 5x in reference counting
                 for t in range(g0, g1):
                     slot = per * (t - g0)
+                    w = wd[t]
+                    al = alphas[t]
                     L = B * cL[t]  # lower_s(A, M, cL[t]), the same expression
-                    if L <= smax and grand_:
+                    if L <= s_top and grand_:
                         lo = locate(sp, gt, gb, gs, L)
-                        _add_range(tables, log2, slot, lo, ns, key, mem)
-                        _add_range(tables, log2, slot + 1, lo, ns, key, mem)
-                        if worst:
-                            _add_range(tables, log2, slot + n_notion, lo, ns, -key, -mem)
-                            _add_range(tables, log2, slot + n_notion + 1, lo, ns, -key, -mem)
-                    elif L <= smax:
+                        if exact.near(sp, lo, L, w * L):
+                            lo = exact.settle_mask(sigma, c, lo, exact.LOWER, smask, al)
+                        if lo < ns:  # L may lie above the grid, within the band
+                            _add_range(tables, log2, slot, lo, ns, key, mem)
+                            _add_range(tables, log2, slot + 1, lo, ns, key, mem)
+                            if worst:
+                                w_slot = slot + n_notion
+                                _add_range(tables, log2, w_slot, lo, ns, -key, -mem)
+                                _add_range(tables, log2, w_slot + 1, lo, ns, -key, -mem)
+                    elif L <= s_top:
                         UN = upper_s_nash(A, m_out, cN1[t], cN2[t])
                         UR = upper_s_robust(A, M, m_out, cR[t])
                         U = max(UN, UR)
-                        if U > L and U > s0:  # else stable on no grid point, either notion
+                        # else stable on no grid point, either notion (margins: the band)
+                        if U * (1.0 + w) > L * (1.0 - w) and U > s_bottom:
                             # independent lookups, so their memory latencies overlap;
                             # hi > lo exactly when the grid point at lo lies below U
                             lo = locate(sp, gt, gb, gs, L)
                             hi = locate(sp, gt, gb, gs, UR)
-                            if UN > L:  # rare: Nash ranges are mostly empty
+                            if exact.near(sp, lo, L, w * L):
+                                lo = exact.settle_mask(sigma, c, lo, exact.LOWER, smask, al)
+                            if exact.near(sp, hi, UR, w * UR):
+                                kind = exact.ROBUST_UPPER
+                                hi = exact.settle_mask(sigma, c, hi, kind, smask, al)
+                            if UN * (1.0 + w) > L * (1.0 - w):  # rare: Nash ranges mostly empty
                                 hn = locate(sp, gt, gb, gs, UN)
+                                if exact.near(sp, hn, UN, w * UN):
+                                    kind = exact.NASH_UPPER
+                                    hn = exact.settle_mask(sigma, c, hn, kind, smask, al)
                                 if hn > lo:
                                     _add_range(tables, log2, slot, lo, hn, key, mem)
                                     if worst:
-                                        w = slot + n_notion
-                                        _add_range(tables, log2, w, lo, hn, -key, -mem)
+                                        w_slot = slot + n_notion
+                                        _add_range(tables, log2, w_slot, lo, hn, -key, -mem)
                             if hi > lo:
                                 _add_range(tables, log2, slot + 1, lo, hi, key, mem)
                                 if worst:
-                                    w = slot + n_notion + 1
-                                    _add_range(tables, log2, w, lo, hi, -key, -mem)
+                                    w_slot = slot + n_notion + 1
+                                    _add_range(tables, log2, w_slot, lo, hi, -key, -mem)
                     if designer:
                         LD = lower_s_designer(A, M, fk, cDL[t])
                         UD = np.inf if grand_ else upper_s_designer(A, m_out, fk, cDU[t])
-                        if LD <= smax and UD > LD and UD > s0:
+                        if LD <= s_top and UD * (1.0 + w) > LD * (1.0 - w) and UD > s_bottom:
                             lo = locate(sp, gt, gb, gs, LD)
-                            hi = ns if grand_ else locate(sp, gt, gb, gs, UD)
+                            if exact.near(sp, lo, LD, w * LD):
+                                kind = exact.DESIGNER_LOWER
+                                lo = exact.settle_mask(sigma, c, lo, kind, smask, al)
+                            hi = ns
+                            if not grand_:
+                                hi = locate(sp, gt, gb, gs, UD)
+                                if exact.near(sp, hi, UD, w * UD):
+                                    kind = exact.DESIGNER_UPPER
+                                    hi = exact.settle_mask(sigma, c, hi, kind, smask, al)
                             if hi > lo:
                                 _add_range(tables, log2, slot + 2, lo, hi, key, mem)
                                 if worst:
-                                    w = slot + n_notion + 2
-                                    _add_range(tables, log2, w, lo, hi, -key, -mem)
+                                    w_slot = slot + n_notion + 2
+                                    _add_range(tables, log2, w_slot, lo, hi, -key, -mem)
             # next prefix p[0..r-2] in lexicographic order
             d = r - 2
             while d >= 0 and p[d] >= n - r + d:
@@ -295,7 +331,7 @@ def new_tables(n: int, n_alpha: int, n_s: int, n_notion: int = 2, worst: bool = 
 
 
 @kernel
-def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables):
+def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables, given):
     """Aggregate the coalitions of one profile in which the ``n_fixed`` cheapest players are in
     or out as bit ``i`` of ``pattern`` says (``n_fixed = 0``: every coalition), for each
     ``alphas[t]`` and ascending ``s[j]``.
@@ -306,7 +342,9 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables):
     max / min, and the optimum is the least ``(social cost, size, A, members)``.
 
     ``tables`` is a clean workspace from :func:`new_tables` for ``(n, len(alphas), len(s))``; it
-    is left clean, so one thread can reuse it for every block of a profile.
+    is left clean, so one thread can reuse it for every block of a profile. ``given`` (a
+    :class:`.contracts.Given`): the costs ascending and the ascending sigma with ``s =
+    fl(sigma^2)``, for the exact decisions.
     """
     best_sc, best_k, grand = part.best_sc, part.best_k, part.grand_stable
     n = a.shape[0]
@@ -325,7 +363,7 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables):
     Ctab = np.empty((na, N_COEF, n + 1))
     for t in range(na):
         Ctab[t] = coefficients(n, alphas[t])
-    rows = np.empty((6, na))
+    rows = np.empty((7, na))
     p = np.empty(n, dtype=np.int64)
     ps = np.zeros(n + 1)
     mk = np.zeros(n + 1, dtype=np.uint64)
@@ -360,17 +398,23 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables):
             (q, fold0, mask0, inmask0, max0),
             g0,
             g1,
-            (Ctab, rows),
+            (Ctab, rows, alphas),
             tables,
             log2,
             index,
             (p, ps, mk, im),
             part,
+            given,
         )
+    every = (one << np.uint64(n)) - one if n < 64 else ~np.uint64(0)
     for t in range(na):
         C = Ctab[t]
+        L = lower_s(Afold[n], a[n - 1], C[C_LOWER, n])
+        w = exact.band(n, alphas[t]) * L
         for j in range(ns):
-            grand[t, j] = lower_s(Afold[n], a[n - 1], C[C_LOWER, n]) <= s[j]
+            grand[t, j] = exact.decide(
+                given.sigma[j], s[j], L, w, exact.LOWER, given.c, every, alphas[t]
+            )
         central_optimum(
             n,
             Afold,
@@ -381,11 +425,11 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables):
             part.central_social_cost[t],
             part.central_variance[t],
         )
-        forced_and_ir(n, a, Afold, C, s, part, t)
+        forced_and_ir(n, a, Afold, C, s, part, t, given, alphas[t])
 
 
 @kernel
-def forced_and_ir(n, a, Afold, C, s, part, t):
+def forced_and_ir(n, a, Afold, C, s, part, t, given, alpha):
     """Forced participation (the least SC_d over every coalition, the empty one included: the
     k cheapest are the best of size k, eq. 6 grows with A) and whether ``S_{k*}`` is
     individually rational under Lemma 1's epsilon (vacuously true for ``k* = 0``), alpha ``t``
@@ -406,7 +450,12 @@ def forced_and_ir(n, a, Afold, C, s, part, t):
             part.central_ir[t, j] = True
         else:
             L = lower_s_designer(Afold[k], a[k - 1], np.float64(k), C[C_DESIGNER_LOWER, k])
-            part.central_ir[t, j] = L <= s[j]
+            w = exact.band(k, alpha) * L
+            prefix = (np.uint64(1) << np.uint64(k)) - np.uint64(1)  # S_k: the k cheapest
+            kind = exact.DESIGNER_LOWER
+            part.central_ir[t, j] = exact.decide(
+                given.sigma[j], s[j], L, w, kind, given.c, prefix, alpha
+            )
 
 
 @kernel
@@ -431,14 +480,15 @@ def finish_optimum(n, alphas, s, part, outs):
 
 
 @kernel
-def scan_batch(a, inbit, n_players, alphas, s, part, outs, tables):
+def scan_batch(a, inbit, n_players, alphas, s, part, outs, tables, given):
     """:func:`scan_all` then :func:`finish_optimum` for each profile ``p`` of a batch: row ``p``
     of ``a`` and ``inbit`` (first ``n_players[p]`` entries) into row ``p`` of each array of
     ``outs`` (a :class:`CellOutputs` with a leading profile dim).
 
     One call for a chunk of many small profiles: the per-profile work is then a few
     microseconds, not the ~100 us of a Python round trip. ``part`` is one profile's workspace
-    (a :class:`Part`), zeroed here before each profile.
+    (a :class:`Part`), zeroed here before each profile. ``given``: a :class:`.contracts.Given`
+    whose ``c`` holds the batch's ascending costs as rows, like ``a``.
     """
     for p in range(a.shape[0]):
         n = n_players[p]
@@ -455,7 +505,8 @@ def scan_batch(a, inbit, n_players, alphas, s, part, outs, tables):
         part.central_variance[:] = 0.0
         part.worst_A[:] = 0.0
         part.worst_members[:] = 0
-        scan_all(a[p, :n], inbit[p, :n], alphas, s, 0, np.uint64(0), part, tables)
+        one = Given(given.c[p, :n], given.sigma)
+        scan_all(a[p, :n], inbit[p, :n], alphas, s, 0, np.uint64(0), part, tables, one)
         o = CellOutputs(
             outs.stable_count[p],
             outs.max_size[p],

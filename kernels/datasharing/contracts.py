@@ -63,6 +63,14 @@ class Part(NamedTuple):
     central_ir: np.ndarray
 
 
+class Given(NamedTuple):
+    """The floats as given, where the exact decisions start (:mod:`.exact`): one profile's
+    costs ascending (``a``'s order) and the sigma grid ascending (``s = fl(sigma^2)``)."""
+
+    c: np.ndarray
+    sigma: np.ndarray
+
+
 class Tables(NamedTuple):
     """The all-subsets kernel's reusable workspace (see ``allsets.new_tables``)."""
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import elementary
 from .._numba import kernel
+from . import exact
 from .central import central_optimum
 from .formulas import (
     C_DESIGNER_LOWER,
@@ -44,20 +45,28 @@ from .grid import build_index, locate
 
 
 @kernel
-def scan_downward(a, inprefix, alphas, s, outs):
+def scan_downward(a, inprefix, alphas, s, outs, given):
     """Aggregate ``S_2 .. S_n`` of one profile for each ``alphas[t]`` and sorted ``s[j]``.
 
     ``a`` holds ``(c^2/2)^(1/3)`` ascending; ``inprefix[k]`` is the input-position bitmask of
     ``S_k`` (zeros when ``n > 64``).
     ``outs`` is a :class:`.contracts.CellOutputs` of zeros (its notion axis says how many
-    notions: nash, robust[, designer]); sigma ascending.
+    notions: nash, robust[, designer]); sigma ascending. ``given`` (a
+    :class:`.contracts.Given`): the costs and sigma as given, for the exact decisions (each
+    threshold's grid index is settled in double-double where a grid point lies within the float
+    formula's error band, :mod:`.exact`).
     """
+    sigma, c = given.sigma, given.c
     count, max_size, min_size = outs.stable_count, outs.max_size, outs.min_size
     grand = outs.grand_stable
     n_notion = count.shape[2]
     n = a.shape[0]
     ns = s.shape[0]
     smax = s[ns - 1]
+    kind_lo = np.empty(n_notion, dtype=np.int64)
+    kind_hi = np.empty(n_notion, dtype=np.int64)
+    for nu in range(n_notion):
+        kind_lo[nu], kind_hi[nu] = exact.kinds(nu)
     sp, gt, gb, gs = build_index(s)
     lg = log_table(n)
     Afold = prefix_fold(a)
@@ -98,11 +107,13 @@ def scan_downward(a, inprefix, alphas, s, outs):
             A = Afold[k]
             M = a[k - 1]
             fk = np.float64(k)
+            w = exact.band(k, alphas[t])
+            s_top = smax * (1.0 + 2.0 * w)  # no threshold within the band above the grid
             L[0] = lower_s(A, M, cL)
             L[1] = L[0]
             if n_notion == 3:
                 L[2] = lower_s_designer(A, M, fk, row[C_DESIGNER_LOWER])
-            if L.min() > smax:
+            if L.min() > s_top:
                 continue
             if k == n:
                 U[:] = np.inf
@@ -113,13 +124,18 @@ def scan_downward(a, inprefix, alphas, s, outs):
                 if n_notion == 3:
                     U[2] = upper_s_designer(A, m_out, fk, row[C_DESIGNER_UPPER])
             for nu in range(n_notion):
-                if L[nu] > smax:
+                if L[nu] > s_top:
                     continue
                 lo = locate(sp, gt, gb, gs, L[nu])
-                if U[nu] <= s[lo]:
+                if exact.near(sp, lo, L[nu], w * L[nu]):
+                    lo = exact.settle_prefix(sigma, c, lo, kind_lo[nu], k, alphas[t])
+                # empty on the grid even with U's band (2w also covers s[lo]'s rounding)
+                if lo >= ns or U[nu] * (1.0 + 2.0 * w) <= s[lo]:
                     continue
                 c_sc = cS if nu != DESIGNER else cs[k]
                 hi = locate(sp, gt, gb, gs, U[nu])
+                if U[nu] < np.inf and exact.near(sp, hi, U[nu], w * U[nu]):
+                    hi = exact.settle_prefix(sigma, c, hi, kind_hi[nu], k, alphas[t])
                 for j in range(lo, hi):
                     cnt[j, nu] += 1
                     mx[j, nu] = k
@@ -143,7 +159,9 @@ def scan_downward(a, inprefix, alphas, s, outs):
                 c_var = row_for(k, e, f)[c_row] if k > 0 else 0.0
                 worst = (k, worst_sc[j, nu], Afold[k], inprefix[k])
                 store_optimum(bad, (t, j, nu), n, s[j], worst, c_var)
-            grand[t, j] = lower_s(Afold[n], a[n - 1], cL) <= s[j]
+            L_n = lower_s(Afold[n], a[n - 1], cL)
+            w = exact.band(n, alphas[t]) * L_n
+            grand[t, j] = exact.decide_prefix(sigma[j], s[j], L_n, w, exact.LOWER, c, n, alphas[t])
         central_optimum(
             n,
             Afold,
@@ -170,7 +188,10 @@ def scan_downward(a, inprefix, alphas, s, outs):
             if k == 0:
                 outs.central_ir[t, j] = True  # vacuously: no member
             else:
-                c = row_for(k, e, f)[C_DESIGNER_LOWER]
-                outs.central_ir[t, j] = (
-                    lower_s_designer(Afold[k], a[k - 1], np.float64(k), c) <= s[j]
+                cD = row_for(k, e, f)[C_DESIGNER_LOWER]
+                LD = lower_s_designer(Afold[k], a[k - 1], np.float64(k), cD)
+                w = exact.band(k, alphas[t]) * LD
+                kind = exact.DESIGNER_LOWER
+                outs.central_ir[t, j] = exact.decide_prefix(
+                    sigma[j], s[j], LD, w, kind, c, k, alphas[t]
                 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._numba import inline, kernel
+from . import exact
 from .formulas import (
     C_DESIGNER_LOWER,
     C_DESIGNER_UPPER,
@@ -48,31 +49,19 @@ def _fold(a, mask):
 
 
 @kernel
-def coalition_bounds(a, member, alpha):
+def coalition_thresholds(c, member, alpha):
     """``(L, U_nash, U_robust, L_designer, U_designer)`` in ``s`` for one coalition
-    (``member[i]`` on ascending ``a``)."""
-    n = a.shape[0]
-    k = 0
-    A = 0.0
-    M = 0.0
-    z = -1
-    for i in range(n):
-        if member[i]:
-            k += 1
-            A = A + a[i]
-            M = a[i]
-        elif z < 0:
-            z = i
-    e, f = exponents(alpha)
-    row = row_for(k, e, f)
-    L = lower_s(A, M, row[C_LOWER])
-    LD = lower_s_designer(A, M, np.float64(k), row[C_DESIGNER_LOWER])
-    if z < 0:
-        return L, np.inf, np.inf, LD, np.inf
-    UN = upper_s_nash(A, a[z], row[C_NASH_OUT], row[C_NASH_IN])
-    UR = upper_s_robust(A, M, a[z], row[C_ROBUST])
-    UD = upper_s_designer(A, a[z], np.float64(k), row[C_DESIGNER_UPPER])
-    return L, UN, UR, LD, UD
+    (``member[i]`` over ascending costs ``c``), exact: rows ``(hi, lo)`` in double-double
+    (:mod:`.exact`); the upper ends are inf for the grand coalition."""
+    A, M, m, k = exact.sums_of_members(exact.a_table(c), member)
+    here, above = exact.pq(k, alpha), exact.pq(k + 1, alpha)
+    out = np.empty((5, 2))
+    for kind in range(5):
+        out[kind, 0], out[kind, 1] = exact.threshold_parts(kind, A, M, m, k, here, above)
+    if k == c.shape[0]:
+        for kind in (exact.NASH_UPPER, exact.ROBUST_UPPER, exact.DESIGNER_UPPER):
+            out[kind, 0], out[kind, 1] = np.inf, 0.0
+    return out
 
 
 @inline
@@ -93,10 +82,16 @@ def _range(A, M, a, z, C, k, notion):
 
 
 @kernel
-def stable_masks_all(a, alpha, s, notion):
-    """Bitmasks (over ascending ``a``) of every coalition stable at ``s``; ``n <= 62``."""
+def stable_masks_all(a, c, alpha, sigma, notion):
+    """Bitmasks (over ascending ``a``, ``c``) of every coalition stable at ``sigma``, decided
+    exactly (:func:`.exact.decide`); ``n <= 62``."""
     n = a.shape[0]
     C = coefficients(n, alpha)
+    s = sigma * sigma
+    width = np.empty(n + 1)
+    for k in range(2, n + 1):
+        width[k] = exact.band(k, alpha)
+    low, high = exact.kinds(notion)
     out = np.empty(16, dtype=np.uint64)
     cnt = 0
     for mask in range(3, 1 << n):
@@ -104,7 +99,10 @@ def stable_masks_all(a, alpha, s, notion):
         if k < 2:
             continue
         L, U = _range(A, M, a, z, C, k, notion)
-        if not (L <= s and s < U):
+        m = np.uint64(mask)
+        if not exact.decide(sigma, s, L, width[k] * L, low, c, m, alpha):
+            continue
+        if exact.decide(sigma, s, U, width[k] * U, high, c, m, alpha):
             continue
         if cnt == out.shape[0]:
             grown = np.empty(2 * cnt, dtype=np.uint64)
@@ -142,44 +140,102 @@ def bounds_downward(a, alpha):
 
 
 @kernel
-def stable_sizes_downward(a, alpha, s, notion):
-    """Sizes ``k`` of the downward-closed coalitions ``S_k`` stable at ``s``."""
+def stable_sizes_downward(a, c, alpha, sigma, notion):
+    """Sizes ``k`` of the downward-closed coalitions ``S_k`` stable at ``sigma`` (exact)."""
     b = bounds_downward(a, alpha)
+    s = sigma * sigma
     lo = 3 if notion == DESIGNER else 0
     hi = 4 if notion == DESIGNER else (1 if notion == NASH else 2)
+    low, high = exact.kinds(notion)
     out = np.empty(a.shape[0], dtype=np.int64)
     cnt = 0
     for i in range(b.shape[1]):
-        if b[lo, i] <= s and s < b[hi, i]:
-            out[cnt] = i + 2
-            cnt += 1
+        k = i + 2
+        w = exact.band(k, alpha)
+        if not exact.decide_prefix(sigma, s, b[lo, i], w * b[lo, i], low, c, k, alpha):
+            continue
+        if exact.decide_prefix(sigma, s, b[hi, i], w * b[hi, i], high, c, k, alpha):
+            continue
+        out[cnt] = k
+        cnt += 1
     return out[:cnt]
 
 
 @kernel
-def nonempty_all(a, alpha, notion):
-    """``(masks, L, U)`` in ``s`` of the coalitions of size >= 2 stable on a non-empty range
-    ``L <= s < U`` under ``notion``: memory follows their number, not ``2^n``."""
+def thresholds_downward(c, alpha):
+    """:func:`coalition_thresholds` of ``S_k`` for ``k = 2..n`` (column ``k - 2``): shape
+    ``(5, n - 1, 2)``, one running fold and one :func:`.exact.pq` per size."""
+    n = c.shape[0]
+    out = np.empty((5, n - 1, 2))
+    Ah, Al = exact.a_dd(c[0])
+    above = exact.pq(2, alpha)
+    for k in range(2, n + 1):
+        Mh, Ml = exact.a_dd(c[k - 1])
+        Ah, Al = exact.dd.add(Ah, Al, Mh, Ml)
+        here = above
+        above = exact.pq(k + 1, alpha)
+        m = exact.a_dd(c[k]) if k < n else (0.0, 0.0)
+        for kind in range(5):
+            th, tl = exact.threshold_parts(kind, (Ah, Al), (Mh, Ml), m, k, here, above)
+            out[kind, k - 2, 0] = th
+            out[kind, k - 2, 1] = tl
+        if k == n:
+            for kind in (exact.NASH_UPPER, exact.ROBUST_UPPER, exact.DESIGNER_UPPER):
+                out[kind, k - 2, 0] = np.inf
+                out[kind, k - 2, 1] = 0.0
+    return out
+
+
+@kernel
+def nonempty_all(a, c, alpha, notion):
+    """``(masks, T)`` of the coalitions of size >= 2 that may be stable on a non-empty range
+    ``L <= s < U`` under ``notion`` (the floats with :func:`.exact.band`'s margin), with
+    ``T[:, i] = (L_hi, L_lo, U_hi, U_lo)`` exact in double-double: memory follows their
+    number, not ``2^n``."""
     n = a.shape[0]
     C = coefficients(n, alpha)
+    ad = exact.a_table(c)
+    pqs = exact.pq_table(n, alpha)
+    width = np.empty(n + 1)
+    for k in range(2, n + 1):
+        width[k] = exact.band(k, alpha)
+    low, high = exact.kinds(notion)
     count = 0
     for mask in range(3, 1 << n):
         k, A, M, z = _fold(a, mask)
         if k >= 2:
             L, U = _range(A, M, a, z, C, k, notion)
-            if L < U:
+            if L * (1.0 - width[k]) < U * (1.0 + width[k]):
                 count += 1
     masks = np.empty(count, dtype=np.uint64)
-    out = np.empty((2, count))
+    out = np.empty((4, count))
+    member = np.zeros(n, dtype=np.bool_)
     i = 0
     for mask in range(3, 1 << n):
         k, A, M, z = _fold(a, mask)
         if k < 2:
             continue
         L, U = _range(A, M, a, z, C, k, notion)
-        if L < U:
+        if L * (1.0 - width[k]) < U * (1.0 + width[k]):
+            for j in range(n):
+                member[j] = (mask >> j) & 1
+            sA, sM, sm, _ = exact.sums_of_members(ad, member)
+            here = (pqs[k, 0], pqs[k, 1], pqs[k, 2], pqs[k, 3])
+            above = (pqs[k + 1, 0], pqs[k + 1, 1], pqs[k + 1, 2], pqs[k + 1, 3])
             masks[i] = mask
-            out[0, i] = L
-            out[1, i] = U
+            out[0, i], out[1, i] = exact.threshold_parts(low, sA, sM, sm, k, here, above)
+            if z < 0:
+                out[2, i], out[3, i] = np.inf, 0.0
+            else:
+                out[2, i], out[3, i] = exact.threshold_parts(high, sA, sM, sm, k, here, above)
             i += 1
     return masks, out
+
+
+@kernel
+def sigma_first_many(th, tl):
+    """:func:`.exact.sigma_first` elementwise."""
+    out = np.empty(th.shape[0])
+    for i in range(th.shape[0]):
+        out[i] = exact.sigma_first(th[i], tl[i])
+    return out

@@ -1,0 +1,399 @@
+"""Slow 100-digit reference written from the paper's definitions, not from its closed forms.
+
+The exact-arithmetic twin of ``tests/reference.py``. Inputs are Python floats (costs ``c_i > 0``,
+``alpha``, ``sigma``); every computation uses the *exact* real value of those floats, carried at
+110 significant digits with mpmath: ``s = sigma**2`` is exact, ``f(k) = k**alpha`` is correct to
+110 digits.
+
+* Burdens are Definition 5 (members: ``s/k + 2/k^2 sum 1/eps_i^2 + c_i k^alpha eps_i``).
+* A member's epsilon is its best response (Section 3.1): the minimizer over ``eps > 0`` of its own
+  burden. Definition 5 is separable, so only ``2/(k^2 eps^2) + c k^alpha eps`` matters; it is found
+  numerically (bisection on the sign of the derivative, then mpmath's Newton at 110 digits), never
+  from Lemma 2.
+* The designer (Section 3.2, issue 12) announces for each coalition the epsilon minimizing the
+  social cost of Definition 6, whose part for player ``i`` is ``2/(k eps^2) + c k^alpha eps``
+  (proof of Lemma 1), again found numerically, never from Lemma 1 (misprinted, see ERRATA.md).
+* ``nash`` is Definition 7, ``robust`` Definition 8, ``designer`` Definition 7 with the designer's
+  epsilon for ``S`` and for ``S + {j}``.
+
+Comparisons with ``s`` are exact except for a tie band: ``|burden - s| <= 1e-80 s`` counts as
+equality (``<=`` holds, ``>`` fails), far above the ~1e-105 error of the 110-digit arithmetic.
+Precision is set with ``mpmath.workdps`` inside each function, so the global context is unchanged;
+returned ``mpf`` values keep their 110-digit mantissas.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable
+from functools import cache
+
+import mpmath
+from mpmath import mpf
+
+DPS = 110
+"""Working precision in decimal digits (100 asked for, 10 guard digits)."""
+
+TIE = mpf(10) ** -80
+"""Relative tie band: ``|burden - s| <= TIE * s`` is treated as ``burden == s``."""
+
+NOTIONS = ("nash", "robust", "designer")
+
+
+def _own_cost_weight(k: int, kind: str) -> mpf:
+    """Weight ``w`` of ``1/eps^2`` in the epsilon-dependent part ``w/eps^2 + c k^alpha eps``.
+
+    ``selfish``: the member's own burden (Definition 5), ``w = 2/k^2``.
+    ``designer``: the player's share of the social cost (Definition 6), ``w = 2/k``.
+    """
+    k = mpf(k)
+    return 2 / (k * k) if kind == "selfish" else 2 / k
+
+
+@cache
+def _minimize_eps(c: float, k: int, alpha: float, kind: str) -> mpf:
+    """Minimizer over ``eps > 0`` of ``w/eps^2 + c k^alpha eps`` (``w`` from ``kind``).
+
+    Works in ``t = log eps``: ``h(t) = w e^{-2t} + a e^t`` is strictly convex, and
+    ``h'(t) = -2 w e^{-2t} + a e^t`` is strictly increasing. The sign of ``h'`` is bisected at
+    low precision for a starting point, then Newton (``mpmath.findroot``) polishes the root at
+    110 digits.
+    """
+    with mpmath.workdps(DPS):
+        a = mpf(c) * mpf(k) ** mpf(alpha)
+        w = _own_cost_weight(k, kind)
+
+        def d1(t):
+            # h'(t): the derivative of the epsilon-dependent part, in t = log eps
+            return -2 * w * mpmath.exp(-2 * t) + a * mpmath.exp(t)
+
+        def g(t):
+            # h'(t) / (a e^t), same sign and root, O(1) near the root so findroot's
+            # absolute tolerance means ~110 correct digits whatever the scale of a
+            return 1 - 2 * w / a * mpmath.exp(-3 * t)
+
+        def dg(t):
+            return 6 * w / a * mpmath.exp(-3 * t)
+
+        with mpmath.workdps(20):
+            lo, hi = mpf(-2000), mpf(2000)
+            assert d1(lo) < 0 < d1(hi), (c, k, alpha)
+            for _ in range(70):
+                mid = (lo + hi) / 2
+                if d1(mid) < 0:
+                    lo = mid
+                else:
+                    hi = mid
+            t0 = float((lo + hi) / 2)
+        t = mpmath.findroot(g, mpf(t0), solver="newton", df=dg)
+        assert abs(g(t)) < mpf(10) ** (5 - DPS), (c, k, alpha, kind)
+        # a minimum: h' changes sign from - to + at t
+        step = mpf(10) ** -50
+        assert d1(t - step) < 0 < d1(t + step), (c, k, alpha, kind)
+        return +mpmath.exp(t)
+
+
+def best_eps(c: float, k: int, alpha: float) -> mpf:
+    """Best-response epsilon of a member with cost ``c`` in a size-``k`` coalition.
+
+    Parameters
+    ----------
+    c, alpha : float
+        The member's cost and the exponent of ``f(k) = k**alpha`` (exact float values).
+    k : int
+        Coalition size.
+
+    Returns
+    -------
+    mpf
+        Minimizer of the member's own burden (Definition 5), to 110 digits.
+    """
+    return _minimize_eps(float(c), int(k), float(alpha), "selfish")
+
+
+def designer_eps(c: float, k: int, alpha: float) -> mpf:
+    """Designer's epsilon for a member with cost ``c`` in a size-``k`` coalition.
+
+    Parameters
+    ----------
+    c, alpha : float
+        The member's cost and the exponent of ``f(k) = k**alpha``.
+    k : int
+        Coalition size.
+
+    Returns
+    -------
+    mpf
+        Minimizer of the social cost (Definition 6) in this member's epsilon, to 110 digits.
+    """
+    return _minimize_eps(float(c), int(k), float(alpha), "designer")
+
+
+def eps_profile(cs: list[float], alpha: float, notion: str) -> list[mpf]:
+    """Every member's epsilon in a coalition with costs ``cs``.
+
+    Parameters
+    ----------
+    cs : list of float
+        Members' costs; the coalition size is ``len(cs)``.
+    alpha : float
+        Exponent of ``f``.
+    notion : str
+        ``"designer"`` for the designer's epsilon, else (``"nash"``, ``"robust"``) best responses.
+
+    Returns
+    -------
+    list of mpf
+    """
+    pick = designer_eps if notion == "designer" else best_eps
+    return [pick(c, len(cs), alpha) for c in cs]
+
+
+def burdens(s: mpf, cs: list[float], eps: list[mpf], alpha: float) -> list[mpf]:
+    """Definition 5 for every member of a coalition with the given epsilon profile.
+
+    Parameters
+    ----------
+    s : mpf
+        ``sigma**2`` (exact); ``0`` gives the ``s``-independent part ``C`` of each burden.
+    cs : list of float
+        Members' costs.
+    eps : list of mpf
+        Members' epsilons, in the order of ``cs``.
+    alpha : float
+        Exponent of ``f``.
+
+    Returns
+    -------
+    list of mpf
+        ``s/k + 2/k^2 sum 1/eps_i^2 + c_j k^alpha eps_j`` for each member ``j``.
+    """
+    with mpmath.workdps(DPS):
+        k = mpf(len(cs))
+        fk = k ** mpf(alpha)
+        acc = mpf(s) / k + 2 / (k * k) * mpmath.fsum(1 / (e * e) for e in eps)
+        return [+(acc + mpf(c) * fk * e) for c, e in zip(cs, eps, strict=True)]
+
+
+def variance(cs: list[float], alpha: float, sigma: float, notion: str) -> mpf:
+    """Estimator variance, equation (1): the first two terms of Definition 5.
+
+    Parameters
+    ----------
+    cs : list of float
+        Members' costs (size >= 2).
+    alpha, sigma : float
+        Exponent of ``f`` and the data's standard deviation.
+    notion : str
+        Which epsilon the members use (see :func:`eps_profile`).
+
+    Returns
+    -------
+    mpf
+    """
+    with mpmath.workdps(DPS):
+        k = mpf(len(cs))
+        eps = eps_profile(cs, alpha, notion)
+        return +(mpf(sigma) ** 2 / k + 2 / (k * k) * mpmath.fsum(1 / (e * e) for e in eps))
+
+
+def _leq(b: mpf, s: mpf) -> bool:
+    """``b <= s``, with ``|b - s| <= TIE * s`` counted as equality."""
+    return b <= s or abs(b - s) <= TIE * abs(s)
+
+
+def members_stay(
+    costs: list[float], alpha: float, sigma: float, members: Iterable[int], notion: str
+) -> bool:
+    """The first condition of Definitions 7 and 8: no member wants to leave.
+
+    Parameters
+    ----------
+    costs : list of float
+        Every player's cost.
+    alpha, sigma : float
+        Exponent of ``f`` and the data's standard deviation.
+    members : iterable of int
+        0-based positions in ``costs`` (size >= 2).
+    notion : str
+        ``"nash"``, ``"robust"`` or ``"designer"`` (which epsilon the members use).
+
+    Returns
+    -------
+    bool
+        Every member's burden is ``<= sigma**2`` (within the tie band).
+    """
+    with mpmath.workdps(DPS):
+        s = mpf(sigma) ** 2
+        cs = [float(costs[i]) for i in sorted(set(members))]
+        return all(_leq(b, s) for b in burdens(s, cs, eps_profile(cs, alpha, notion), alpha))
+
+
+def is_stable(
+    costs: list[float], alpha: float, sigma: float, members: Iterable[int], notion: str
+) -> bool:
+    """Whether coalition ``members`` is stable at ``sigma`` under ``notion``.
+
+    Parameters
+    ----------
+    costs : list of float
+        Every player's cost (positive).
+    alpha, sigma : float
+        Exponent of ``f(k) = k**alpha`` and the data's standard deviation (``s = sigma**2``).
+    members : iterable of int
+        0-based positions in ``costs``, at least two.
+    notion : {"nash", "robust", "designer"}
+        Definition 7, Definition 8, or Definition 7 with the designer's epsilon.
+
+    Returns
+    -------
+    bool
+    """
+    if notion not in NOTIONS:
+        raise ValueError(f"unknown notion {notion!r}")
+    S = sorted(set(members))
+    if len(S) < 2:
+        raise ValueError("a coalition has at least two members")
+    costs = [float(c) for c in costs]
+    with mpmath.workdps(DPS):
+        s = mpf(sigma) ** 2
+        cs = [costs[i] for i in S]
+        k = len(cs)
+        eps = eps_profile(cs, alpha, notion)
+        if not all(_leq(b, s) for b in burdens(s, cs, eps, alpha)):
+            return False  # a member wants to leave
+        for j in range(len(costs)):
+            if j in S:
+                continue
+            ce = cs + [costs[j]]
+            if notion == "designer":
+                if _leq(burdens(s, ce, eps_profile(ce, alpha, notion), alpha)[-1], s):
+                    return False  # j gains by joining at the designer's announced epsilon
+            elif notion == "nash":
+                ej = best_eps(costs[j], k + 1, alpha)  # j re-optimizes, members keep theirs
+                if _leq(burdens(s, ce, eps + [ej], alpha)[-1], s):
+                    return False  # j gains by joining alone
+            else:
+                ee = eps_profile(ce, alpha, notion)  # everyone re-optimizes for size k + 1
+                if all(_leq(b, s) for b in burdens(s, ce, ee, alpha)):
+                    return False  # j can validly enter
+        return True
+
+
+def stable_coalitions(
+    costs: list[float], alpha: float, sigma: float, notion: str
+) -> list[tuple[int, ...]]:
+    """Every stable coalition of size >= 2, by brute force over subsets.
+
+    Parameters
+    ----------
+    costs : list of float
+        Every player's cost (fine for ``len(costs) <= 8``).
+    alpha, sigma : float
+        Exponent of ``f`` and the data's standard deviation.
+    notion : {"nash", "robust", "designer"}
+
+    Returns
+    -------
+    list of tuple of int
+        Sorted 0-based tuples, ordered by ``(size, members)``.
+    """
+    n = len(costs)
+    return [
+        S
+        for k in range(2, n + 1)
+        for S in itertools.combinations(range(n), k)
+        if is_stable(costs, alpha, sigma, S, notion)
+    ]
+
+
+def thresholds_s(
+    costs: list[float], alpha: float, members: Iterable[int], notion: str
+) -> tuple[mpf, mpf]:
+    """``[L, U)`` in ``s = sigma**2`` on which the coalition is stable, from the definitions.
+
+    Epsilon does not depend on ``s``, so every burden in a size-``m`` coalition is ``s/m + C``
+    with ``C`` its value at ``s = 0``; ``burden <= s`` is ``s >= C m / (m - 1)``.
+
+    Parameters
+    ----------
+    costs : list of float
+        Every player's cost.
+    alpha : float
+        Exponent of ``f``.
+    members : iterable of int
+        0-based positions, at least two.
+    notion : {"nash", "robust", "designer"}
+
+    Returns
+    -------
+    tuple of mpf
+        ``(L, U)`` at 110 digits; ``U = +inf`` when there is no outsider. ``L >= U`` means the
+        coalition is never stable.
+    """
+    if notion not in NOTIONS:
+        raise ValueError(f"unknown notion {notion!r}")
+    S = sorted(set(members))
+    if len(S) < 2:
+        raise ValueError("a coalition has at least two members")
+    costs = [float(c) for c in costs]
+    with mpmath.workdps(DPS):
+        zero = mpf(0)
+        cs = [costs[i] for i in S]
+        k = len(cs)
+        eps = eps_profile(cs, alpha, notion)
+        L = max(C * k / (k - 1) for C in burdens(zero, cs, eps, alpha))
+        U = mpmath.inf
+        for j in range(len(costs)):
+            if j in S:
+                continue
+            ce = cs + [costs[j]]
+            if notion == "designer":
+                C = burdens(zero, ce, eps_profile(ce, alpha, notion), alpha)[-1]
+                U = min(U, C * (k + 1) / k)  # j stays out iff s < this
+            elif notion == "nash":
+                ej = best_eps(costs[j], k + 1, alpha)
+                C = burdens(zero, ce, eps + [ej], alpha)[-1]
+                U = min(U, C * (k + 1) / k)
+            else:
+                ee = eps_profile(ce, alpha, notion)
+                # valid entry iff s >= max over S + {j}; blocked iff s is below it
+                U = min(U, max(C * (k + 1) / k for C in burdens(zero, ce, ee, alpha)))
+        return +L, +U
+
+
+def _square_at_least(x: float, T: mpf) -> bool:
+    """Exact ``x**2 >= T`` (the square of a double is exact at 110 digits)."""
+    with mpmath.workdps(DPS):
+        return mpf(x) ** 2 >= T
+
+
+def sigma_first_at_least(T: mpf) -> float:
+    """Smallest float ``sigma > 0`` whose exact square is ``>= T``.
+
+    Parameters
+    ----------
+    T : mpf
+        Threshold in ``s``; ``+inf`` gives ``math.inf``, ``T <= 0`` the smallest positive float.
+
+    Returns
+    -------
+    float
+    """
+    with mpmath.workdps(DPS):
+        T = mpf(T)
+        if T <= 0:
+            return math.nextafter(0.0, 1.0)
+        if mpmath.isinf(T):
+            return math.inf
+        x = float(mpmath.sqrt(T))
+        if x == 0.0:
+            x = math.nextafter(0.0, 1.0)
+        while not _square_at_least(x, T):
+            x = math.nextafter(x, math.inf)
+        while True:
+            below = math.nextafter(x, 0.0)
+            if below <= 0.0 or not _square_at_least(below, T):
+                return x
+            x = below
