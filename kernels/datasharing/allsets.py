@@ -166,9 +166,12 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
     for k in range(max(2, q), q + n - n_fixed + 1):
         for t in range(g0, g1):
             cL[t] = Ctab[t, C_LOWER, k]
-            cN1[t] = Ctab[t, C_NASH_OUT, k]
-            cN2[t] = Ctab[t, C_NASH_IN, k]
-            cR[t] = Ctab[t, C_ROBUST, k]
+            # the upper ends come out raised by 3 bands (a margin folded into the coefficients:
+            # the filter below is then the plain U > L); their own band is then 5 w
+            up = 1.0 + 3.0 * exact.band(k, alphas[t])
+            cN1[t] = Ctab[t, C_NASH_OUT, k] * up
+            cN2[t] = Ctab[t, C_NASH_IN, k] * up
+            cR[t] = Ctab[t, C_ROBUST, k] * up
             cDL[t] = Ctab[t, C_DESIGNER_LOWER, k]
             cDU[t] = Ctab[t, C_DESIGNER_UPPER, k]
             wd[t] = exact.band(k, alphas[t])
@@ -229,23 +232,23 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
                                 _add_range(tables, log2, w_slot, lo, ns, -key, -mem)
                                 _add_range(tables, log2, w_slot + 1, lo, ns, -key, -mem)
                     elif L <= s_top:
+                        # raised: at least the exact U (Claims 5, 6), within 5 w of it
                         UN = upper_s_nash(A, m_out, cN1[t], cN2[t])
                         UR = upper_s_robust(A, M, m_out, cR[t])
                         U = max(UN, UR)
-                        # else stable on no grid point, either notion (margins: the band)
-                        if U * (1.0 + w) > L * (1.0 - w) and U > s_bottom:
+                        if U > L and U > s0:  # else stable on no grid point, either notion
                             # independent lookups, so their memory latencies overlap;
                             # hi > lo exactly when the grid point at lo lies below U
                             lo = locate(sp, gt, gb, gs, L)
                             hi = locate(sp, gt, gb, gs, UR)
                             if exact.near(sp, lo, L, w * L):
                                 lo = exact.settle_mask(sigma, c, lo, exact.LOWER, smask, al)
-                            if exact.near(sp, hi, UR, w * UR):
+                            if exact.near(sp, hi, UR, 5.0 * w * UR):
                                 kind = exact.ROBUST_UPPER
                                 hi = exact.settle_mask(sigma, c, hi, kind, smask, al)
-                            if UN * (1.0 + w) > L * (1.0 - w):  # rare: Nash ranges mostly empty
+                            if UN > L:  # rare: Nash ranges are mostly empty
                                 hn = locate(sp, gt, gb, gs, UN)
-                                if exact.near(sp, hn, UN, w * UN):
+                                if exact.near(sp, hn, UN, 5.0 * w * UN):
                                     kind = exact.NASH_UPPER
                                     hn = exact.settle_mask(sigma, c, hn, kind, smask, al)
                                 if hn > lo:
