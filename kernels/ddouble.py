@@ -50,7 +50,7 @@ def quick_two_sum(a, b):
     return s, b - (s - a)
 
 
-@inline
+@kernel
 def add(ah, al, bh, bl):
     """``(ah + al) + (bh + bl)`` (the IEEE-style, accurate addition)."""
     s, e = two_sum(ah, bh)
@@ -61,7 +61,7 @@ def add(ah, al, bh, bl):
     return quick_two_sum(s, e)
 
 
-@inline
+@kernel
 def mul(ah, al, bh, bl):
     """``(ah + al)(bh + bl)``."""
     p, e = two_prod(ah, bh)
@@ -69,7 +69,7 @@ def mul(ah, al, bh, bl):
     return quick_two_sum(p, e)
 
 
-@inline
+@kernel
 def mul_d(ah, al, b):
     """``(ah + al) b`` for a double ``b``."""
     p, e = two_prod(ah, b)

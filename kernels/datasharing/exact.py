@@ -39,7 +39,7 @@ TIE = 1e-26
 UNIT = 2.0**-53
 
 
-@inline
+@kernel
 def band(k, alpha):
     """Relative bound on ``|T^ - T| / T^`` for every threshold of size ``k``, with sigma^2's own
     rounding: twice ``(k + 12 + 6 g ln(k+1))`` units of 2^-53 (``g`` the larger ``|exponent|``;
@@ -133,7 +133,7 @@ def threshold(kind, A, M, m, k, alpha):
     return threshold_parts(kind, A, M, m, k, pq(k, alpha), pq(k + 1, alpha))
 
 
-@inline
+@kernel
 def at_least(sigma, th, tl):
     """``sigma^2 >= T`` on the exact ``sigma^2`` (``two_prod``); within ``TIE``: equal, so true."""
     sh, sl = elementary.two_prod(sigma, sigma)
@@ -237,7 +237,7 @@ def settle_mask(sigma, c, lo, kind, mask, alpha):
     return settle(sigma, lo, th, tl)
 
 
-@inline
+@kernel
 def decide(sigma, s, x, width, kind, c, mask, alpha):
     """``sigma^2 >= T`` for one point: the floats where ``s = fl(sigma^2)`` is farther than
     ``width`` from ``x = T^``, else the double-double ``T`` of the coalition ``mask``."""
@@ -258,7 +258,7 @@ def settle_prefix(sigma, c, lo, kind, k, alpha):
     return settle(sigma, lo, th, tl)
 
 
-@inline
+@kernel
 def decide_prefix(sigma, s, x, width, kind, c, k, alpha):
     """:func:`decide` for ``S_k``, the ``k`` cheapest players (no bitmask: any ``n``)."""
     if x == np.inf:
