@@ -20,7 +20,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check fastscan kernels cli tests bench
 	$(BIN)/ruff format --check fastscan kernels cli tests bench
-	$(BIN)/python -m pytest tests -p no:cacheprovider
+	$(BIN)/python -m pytest tests -p no:cacheprovider --durations=15
 	# every benchmark once, untimed, so the suite cannot rot (addopts would skip them)
 	FASTSCAN_BENCH_SMOKE=1 $(BIN)/python -m pytest bench -q -o addopts= --benchmark-disable -p no:cacheprovider
 

@@ -8,9 +8,17 @@ seconds (fresh processes, kills, clusters) for a quick loop while editing.
 from __future__ import annotations
 
 import os
+import tempfile
 
-import pytest
-from hypothesis import settings
+# one private kernel cache for this process and every fastscan subprocess the tests start
+# (helpers.subprocess_env): the suite compiles the kernels once, not once here and once there;
+# set before anything imports fastscan (its cache folder is read at import)
+os.environ.setdefault(
+    "FASTSCAN_CACHE_DIR", os.path.join(tempfile.gettempdir(), f"fastscan-test-{os.getuid()}")
+)
+
+import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
 
 # deadline=None: the first example of a test compiles (or loads) kernels
 settings.register_profile("fastscan", deadline=None, max_examples=40, print_blob=True)

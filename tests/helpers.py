@@ -54,12 +54,10 @@ def same_cost_multiset(costs, coalitions) -> bool:
 
 def subprocess_env(**extra: str) -> dict:
     """The environment of a ``fastscan`` subprocess: compiled kernels shared through the
-    on-disk cache, in a private folder."""
+    on-disk cache, in the private folder ``conftest.py`` gives this process too."""
     import os
-    import tempfile
 
-    cache = os.path.join(tempfile.gettempdir(), f"fastscan-test-{os.getuid()}")
-    return dict(os.environ, FASTSCAN_CACHE_DIR=cache, **extra)
+    return dict(os.environ, **extra)
 
 
 def fastscan_cli(command: str, *, fresh: bool = False, cwd=None, env=None, timeout=600):
