@@ -35,6 +35,7 @@ class _Group(click.Group):
             sys.exit(2)
         except KeyboardInterrupt as err:
             click.echo(f"\nfastscan: {str(err) or 'interrupted'}", err=True)
+            _leave_writes_unsaid()
             sys.exit(143 if opt.terminated() else 130)  # 128 + the signal, as the shell says
         except RuntimeError as err:
             from fastscan.job import Stopped
@@ -42,7 +43,18 @@ class _Group(click.Group):
             if not isinstance(err, Stopped):
                 raise
             click.echo(f"fastscan: {err}", err=True)
+            _leave_writes_unsaid()
             sys.exit(1)
+
+
+def _leave_writes_unsaid() -> None:
+    """After a stopped scan's one line, the process ends with chunk writes still running in
+    threads that began them before the stop (zarr's event loop); at exit asyncio would list each
+    one ("Task was destroyed but it is pending!"). They mark nothing done (markers follow data),
+    so there is nothing to say: asyncio's log is silenced for the rest of the process."""
+    import logging
+
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
 
 
 @click.group(cls=_Group)

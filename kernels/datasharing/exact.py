@@ -237,16 +237,26 @@ def settle_mask(sigma, c, lo, kind, mask, alpha):
     return settle(sigma, lo, th, tl)
 
 
+@inline
+def by_floats(s, x, width):
+    """``sigma^2 >= T`` as the floats decide it: 1 or 0 where ``s = fl(sigma^2)`` is farther
+    than ``width`` from ``x = T^``, -1 inside the band (double-double decides)."""
+    if x == np.inf:
+        return 0
+    if s - x > width:
+        return 1
+    if x - s > width:
+        return 0
+    return -1
+
+
 @kernel
 def decide(sigma, s, x, width, kind, c, mask, alpha):
-    """``sigma^2 >= T`` for one point: the floats where ``s = fl(sigma^2)`` is farther than
-    ``width`` from ``x = T^``, else the double-double ``T`` of the coalition ``mask``."""
-    if x == np.inf:
-        return False
-    if s - x > width:
-        return True
-    if x - s > width:
-        return False
+    """``sigma^2 >= T`` for one point: :func:`by_floats`, else the double-double ``T`` of the
+    coalition ``mask``."""
+    verdict = by_floats(s, x, width)
+    if verdict >= 0:
+        return verdict == 1
     th, tl = threshold_of_mask(kind, c, mask, alpha)
     return at_least(sigma, th, tl)
 
@@ -261,12 +271,9 @@ def settle_prefix(sigma, c, lo, kind, k, alpha):
 @kernel
 def decide_prefix(sigma, s, x, width, kind, c, k, alpha):
     """:func:`decide` for ``S_k``, the ``k`` cheapest players (no bitmask: any ``n``)."""
-    if x == np.inf:
-        return False
-    if s - x > width:
-        return True
-    if x - s > width:
-        return False
+    verdict = by_floats(s, x, width)
+    if verdict >= 0:
+        return verdict == 1
     th, tl = threshold_of_prefix(kind, c, k, alpha)
     return at_least(sigma, th, tl)
 
