@@ -209,7 +209,8 @@ def describe(plan, done, state, workers, local, yes, say, arg=plain):
         )
     game.warm_up(plan, notify=say)
     eta = game.estimate(plan, workers, 1 - done / max(chunks, 1))
-    yield f"      estimated {seconds(eta)} on {workers} {'threads' if local else 'workers'}"
+    unit = ("thread" if local else "worker") + ("" if workers == 1 else "s")
+    yield f"      estimated {seconds(eta)} on {workers} {unit}"
     if eta > TIME_LIMIT and not yes:
         raise ValueError(
             f"the scan would take about {seconds(eta)} (a plan of more than {seconds(TIME_LIMIT)} "

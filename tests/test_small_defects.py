@@ -88,7 +88,7 @@ def test_threads_default_to_the_process_affinity(tmp_path, monkeypatch, workers_
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
     assert cpus() == 1
     r = ok(f"scan --costs {FIG1} --alpha 0,1 --sigma 0.1:1:10 --out {tmp_path / 'a.zarr'}")
-    assert "on 1 threads" in r.stderr
+    assert "on 1 thread\n" in r.stderr  # singular for one
     assert workers_used == [1]
 
 
