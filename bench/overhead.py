@@ -48,6 +48,7 @@ def main() -> None:
     from fastscan.datasharing.compute import Profile, SigmaGrid, compute_profile, warm_up
     from fastscan.datasharing.plan import build as build_plan
     from fastscan.datasharing.variables import REGISTRY
+    from fastscan.runner import cpus
 
     prof = profiles.from_family(
         "uniform",
@@ -89,7 +90,7 @@ def main() -> None:
     warm_up()
     grid = SigmaGrid.from_sigma(plan.spec.sigma)
     start = time.perf_counter()
-    with ThreadPoolExecutor(os.cpu_count()) as pool:
+    with ThreadPoolExecutor(cpus()) as pool:
         list(
             pool.map(
                 lambda r: compute_profile(Profile.from_costs(r), plan.spec.alpha, grid, args.sets),

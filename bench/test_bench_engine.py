@@ -17,6 +17,7 @@ from fastscan.datasharing import profiles
 from fastscan.datasharing.compute import Profile, SigmaGrid, compute_profile, warm_up
 from fastscan.datasharing.plan import build as build_plan
 from fastscan.datasharing.variables import REGISTRY
+from fastscan.runner import cpus
 from fastscan.store import Store
 
 SPEC = {"n": "16", "low": "1e-4", "high": "1e-2", "seed": "0:199:200"}
@@ -33,7 +34,7 @@ def plan():
 
 def bare(plan):
     grid = SigmaGrid.from_sigma(plan.spec.sigma)
-    with ThreadPoolExecutor(os.cpu_count()) as pool:
+    with ThreadPoolExecutor(cpus()) as pool:
         list(
             pool.map(
                 lambda r: compute_profile(Profile.from_costs(r), plan.spec.alpha, grid, "all"),

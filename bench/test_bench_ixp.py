@@ -19,6 +19,7 @@ from paired import paired
 
 from fastscan.cube import run_to_store
 from fastscan.ixp import compute, families, lp_relaxation, optimum, plan
+from fastscan.runner import cpus
 from fastscan.store import Store
 
 SMOKE = bool(os.environ.get("FASTSCAN_BENCH_SMOKE"))
@@ -99,7 +100,7 @@ def test_ixp_engine(benchmark):
     )
     alpha = grid(16)
     p = plan.build(fam, alpha)
-    workers = os.cpu_count()
+    workers = cpus()  # as the engine: the process affinity
 
     def bare():
         with ThreadPoolExecutor(workers) as pool:
