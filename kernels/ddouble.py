@@ -20,6 +20,7 @@ import numpy as np
 
 from ._numba import inline, kernel
 from .elementary import cbrt, log, two_prod, two_sum
+from .elementary import dd_mul as mul  # (ah + al)(bh + bl): elementary's, not written again
 
 
 def _pair(x: Fraction) -> tuple[float, float]:
@@ -59,14 +60,6 @@ def add(ah, al, bh, bl):
     s, e = quick_two_sum(s, e)
     e += f
     return quick_two_sum(s, e)
-
-
-@kernel
-def mul(ah, al, bh, bl):
-    """``(ah + al)(bh + bl)``."""
-    p, e = two_prod(ah, bh)
-    e += ah * bl + al * bh
-    return quick_two_sum(p, e)
 
 
 @kernel

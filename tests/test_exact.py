@@ -144,3 +144,32 @@ def test_intervals_ends_are_the_references_first_floats():
             before = R.stable_coalitions(costs, alpha, math.nextafter(r.low, 0.0), notion)
             assert R.stable_coalitions(costs, alpha, r.low, notion) == r.coalitions
             assert before != r.coalitions
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    exps=st.lists(st.floats(-100.0, 100.0), min_size=2, max_size=6),
+    alpha=st.floats(-20.0, 20.0),
+    notion=st.sampled_from(["nash", "robust", "designer"]),
+    data=st.data(),
+)
+def test_double_double_thresholds_are_within_1e_29_of_100_digits(exps, alpha, notion, data):
+    """The double-double thresholds (what decides inside the band) against the 100-digit
+    reference's, for costs across 1e+-100 and |alpha| up to 20: far inside the 1e-26 tie margin."""
+    import mpmath
+    from fastscan.kernels.datasharing import exact
+
+    costs = sorted(10.0**e for e in exps)
+    n = len(costs)
+    if abs(alpha) > alpha_limit(n):
+        return
+    mask = data.draw(st.integers(0, (1 << n) - 1).filter(lambda m: bin(m).count("1") >= 2))
+    members = [i for i in range(n) if mask >> i & 1]
+    low, high = {"nash": (0, 1), "robust": (0, 2), "designer": (3, 4)}[notion]
+    want = R.thresholds_s(costs, alpha, members, notion)
+    for kind, T in zip((low, high), want, strict=True):
+        if not mpmath_finite(T):
+            continue
+        th, tl = exact.threshold_of_mask(kind, np.array(costs), np.uint64(mask), alpha)
+        with mpmath.workdps(R.DPS):  # the difference at the reference's precision
+            assert abs(mpmath.mpf(th) + mpmath.mpf(tl) - T) <= mpmath.mpf(1e-29) * T, (kind, T)

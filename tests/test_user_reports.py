@@ -18,7 +18,6 @@ import xarray as xr
 from helpers import fastscan_cli, spawn
 
 import fastscan
-from fastscan.datasharing.intervals import sigma_at_least
 
 FIG1 = "2.2e-4,5.4e-4,7e-4,11e-4,30e-4,33e-4,34e-4,36e-4,38e-4"
 
@@ -235,7 +234,9 @@ def test_extreme_inputs_refused_not_hung(command, words):
 
 
 def test_zero_threshold_has_preimage_zero():
-    assert sigma_at_least(np.array([0.0, -1.0, np.inf])).tolist() == [0.0, 0.0, np.inf]
+    from fastscan.kernels.datasharing.exact import sigma_first
+
+    assert [sigma_first(t, 0.0) for t in (0.0, -1.0, np.inf)] == [0.0, 0.0, np.inf]
     with pytest.raises(ValueError, match="costs"):
         fastscan.stability_interval([5e-324, 5e-324], 0, (0, 1))
 

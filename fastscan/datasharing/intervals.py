@@ -37,15 +37,6 @@ class SigmaRange:
         }
 
 
-def sigma_at_least(s: np.ndarray) -> np.ndarray:
-    """Smallest float ``sigma`` with ``sigma^2 >= s`` exactly, elementwise (``inf`` stays
-    ``inf``, ``s <= 0`` gives 0)."""
-    from ..kernels.datasharing.point import sigma_first_many
-
-    s = np.ascontiguousarray(s, dtype=np.float64)
-    return sigma_first_many(s, np.zeros_like(s))
-
-
 def coalition_intervals(
     prof: Profile, alpha: float, notion: str, sets: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
