@@ -81,6 +81,20 @@ class Registry(Mapping):
         }
         return replace(self, variables=kept)
 
+    def renamed(self, dim: str, new: str, description: str) -> Registry:
+        """The registry with dim ``dim`` called ``new`` (described as ``description``) in every
+        variable and coordinate: a scan whose axis means something else (say, another
+        parameter of a game's model)."""
+        kept = {
+            k: replace(v, dims=tuple(new if d == dim else d for d in v.dims))
+            for k, v in self.variables.items()
+        }
+        coords = {
+            (new if k == dim else k): (description if k == dim else v)
+            for k, v in self.coords.items()
+        }
+        return replace(self, variables=kept, coords=coords)
+
     def label(self, name: str) -> str:
         """What the non-dimension coordinate ``name`` means."""
         return self.labels.get(name, f"parameter {name} along {self.label_dim}")

@@ -4,7 +4,8 @@ A value is a pair ``(hi, lo)`` with ``hi = fl(hi + lo)``. Everything is built fr
 ``+ - * /`` through the error-free :func:`~fastscan.kernels.elementary.two_sum` and
 ``two_prod``, so the bits are the same on every CPU. Relative errors (QD library's algorithms,
 Hida, Li and Bailey 2001): ``add``, ``mul``, ``div`` below ``2^-103``; ``exp`` below
-``|x| 2^-102 + 2^-100`` (the argument's own rounding dominates); ``log`` and ``cbrt`` below
+``|x| 2^-102 + 2^-100`` (the argument's own rounding dominates), ``expm1`` and ``log1m`` (of
+small arguments) relative; ``log`` and ``cbrt`` below
 ``2^-100`` (one Newton step from a float within 1 ulp: the error squares). The stability
 decisions use them with a tie margin of 1e-26 relative (:mod:`.datasharing.exact`), far above
 these errors (below 1e-28 for every threshold the inputs' ranges allow).
@@ -85,13 +86,10 @@ def div(ah, al, bh, bl):
 
 
 @kernel
-def exp(xh, xl):
-    """``e^x`` for ``|x| < 700``: ``x = m ln2 + r``, ``e^(r / 2^10) - 1`` by its Taylor series
-    (11 terms: the remainder is below 2^-140), squared back ten times as ``t -> 2t + t^2`` (no
-    cancellation), times ``2^m``."""
-    m = np.floor(xh * INV_LN2 + 0.5)
-    ph, pl = mul_d(LN2_HI, LN2_LO, m)
-    rh, rl = add(xh, xl, -ph, -pl)
+def _expm1_reduced(rh, rl):
+    """``e^r - 1`` for ``|r| <= ln2 / 2``: ``e^(r / 2^10) - 1`` by its Taylor series (11 terms:
+    the remainder is below 2^-140), squared back ten times as ``t -> 2t + t^2`` (no
+    cancellation, so the error stays relative however small ``r`` is)."""
     rh, rl = rh * SCALE, rl * SCALE  # exact: a power of two
     sh, sl = COEF_HI[10], COEF_LO[10]
     for i in range(9, -1, -1):
@@ -101,9 +99,54 @@ def exp(xh, xl):
     for _ in range(SQUARINGS):
         qh, ql = mul(th, tl, th, tl)
         th, tl = add(2.0 * th, 2.0 * tl, qh, ql)
+    return th, tl
+
+
+@kernel
+def exp(xh, xl):
+    """``e^x`` for ``|x| < 700``: ``x = m ln2 + r``, ``e^r`` from :func:`_expm1_reduced`, times
+    ``2^m``."""
+    m = np.floor(xh * INV_LN2 + 0.5)
+    ph, pl = mul_d(LN2_HI, LN2_LO, m)
+    rh, rl = add(xh, xl, -ph, -pl)
+    th, tl = _expm1_reduced(rh, rl)
     th, tl = add(1.0, 0.0, th, tl)
     mi = int(m)
     return math.ldexp(th, mi), math.ldexp(tl, mi)
+
+
+@kernel
+def expm1(xh, xl):
+    """``e^x - 1`` for ``x <= 0`` with a relative error below ``2^-100`` however small ``|x|``
+    is: the reduced series itself for ``|x| <= ln2 / 2``, else ``e^x - 1`` (then ``e^x <=
+    0.71``: the subtraction loses at most two bits). Below -700: -1."""
+    if xh < -700.0:
+        return -1.0, 0.0
+    if xh >= -0.34657359027997264:  # ln2 / 2
+        return _expm1_reduced(xh, xl)
+    eh, el = exp(xh, xl)
+    return add(eh, el, -1.0, 0.0)
+
+
+@kernel
+def log1m(p):
+    """``ln(1 - p)`` for a double ``0 < p < 1`` with a relative error below ``2^-100``: for
+    ``p >= 1/2``, ``1 - p`` is exact (Sterbenz) and ``|ln(1 - p)| >= ln 2``, so :func:`log_d`
+    is accurate relative to it; below, ``ln(1 - p) = -2 atanh(z)``, ``z = p / (2 - p) <=
+    1/3``, by its series ``z + z^3/3 + ...`` (positive terms, so no cancellation however small
+    ``p`` is; 40 terms: the remainder is below ``9^-40 < 2^-126``)."""
+    if p >= 0.5:
+        return log_d(1.0 - p)
+    dh, dl = two_sum(2.0, -p)
+    zh, zl = div(p, 0.0, dh, dl)
+    z2h, z2l = mul(zh, zl, zh, zl)
+    sh, sl = zh, zl
+    th, tl = zh, zl
+    for i in range(1, 41):
+        th, tl = mul(th, tl, z2h, z2l)
+        qh, ql = div(th, tl, 2.0 * i + 1.0, 0.0)
+        sh, sl = add(sh, sl, qh, ql)
+    return -2.0 * sh, -2.0 * sl
 
 
 @kernel

@@ -108,6 +108,16 @@ class Lanes:
 DEFAULT_LANES = Lanes()
 
 
+def records(models):
+    """The kernels' privacy record: ``models`` itself (a
+    :class:`~fastscan.kernels.datasharing.privacy.Privacy`) or the power law over alpha values."""
+    from ..kernels.datasharing import privacy
+
+    if isinstance(models, privacy.Privacy):
+        return models
+    return privacy.power(np.asarray(models, dtype=np.float64))
+
+
 def _outputs(n_alpha: int, n_s: int, lead: tuple[int, ...] = (), lanes: Lanes = DEFAULT_LANES):
     return contracts.zeros(CellOutputs, OUTPUT_DTYPES, n_alpha, n_s, lead, lanes.n_notion)
 
@@ -130,7 +140,7 @@ def _tables(n: int, n_alpha: int, n_s: int, lanes: Lanes):
 
 def compute_part(
     profile: Profile,
-    alpha: np.ndarray,
+    models,
     grid: SigmaGrid,
     n_fixed: int = 0,
     pattern: int = 0,
@@ -139,14 +149,14 @@ def compute_part(
     """The coalitions whose ``n_fixed`` cheapest players follow ``pattern`` (sets="all")."""
     from ..kernels.datasharing.allsets import scan_all
 
-    part = contracts.zeros(
-        Part, contracts.PART_DTYPES, alpha.size, grid.s.size, n_notion=lanes.n_notion
-    )
-    tables = _tables(profile.n, alpha.size, grid.s.size, lanes)
+    priv = records(models)
+    na = priv.x.size
+    part = contracts.zeros(Part, contracts.PART_DTYPES, na, grid.s.size, n_notion=lanes.n_notion)
+    tables = _tables(profile.n, na, grid.s.size, lanes)
     scan_all(
         profile.a,
         profile.inbit,
-        np.ascontiguousarray(alpha, dtype=np.float64),
+        priv,
         grid.s,
         n_fixed,
         np.uint64(pattern),
@@ -195,23 +205,24 @@ def merge_parts(x: Part, y: Part) -> Part:
 
 
 def finish_part(
-    profile: Profile, alpha: np.ndarray, grid: SigmaGrid, part: Part
+    profile: Profile, models, grid: SigmaGrid, part: Part
 ) -> dict[str, np.ndarray]:
     """Cube values (sigma ascending) from a profile's merged part."""
     from ..kernels.datasharing.allsets import finish_optimum
 
-    empty = _outputs(alpha.size, grid.s.size, lanes=Lanes(part.best_k.shape[2]))
+    priv = records(models)
+    empty = _outputs(priv.x.size, grid.s.size, lanes=Lanes(part.best_k.shape[2]))
     out = empty._replace(
         **{name: getattr(part, name) for name in CellOutputs._fields if name in Part._fields}
     )
-    finish_optimum(profile.n, np.ascontiguousarray(alpha, dtype=np.float64), grid.s, part, out)
+    finish_optimum(profile.n, priv, grid.s, part, out)
     return out._asdict()
 
 
 def compute_batch(
     costs: np.ndarray,
     n_players: np.ndarray,
-    alpha: np.ndarray,
+    models,
     grid: SigmaGrid,
     lanes: Lanes = DEFAULT_LANES,
 ) -> dict[str, np.ndarray]:
@@ -224,7 +235,8 @@ def compute_batch(
     c = np.take_along_axis(costs, order, axis=1)
     a = np.ascontiguousarray(a_values(c))
     inbit = np.ascontiguousarray(np.left_shift(np.uint64(1), order.astype(np.uint64)))
-    na, ns = alpha.size, grid.s.size
+    priv = records(models)
+    na, ns = priv.x.size, grid.s.size
     part = contracts.zeros(Part, contracts.PART_DTYPES, na, ns, n_notion=lanes.n_notion)
     outs = _outputs(na, ns, (costs.shape[0],), lanes)
     tables = _tables(int(n_players.max()), na, ns, lanes)
@@ -232,7 +244,7 @@ def compute_batch(
         a,
         inbit,
         n_players.astype(np.int64),
-        np.ascontiguousarray(alpha, dtype=np.float64),
+        priv,
         grid.s,
         part,
         outs,
@@ -244,24 +256,24 @@ def compute_batch(
 
 
 def compute_downward(
-    profile: Profile, alpha: np.ndarray, grid: SigmaGrid, lanes: Lanes = DEFAULT_LANES
+    profile: Profile, models, grid: SigmaGrid, lanes: Lanes = DEFAULT_LANES
 ) -> dict[str, np.ndarray]:
     """Cube values (sigma ascending) of the downward-closed coalitions of one profile (the
     worst ones are always kept: no tables, a few compares)."""
     from ..kernels.datasharing.downward import scan_downward
 
-    out = _outputs(alpha.size, grid.s.size, lanes=lanes)
+    priv = records(models)
+    out = _outputs(priv.x.size, grid.s.size, lanes=lanes)
     inprefix = np.zeros(profile.n + 1, dtype=np.uint64)
     if profile.n <= 64:
         inprefix[1:] = np.bitwise_or.accumulate(profile.inbit)
-    alpha = np.ascontiguousarray(alpha, dtype=np.float64)
-    scan_downward(profile.a, inprefix, alpha, grid.s, out, grid.given(profile.c))
+    scan_downward(profile.a, inprefix, priv, grid.s, out, grid.given(profile.c))
     return out._asdict()
 
 
 def compute_profile(
     profile: Profile,
-    alpha: np.ndarray,
+    models,
     grid: SigmaGrid,
     sets: str,
     split: Split = SPLIT,
@@ -269,10 +281,11 @@ def compute_profile(
 ) -> dict[str, np.ndarray]:
     """Cube values (sigma ascending) of one profile, all its blocks in turn."""
     if sets == "downward":
-        return compute_downward(profile, alpha, grid, lanes)
+        return compute_downward(profile, models, grid, lanes)
+    priv = records(models)
     n_fixed = split.players(profile.n, sets)
-    parts = (compute_part(profile, alpha, grid, n_fixed, b, lanes) for b in range(2**n_fixed))
-    return finish_part(profile, alpha, grid, reduce(merge_parts, parts))
+    parts = (compute_part(profile, priv, grid, n_fixed, b, lanes) for b in range(2**n_fixed))
+    return finish_part(profile, priv, grid, reduce(merge_parts, parts))
 
 
 def with_pos(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -314,8 +327,8 @@ def compute_block(plan: Plan, chunk: Chunk, block: int) -> Part:
     profile = Profile.from_costs(scan.profiles.row(chunk["profile"].start))
     grid = SigmaGrid.from_sigma(scan.sigma[chunk["sigma"]])
     n_fixed = scan.split.players(profile.n, scan.sets)
-    alpha = scan.alpha[chunk["alpha"]]
-    return compute_part(profile, alpha, grid, n_fixed, block, Lanes.of(scan))
+    priv = scan.privacy.kernel(chunk[scan.privacy.dim])
+    return compute_part(profile, priv, grid, n_fixed, block, Lanes.of(scan))
 
 
 def compute_chunk(plan: Plan, chunk: Chunk, merged: Part | None = None) -> dict[str, np.ndarray]:
@@ -323,7 +336,7 @@ def compute_chunk(plan: Plan, chunk: Chunk, merged: Part | None = None) -> dict[
     from ``merged`` blocks of its one profile, else computed whole."""
     scan = plan.spec
     grid = SigmaGrid.from_sigma(scan.sigma[chunk["sigma"]])  # one sort shared by the profiles
-    alpha = scan.alpha[chunk["alpha"]]
+    priv = scan.privacy.kernel(chunk[scan.privacy.dim])
     first, stop = chunk["profile"].start, min(chunk["profile"].stop, len(scan.profiles))
     lanes = Lanes.of(scan)
     if merged is None and scan.sets == "all":
@@ -331,7 +344,7 @@ def compute_chunk(plan: Plan, chunk: Chunk, merged: Part | None = None) -> dict[
         values = compute_batch(
             scan.profiles.costs[first:stop],
             scan.profiles.n_players[first:stop],
-            alpha,
+            priv,
             grid,
             lanes,
         )
@@ -341,9 +354,9 @@ def compute_chunk(plan: Plan, chunk: Chunk, merged: Part | None = None) -> dict[
     for p in range(first, stop):
         profile = Profile.from_costs(scan.profiles.row(p))
         if merged is not None:
-            values = finish_part(profile, alpha, grid, merged)
+            values = finish_part(profile, priv, grid, merged)
         else:
-            values = compute_downward(profile, alpha, grid, lanes)
+            values = compute_downward(profile, priv, grid, lanes)
         values = select(with_pos(values), scan, axis=2)
         rows.append({k: grid.unsort(v, axis=1) for k, v in values.items()})
     return {k: np.stack([r[k] for r in rows]) for k in rows[0]}

@@ -43,16 +43,16 @@ def calibrate(plan: Plan, budget: float = 0.3) -> float:
     cap = 18 if scan.sets == "all" else 10**5
     prof = Profile.from_costs(row[:cap])
     grid = SigmaGrid.from_sigma(np.sort(scan.sigma[: plan.chunks[2]]))
-    alpha = scan.alpha[: plan.chunks[1]]
+    models = scan.privacy.kernel(slice(0, plan.chunks[1]))
     evals = 0
     start = time.perf_counter()
     while True:
         if scan.sets == "all" and not plan.split:  # the kernel chunks run
-            values = compute_batch(prof.costs[None, :], np.array([prof.n]), alpha, grid)
+            values = compute_batch(prof.costs[None, :], np.array([prof.n]), models, grid)
             values = {k: v[0] for k, v in values.items()}
         else:
-            values = compute_profile(prof, alpha, grid, scan.sets)
-        evals += coalitions(prof.n, scan.sets) * grid.s.size * alpha.size
+            values = compute_profile(prof, models, grid, scan.sets)
+        evals += coalitions(prof.n, scan.sets) * grid.s.size * models.x.size
         spent = time.perf_counter() - start
         if spent > min(budget, 0.02 * spent / evals * scan.evaluations):
             break

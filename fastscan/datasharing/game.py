@@ -74,11 +74,14 @@ class DataSharing:
             if scan.worst
             else f"worst equilibrium and PoA: off (--worst adds them, {cost})"
         )
+        model = scan.privacy
+        axis = "" if model.kind == "constant" else f" x {model.size} {model.dim}"
         return [
-            f"{len(scan.profiles)} profiles x {scan.alpha.size} alpha x {scan.sigma.size} "
+            f"{len(scan.profiles)} profiles{axis} x {scan.sigma.size} "
             f"sigma = {scan.cells:,} cells; {scan.evaluations:,} coalition evaluations "
             f"(sets={scan.sets})",
             f"notions: {', '.join(scan.notions)}; {worst}",
+            *([] if model.kind == "power" else [f"privacy cost scaling: {model.describe()}"]),
         ]
 
     def commands(self) -> list:

@@ -14,11 +14,12 @@ import numpy as np
 
 from ..plan import Chunk, Plan
 from . import validate
+from .privacy import DESCRIPTIONS, Model, check_players, power
 from .profiles import ProfileSet
 from .variables import DEFAULT_NOTIONS, DOWNWARD_BOUNDS, WORST_VARIABLES
 
 NAME = "datasharing"
-DIMS = ("profile", "alpha", "sigma")  # the chunked dims, in the cube's order
+DIMS = ("profile", "alpha", "sigma")  # the chunked dims of a power scan, in the cube's order
 MAX_CELLS = 2**18  # (profile, alpha, sigma) cells per chunk: ~40 MB of output
 TARGET_WORK = 2**24  # coalition evaluations per chunk or block: a fraction of a second
 SIGMA_CHUNK = 4096
@@ -53,10 +54,11 @@ SPLIT = Split()  # the policy every scan uses unless told otherwise
 
 @dataclass(frozen=True)
 class Scan:
-    """The data-sharing game's :class:`~fastscan.plan.Spec`: profiles, alpha, sigma, sets."""
+    """The data-sharing game's :class:`~fastscan.plan.Spec`: profiles, the privacy model's
+    values (alpha, p or named tables: :mod:`.privacy`), sigma, sets."""
 
     profiles: ProfileSet
-    alpha: np.ndarray
+    privacy: Model
     sigma: np.ndarray
     sets: str
     split: Split = SPLIT
@@ -67,7 +69,7 @@ class Scan:
     def sizes(self) -> dict[str, int]:
         return {
             "profile": len(self.profiles),
-            "alpha": self.alpha.size,
+            self.privacy.dim: self.privacy.size,
             "sigma": self.sigma.size,
             "notion": len(self.notions),
             "player": self.profiles.width,
@@ -75,14 +77,14 @@ class Scan:
 
     @property
     def cells(self) -> int:
-        return len(self.profiles) * self.alpha.size * self.sigma.size
+        return len(self.profiles) * self.privacy.size * self.sigma.size
 
     @property
     def evaluations(self) -> int:
         """Evaluated (profile, alpha, sigma, coalition) cells."""
         n, count = np.unique(self.profiles.n_players, return_counts=True)
         per = sum(coalitions(int(k), self.sets) * int(c) for k, c in zip(n, count, strict=True))
-        return per * self.alpha.size * self.sigma.size
+        return per * self.privacy.size * self.sigma.size
 
     def blocks(self, chunk: Chunk) -> int:
         """Blocks of the chunk's (single) profile; 1 when it is not split."""
@@ -101,7 +103,7 @@ class Scan:
     def coords(self) -> dict[str, np.ndarray]:
         return {
             "profile": np.arange(len(self.profiles)),
-            "alpha": self.alpha,
+            self.privacy.dim: self.privacy.coord(),
             "sigma": self.sigma,
             "notion": np.array(self.notions, dtype=object),
             "player": np.arange(self.profiles.width),
@@ -120,9 +122,16 @@ class Scan:
         """Variables this scan does not write: the worst equilibrium unless asked for."""
         return () if self.worst else WORST_VARIABLES
 
+    @property
+    def dims(self) -> tuple[str, str, str]:
+        """The chunked dims: profile, the model's dim, sigma."""
+        return ("profile", self.privacy.dim, "sigma")
+
     def annotate(self, registry):
-        """The registry as this scan's cube describes it: over downward-closed sets, which
-        variables are bounds and which way."""
+        """The registry as this scan's cube describes it: the model's dim in place of alpha,
+        and over downward-closed sets, which variables are bounds and which way."""
+        if self.privacy.dim != "alpha":
+            registry = registry.renamed("alpha", self.privacy.dim, DESCRIPTIONS[self.privacy.dim])
         return registry.bounded(DOWNWARD_BOUNDS) if self.sets == "downward" else registry
 
     def config(self) -> dict:
@@ -137,7 +146,7 @@ class Scan:
             "costs_sha256": digest,
             "coords_sha256": coords.hexdigest(),
             "n_profiles": len(self.profiles),
-            "alpha": self.alpha.tolist(),
+            **self.privacy.config(),
             "sigma": self.sigma.tolist(),
             "sets": self.sets,
             # how huge profiles split into blocks: a resume must merge blocks of the same split
@@ -161,20 +170,28 @@ def build(
     arg=str,
 ) -> Plan:
     """Validate everything (nothing is written before this passes) and choose chunks;
-    ``name`` names the profiles in errors, ``split`` is the block policy, ``notions`` the
-    stability notions of the cube's notion dim, ``worst`` adds the worst equilibrium."""
+    ``alpha`` is the privacy model (a :class:`~.privacy.Model`) or the power law's alpha
+    values, ``name`` names the profiles in errors, ``split`` is the block policy, ``notions``
+    the stability notions of the cube's notion dim, ``worst`` adds the worst equilibrium."""
     validate.check_sets(sets)
     notions = validate.check_notions(notions, arg("notion"))
     if profiles.family is None:
         validate.check_profiles(profiles.costs, sets, name)
     else:  # its costs were checked from its parameters when it was made
         validate.check_players(profiles.width, sets, name)
-    alpha = validate.check_alpha(alpha, int(profiles.n_players.max()))
+    n_max = int(profiles.n_players.max())
+    if isinstance(alpha, Model):
+        model = alpha
+        if model.kind == "power":
+            model = power(model.values, n_max, arg)
+        check_players(model, n_max, arg)
+    else:
+        model = power(alpha, n_max, arg)
     sigma = validate.check_sigma(sigma)
     if chunks is None:
-        chunks = choose_chunks(profiles.n_players, alpha.size, sigma.size, sets, split)
-    spec = Scan(profiles, alpha, sigma, sets, split, notions, bool(worst))
-    return Plan(NAME, DIMS, tuple(int(c) for c in chunks), spec)
+        chunks = choose_chunks(profiles.n_players, model.size, sigma.size, sets, split)
+    spec = Scan(profiles, model, sigma, sets, split, notions, bool(worst))
+    return Plan(NAME, spec.dims, tuple(int(c) for c in chunks), spec)
 
 
 def choose_chunks(

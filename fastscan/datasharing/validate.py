@@ -127,21 +127,27 @@ def alpha_limit(n: int) -> float:
     return (3.0 * 100.0 * log(10.0) / log(n + 1.0) - 1.0) / 2.0
 
 
-def check_alpha(alpha: Any, n: int | None = None) -> np.ndarray:
-    """Alpha values: a scalar or 1-D, all finite, and ``|alpha| <= alpha_limit(n)``."""
-    arr = np.atleast_1d(_float_array(alpha, "alpha"))
+def float_values(value: Any, name: str) -> np.ndarray:
+    """A number or a non-empty 1-D sequence of finite numbers."""
+    arr = np.atleast_1d(_float_array(value, name))
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(
-            f"alpha must be a number or a non-empty 1-D sequence (got shape {arr.shape})"
+            f"{name} must be a number or a non-empty 1-D sequence (got shape {arr.shape})"
         )
     if not np.isfinite(arr).all():
         bad = arr[~np.isfinite(arr)][0]
-        raise ValueError(f"alpha must be finite (got {float(bad):g})")
+        raise ValueError(f"{name} must be finite (got {float(bad):g})")
+    return arr
+
+
+def check_alpha(alpha: Any, n: int | None = None, name: str = "alpha") -> np.ndarray:
+    """Alpha values: a scalar or 1-D, all finite, and ``|alpha| <= alpha_limit(n)``."""
+    arr = float_values(alpha, name)
     if n is not None:
         limit = alpha_limit(n)
         if np.abs(arr).max() > limit:
             raise ValueError(
-                f"alpha must be within [-{limit:.4g}, {limit:.4g}] for n={n} players, where "
+                f"{name} must be within [-{limit:.4g}, {limit:.4g}] for n={n} players, where "
                 f"the powers k^((2 alpha +- 1)/3) of Claims 5/6 stay exact floats "
                 f"(got {float(arr[np.argmax(np.abs(arr))]):g})"
             )

@@ -149,7 +149,7 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
     notions' worst when asked for.
     """
     q, fold0, mask0, inmask0, max0 = fixed
-    Ctab, rows, alphas = coef
+    Ctab, rows, priv = coef
     cL, cN1, cN2, cR, cDL, cDU = rows[0], rows[1], rows[2], rows[3], rows[4], rows[5]
     wd = rows[6]  # exact.band per alpha of this size
     sigma, c = given.sigma, given.c
@@ -168,13 +168,13 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
             cL[t] = Ctab[t, C_LOWER, k]
             # the upper ends come out raised by 3 bands (a margin folded into the coefficients:
             # the filter below is then the plain U > L); their own band is then 5 w
-            up = 1.0 + 3.0 * exact.band(k, alphas[t])
+            up = 1.0 + 3.0 * exact.band(k, (priv, t))
             cN1[t] = Ctab[t, C_NASH_OUT, k] * up
             cN2[t] = Ctab[t, C_NASH_IN, k] * up
             cR[t] = Ctab[t, C_ROBUST, k] * up
             cDL[t] = Ctab[t, C_DESIGNER_LOWER, k]
             cDU[t] = Ctab[t, C_DESIGNER_UPPER, k]
-            wd[t] = exact.band(k, alphas[t])
+            wd[t] = exact.band(k, (priv, t))
         cL_min = cL[g0:g1].min()
         cDL_min = cDL[g0:g1].min()
         wide = wd[g0:g1].max()
@@ -218,12 +218,11 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
                 for t in range(g0, g1):
                     slot = per * (t - g0)
                     w = wd[t]
-                    al = alphas[t]
                     L = B * cL[t]  # lower_s(A, M, cL[t]), the same expression
                     if L <= s_top and grand_:
                         lo = locate(sp, gt, gb, gs, L)
                         if exact.near(sp, lo, L, w * L):
-                            lo = exact.settle_mask(sigma, c, lo, exact.LOWER, smask, al)
+                            lo = exact.settle_mask(sigma, c, lo, exact.LOWER, smask, (priv, t))
                         if lo < ns:  # L may lie above the grid, within the band
                             _add_range(tables, log2, slot, lo, ns, key, mem)
                             _add_range(tables, log2, slot + 1, lo, ns, key, mem)
@@ -242,15 +241,15 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
                             lo = locate(sp, gt, gb, gs, L)
                             hi = locate(sp, gt, gb, gs, UR)
                             if exact.near(sp, lo, L, w * L):
-                                lo = exact.settle_mask(sigma, c, lo, exact.LOWER, smask, al)
+                                lo = exact.settle_mask(sigma, c, lo, exact.LOWER, smask, (priv, t))
                             if exact.near(sp, hi, UR, 5.0 * w * UR):
                                 kind = exact.ROBUST_UPPER
-                                hi = exact.settle_mask(sigma, c, hi, kind, smask, al)
+                                hi = exact.settle_mask(sigma, c, hi, kind, smask, (priv, t))
                             if UN > L:  # rare: Nash ranges are mostly empty
                                 hn = locate(sp, gt, gb, gs, UN)
                                 if exact.near(sp, hn, UN, 5.0 * w * UN):
                                     kind = exact.NASH_UPPER
-                                    hn = exact.settle_mask(sigma, c, hn, kind, smask, al)
+                                    hn = exact.settle_mask(sigma, c, hn, kind, smask, (priv, t))
                                 if hn > lo:
                                     _add_range(tables, log2, slot, lo, hn, key, mem)
                                     if worst:
@@ -268,13 +267,13 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
                             lo = locate(sp, gt, gb, gs, LD)
                             if exact.near(sp, lo, LD, w * LD):
                                 kind = exact.DESIGNER_LOWER
-                                lo = exact.settle_mask(sigma, c, lo, kind, smask, al)
+                                lo = exact.settle_mask(sigma, c, lo, kind, smask, (priv, t))
                             hi = ns
                             if not grand_:
                                 hi = locate(sp, gt, gb, gs, UD)
                                 if exact.near(sp, hi, UD, w * UD):
                                     kind = exact.DESIGNER_UPPER
-                                    hi = exact.settle_mask(sigma, c, hi, kind, smask, al)
+                                    hi = exact.settle_mask(sigma, c, hi, kind, smask, (priv, t))
                             if hi > lo:
                                 _add_range(tables, log2, slot + 2, lo, hi, key, mem)
                                 if worst:
@@ -334,17 +333,18 @@ def new_tables(n: int, n_alpha: int, n_s: int, n_notion: int = 2, worst: bool = 
 
 
 @kernel
-def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables, given):
+def scan_all(a, inbit, priv, s, n_fixed, pattern, part, tables, given):
     """Aggregate the coalitions of one profile in which the ``n_fixed`` cheapest players are in
     or out as bit ``i`` of ``pattern`` says (``n_fixed = 0``: every coalition), for each
-    ``alphas[t]`` and ascending ``s[j]``.
+    privacy model ``t`` of ``priv`` (a :class:`.privacy.Privacy`; "alpha" below: any model's
+    value) and ascending ``s[j]``.
 
     ``a`` holds ``(c^2/2)^(1/3)`` ascending, ``inbit[i]`` the input-position bit of the ``i``-th
     cheapest player. ``part`` is a :class:`.contracts.Part` of zeros; parts of different patterns
     merge exactly (:func:`fastscan.datasharing.compute.merge_parts`): counts add, sizes take
     max / min, and the optimum is the least ``(social cost, size, A, members)``.
 
-    ``tables`` is a clean workspace from :func:`new_tables` for ``(n, len(alphas), len(s))``; it
+    ``tables`` is a clean workspace from :func:`new_tables` for ``(n, len(priv.x), len(s))``; it
     is left clean, so one thread can reuse it for every block of a profile. ``given`` (a
     :class:`.contracts.Given`): the costs ascending and the ascending sigma with ``s =
     fl(sigma^2)``, for the exact decisions.
@@ -354,7 +354,7 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables, given):
     ns = s.shape[0]
     index = build_index(s)
     log2 = floor_log2_table(ns)
-    na = alphas.shape[0]
+    na = priv.x.shape[0]
     T, cdiff = tables.entries, tables.cdiff
     if T.shape[1] < log2[ns] + 1 or T.shape[2] != ns or cdiff.shape[1] != ns + 1:
         raise ValueError("scan_all: tables do not fit this sigma grid (use new_tables)")
@@ -365,7 +365,7 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables, given):
     group = T.shape[0] // (n_notion * (1 + layout[1]))
     Ctab = np.empty((na, N_COEF, n + 1))
     for t in range(na):
-        Ctab[t] = coefficients(n, alphas[t])
+        Ctab[t] = coefficients(n, (priv, t))
     rows = np.empty((7, na))
     p = np.empty(n, dtype=np.int64)
     ps = np.zeros(n + 1)
@@ -401,7 +401,7 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables, given):
             (q, fold0, mask0, inmask0, max0),
             g0,
             g1,
-            (Ctab, rows, alphas),
+            (Ctab, rows, priv),
             tables,
             log2,
             index,
@@ -413,10 +413,10 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables, given):
     for t in range(na):
         C = Ctab[t]
         L = lower_s(Afold[n], a[n - 1], C[C_LOWER, n])
-        w = exact.band(n, alphas[t]) * L
+        w = exact.band(n, (priv, t)) * L
         for j in range(ns):
             grand[t, j] = exact.decide(
-                given.sigma[j], s[j], L, w, exact.LOWER, given.c, every, alphas[t]
+                given.sigma[j], s[j], L, w, exact.LOWER, given.c, every, (priv, t)
             )
         central_optimum(
             n,
@@ -428,14 +428,15 @@ def scan_all(a, inbit, alphas, s, n_fixed, pattern, part, tables, given):
             part.central_social_cost[t],
             part.central_variance[t],
         )
-        forced_and_ir(n, a, Afold, C, s, part, t, given, alphas[t])
+        forced_and_ir(n, a, Afold, C, s, part, t, given, (priv, t))
 
 
 @kernel
-def forced_and_ir(n, a, Afold, C, s, part, t, given, alpha):
+def forced_and_ir(n, a, Afold, C, s, part, t, given, pf):
     """Forced participation (the least SC_d over every coalition, the empty one included: the
     k cheapest are the best of size k, eq. 6 grows with A) and whether ``S_{k*}`` is
-    individually rational under Lemma 1's epsilon (vacuously true for ``k* = 0``), alpha ``t``
+    individually rational under Lemma 1's epsilon (vacuously true for ``k* = 0``), model ``t``
+    (``pf = (priv, t)``)
     (``C``: its coefficient table)."""
     central_optimum(
         n,
@@ -453,24 +454,24 @@ def forced_and_ir(n, a, Afold, C, s, part, t, given, alpha):
             part.central_ir[t, j] = True
         else:
             L = lower_s_designer(Afold[k], a[k - 1], np.float64(k), C[C_DESIGNER_LOWER, k])
-            w = exact.band(k, alpha) * L
+            w = exact.band(k, pf) * L
             prefix = (np.uint64(1) << np.uint64(k)) - np.uint64(1)  # S_k: the k cheapest
             kind = exact.DESIGNER_LOWER
             part.central_ir[t, j] = exact.decide(
-                given.sigma[j], s[j], L, w, kind, given.c, prefix, alpha
+                given.sigma[j], s[j], L, w, kind, given.c, prefix, pf
             )
 
 
 @kernel
-def finish_optimum(n, alphas, s, part, outs):
+def finish_optimum(n, priv, s, part, outs):
     """Turn the merged optima of ``part`` (a :class:`Part`) into ``opt_*`` and ``worst_*`` of
     ``outs`` (a :class:`CellOutputs`)."""
     best_sc, best_k, best_A, best_m = part.best_sc, part.best_k, part.best_A, part.best_members
     worst_sc, worst_k, worst_A = part.worst_sc, part.worst_k, part.worst_A
     opt = (outs.opt_size, outs.opt_social_cost, outs.opt_variance, outs.opt_members)
     bad = (outs.worst_size, outs.worst_social_cost, outs.worst_variance, outs.worst_members)
-    for t in range(alphas.shape[0]):
-        C = coefficients(n, alphas[t])
+    for t in range(priv.x.shape[0]):
+        C = coefficients(n, (priv, t))
         for j in range(s.shape[0]):
             for nu in range(best_k.shape[2]):
                 c_var = sc_rows(nu)[1]
@@ -483,7 +484,7 @@ def finish_optimum(n, alphas, s, part, outs):
 
 
 @kernel
-def scan_batch(a, inbit, n_players, alphas, s, part, outs, tables, given):
+def scan_batch(a, inbit, n_players, priv, s, part, outs, tables, given):
     """:func:`scan_all` then :func:`finish_optimum` for each profile ``p`` of a batch: row ``p``
     of ``a`` and ``inbit`` (first ``n_players[p]`` entries) into row ``p`` of each array of
     ``outs`` (a :class:`CellOutputs` with a leading profile dim).
@@ -509,7 +510,7 @@ def scan_batch(a, inbit, n_players, alphas, s, part, outs, tables, given):
         part.worst_A[:] = 0.0
         part.worst_members[:] = 0
         one = Given(given.c[p, :n], given.sigma)
-        scan_all(a[p, :n], inbit[p, :n], alphas, s, 0, np.uint64(0), part, tables, one)
+        scan_all(a[p, :n], inbit[p, :n], priv, s, 0, np.uint64(0), part, tables, one)
         o = CellOutputs(
             outs.stable_count[p],
             outs.max_size[p],
@@ -542,4 +543,4 @@ def scan_batch(a, inbit, n_players, alphas, s, part, outs, tables, given):
         o.forced_social_cost[:] = part.forced_social_cost
         o.forced_variance[:] = part.forced_variance
         o.central_ir[:] = part.central_ir
-        finish_optimum(n, alphas, s, part, o)
+        finish_optimum(n, priv, s, part, o)

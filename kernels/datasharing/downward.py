@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import elementary
 from .._numba import kernel
-from . import exact
+from . import exact, privacy
 from .central import central_optimum
 from .formulas import (
     C_DESIGNER_LOWER,
@@ -28,7 +27,6 @@ from .formulas import (
     C_VAR_CENTRAL,
     DESIGNER,
     coefficient_row,
-    exponents,
     log_table,
     lower_s,
     lower_s_designer,
@@ -45,8 +43,9 @@ from .grid import build_index, locate
 
 
 @kernel
-def scan_downward(a, inprefix, alphas, s, outs, given):
-    """Aggregate ``S_2 .. S_n`` of one profile for each ``alphas[t]`` and sorted ``s[j]``.
+def scan_downward(a, inprefix, priv, s, outs, given):
+    """Aggregate ``S_2 .. S_n`` of one profile for each privacy model ``t`` of ``priv``
+    (:class:`.privacy.Privacy`) and sorted ``s[j]``.
 
     ``a`` holds ``(c^2/2)^(1/3)`` ascending; ``inprefix[k]`` is the input-position bitmask of
     ``S_k`` (zeros when ``n > 64``).
@@ -82,8 +81,8 @@ def scan_downward(a, inprefix, alphas, s, outs, given):
     U = np.empty(n_notion)
     opt = (outs.opt_size, outs.opt_social_cost, outs.opt_variance, outs.opt_members)
     bad = (outs.worst_size, outs.worst_social_cost, outs.worst_variance, outs.worst_members)
-    for t in range(alphas.shape[0]):
-        e, f = exponents(alphas[t])
+    for t in range(priv.x.shape[0]):
+        pf = (priv, t)
         cnt = count[t]
         mx = max_size[t]
         mn = min_size[t]
@@ -91,13 +90,13 @@ def scan_downward(a, inprefix, alphas, s, outs, given):
         best_k[:] = 0
         worst_sc[:] = -np.inf
         worst_k[:] = 0
-        P1 = elementary.exp(e * lg[2])
+        P1, Q1 = privacy.pq(pf, 2, lg[2])
         cL = 0.0
         for k in range(2, n + 1):
-            P = P1  # P(k) is last step's P(k+1): the same expression, the same bits
-            P1 = elementary.exp(e * lg[k + 1])
-            Q = elementary.exp(f * lg[k])
-            row = coefficient_row(np.float64(k), P, P1, Q, elementary.exp(f * lg[k + 1]))
+            # P(k), Q(k) are last step's P(k+1), Q(k+1): the same expressions, the same bits
+            P, Q = P1, Q1
+            P1, Q1 = privacy.pq(pf, k + 1, lg[k + 1])
+            row = coefficient_row(np.float64(k), P, P1, Q, Q1)
             cL, cS = row[C_LOWER], row[C_SC]
             cN1, cN2, cR = row[C_NASH_OUT], row[C_NASH_IN], row[C_ROBUST]
             cs[k] = row[C_SC_CENTRAL]
@@ -107,7 +106,7 @@ def scan_downward(a, inprefix, alphas, s, outs, given):
             A = Afold[k]
             M = a[k - 1]
             fk = np.float64(k)
-            w = exact.band(k, alphas[t])
+            w = exact.band(k, pf)
             s_top = smax * (1.0 + 2.0 * w)  # no threshold within the band above the grid
             L[0] = lower_s(A, M, cL)
             L[1] = L[0]
@@ -128,14 +127,14 @@ def scan_downward(a, inprefix, alphas, s, outs, given):
                     continue
                 lo = locate(sp, gt, gb, gs, L[nu])
                 if exact.near(sp, lo, L[nu], w * L[nu]):
-                    lo = exact.settle_prefix(sigma, c, lo, kind_lo[nu], k, alphas[t])
+                    lo = exact.settle_prefix(sigma, c, lo, kind_lo[nu], k, pf)
                 # empty on the grid even with U's band (2w also covers s[lo]'s rounding)
                 if lo >= ns or U[nu] * (1.0 + 2.0 * w) <= s[lo]:
                     continue
                 c_sc = cS if nu != DESIGNER else cs[k]
                 hi = locate(sp, gt, gb, gs, U[nu])
                 if U[nu] < np.inf and exact.near(sp, hi, U[nu], w * U[nu]):
-                    hi = exact.settle_prefix(sigma, c, hi, kind_hi[nu], k, alphas[t])
+                    hi = exact.settle_prefix(sigma, c, hi, kind_hi[nu], k, pf)
                 for j in range(lo, hi):
                     cnt[j, nu] += 1
                     mx[j, nu] = k
@@ -152,16 +151,16 @@ def scan_downward(a, inprefix, alphas, s, outs, given):
             for nu in range(n_notion):
                 c_row = sc_rows(nu)[1]
                 k = best_k[j, nu]
-                c_var = row_for(k, e, f)[c_row] if k > 0 else 0.0
+                c_var = row_for(k, pf)[c_row] if k > 0 else 0.0
                 best = (k, best_sc[j, nu], Afold[k], inprefix[k])
                 store_optimum(opt, (t, j, nu), n, s[j], best, c_var)
                 k = worst_k[j, nu]
-                c_var = row_for(k, e, f)[c_row] if k > 0 else 0.0
+                c_var = row_for(k, pf)[c_row] if k > 0 else 0.0
                 worst = (k, worst_sc[j, nu], Afold[k], inprefix[k])
                 store_optimum(bad, (t, j, nu), n, s[j], worst, c_var)
             L_n = lower_s(Afold[n], a[n - 1], cL)
-            w = exact.band(n, alphas[t]) * L_n
-            grand[t, j] = exact.decide_prefix(sigma[j], s[j], L_n, w, exact.LOWER, c, n, alphas[t])
+            w = exact.band(n, pf) * L_n
+            grand[t, j] = exact.decide_prefix(sigma[j], s[j], L_n, w, exact.LOWER, c, n, pf)
         central_optimum(
             n,
             Afold,
@@ -188,10 +187,8 @@ def scan_downward(a, inprefix, alphas, s, outs, given):
             if k == 0:
                 outs.central_ir[t, j] = True  # vacuously: no member
             else:
-                cD = row_for(k, e, f)[C_DESIGNER_LOWER]
+                cD = row_for(k, pf)[C_DESIGNER_LOWER]
                 LD = lower_s_designer(Afold[k], a[k - 1], np.float64(k), cD)
-                w = exact.band(k, alphas[t]) * LD
+                w = exact.band(k, pf) * LD
                 kind = exact.DESIGNER_LOWER
-                outs.central_ir[t, j] = exact.decide_prefix(
-                    sigma[j], s[j], LD, w, kind, c, k, alphas[t]
-                )
+                outs.central_ir[t, j] = exact.decide_prefix(sigma[j], s[j], LD, w, kind, c, k, pf)

@@ -2,9 +2,10 @@
 where ``sigma^2`` lies inside that bound (docs/exactness.md derives the bound).
 
 Every decision is "``sigma^2 >= T``" for a threshold ``T`` of Claims 5, 6 or Def. 7 under the
-designer's epsilon, on the exact real values of the given floats (the costs, alpha and sigma;
+designer's epsilon, on the exact real values of the given floats (the costs, the privacy
+model's parameter or table and sigma;
 ``sigma^2`` unrounded). The kernels compute ``T`` as a float ``T^`` (:mod:`.formulas`) with
-``|T^ - T| <= band(k, alpha) T^``; a grid point farther than that from ``T^`` is decided by the
+``|T^ - T| <= band(k, pf) T^``; a grid point farther than that from ``T^`` is decided by the
 floats, one inside by :func:`at_least` on ``T`` in double-double, built here from the costs by
 the same closed forms in exact terms:
 
@@ -14,7 +15,8 @@ the same closed forms in exact terms:
 - ``L_designer = (A + 2kM) Q(k) / (k - 1)``, ``U_designer = (A + (2k+3)m) Q(k+1) / k``,
 
 with ``a_j = (c_j^2 / 2)^(1/3)``, ``A`` the members' sum, ``M`` the largest member's ``a``, ``m``
-the cheapest outsider's, ``P(k) = k^((2 alpha + 1)/3)``, ``Q(k) = k^((2 alpha - 1)/3)``. Where
+the cheapest outsider's, ``P(k) = k^((2 alpha + 1)/3)``, ``Q(k) = k^((2 alpha - 1)/3)`` (``P_f``,
+``Q_f`` for any other privacy model ``pf``, :mod:`.privacy`). Where
 ``sigma^2`` and ``T`` agree to ``TIE`` (relative), far below any float's resolution, they are
 taken as equal: the definitions' weak inequalities (a member stays when its burden equals
 ``sigma^2``) then decide, the same way in every path.
@@ -27,7 +29,8 @@ import numpy as np
 from .. import ddouble as dd
 from .. import elementary
 from .._numba import inline, kernel
-from .formulas import DESIGNER, NASH, exponents
+from . import privacy
+from .formulas import DESIGNER, NASH
 
 LOWER = 0
 NASH_UPPER = 1
@@ -39,14 +42,7 @@ TIE = 1e-26
 UNIT = 2.0**-53
 
 
-@kernel
-def band(k, alpha):
-    """Relative bound on ``|T^ - T| / T^`` for every threshold of size ``k``, with sigma^2's own
-    rounding: twice ``(k + 12 + 6 g ln(k+1))`` units of 2^-53 (``g`` the larger ``|exponent|``;
-    the derivation in docs/exactness.md gives ``k + 6 + 5 g ln(k+1)``)."""
-    e, f = exponents(alpha)
-    g = max(abs(e), abs(f))
-    return 2.0 * (k + 12.0 + 6.0 * g * elementary.log(k + 1.0)) * UNIT
+band = privacy.band
 
 
 @kernel
@@ -56,33 +52,17 @@ def a_dd(c):
     return dd.cbrt_dd(0.5 * h, 0.5 * lo)
 
 
-@kernel
-def exponents_dd(alpha):
-    """``(2 alpha + 1) / 3`` and ``(2 alpha - 1) / 3`` in double-double (``2 alpha +- 1`` exact)."""
-    h, lo = elementary.two_sum(2.0 * alpha, 1.0)
-    eh, el = dd.div(h, lo, 3.0, 0.0)
-    h, lo = elementary.two_sum(2.0 * alpha, -1.0)
-    fh, fl = dd.div(h, lo, 3.0, 0.0)
-    return eh, el, fh, fl
+pq = privacy.pq_dd
 
 
 @kernel
-def pq(k, alpha):
-    """``(P(k), Q(k))`` in double-double, as one 4-tuple ``(Ph, Pl, Qh, Ql)``."""
-    eh, el, fh, fl = exponents_dd(alpha)
-    ph, pl = dd.pow_d(np.float64(k), eh, el)
-    qh, ql = dd.pow_d(np.float64(k), fh, fl)
-    return ph, pl, qh, ql
-
-
-@kernel
-def pq_table(n, alpha):
+def pq_table(n, pf):
     """Rows ``k = 0..n+1`` of :func:`pq` (rows 0 and 1 unused by the thresholds: 1 and 1)."""
     out = np.ones((n + 2, 4))
     out[:, 1] = 0.0
     out[:, 3] = 0.0
     for k in range(2, n + 2):
-        out[k, 0], out[k, 1], out[k, 2], out[k, 3] = pq(k, alpha)
+        out[k, 0], out[k, 1], out[k, 2], out[k, 3] = pq(k, pf)
     return out
 
 
@@ -128,9 +108,9 @@ def threshold_parts(kind, A, M, m, k, here, above):
 
 
 @kernel
-def threshold(kind, A, M, m, k, alpha):
+def threshold(kind, A, M, m, k, pf):
     """:func:`threshold_parts` with ``P`` and ``Q`` computed here."""
-    return threshold_parts(kind, A, M, m, k, pq(k, alpha), pq(k + 1, alpha))
+    return threshold_parts(kind, A, M, m, k, pq(k, pf), pq(k + 1, pf))
 
 
 @kernel
@@ -192,14 +172,14 @@ def sums_of_members(ad, member):
 
 
 @kernel
-def threshold_of_mask(kind, c, mask, alpha):
+def threshold_of_mask(kind, c, mask, pf):
     """``T`` of ``kind`` for the coalition ``mask`` (bits over ascending costs ``c``)."""
     A, M, m, k = sums_of_mask(c, mask)
-    return threshold(kind, A, M, m, k, alpha)
+    return threshold(kind, A, M, m, k, pf)
 
 
 @kernel
-def threshold_of_prefix(kind, c, k, alpha):
+def threshold_of_prefix(kind, c, k, pf):
     """``T`` of ``kind`` for ``S_k``, the ``k`` cheapest players (no bitmask: any ``n``)."""
     Ah, Al = 0.0, 0.0
     Mh, Ml = 0.0, 0.0
@@ -207,7 +187,7 @@ def threshold_of_prefix(kind, c, k, alpha):
         Mh, Ml = a_dd(c[i])
         Ah, Al = dd.add(Ah, Al, Mh, Ml)
     m = a_dd(c[k]) if k < c.shape[0] else (0.0, 0.0)
-    return threshold(kind, (Ah, Al), (Mh, Ml), m, k, alpha)
+    return threshold(kind, (Ah, Al), (Mh, Ml), m, k, pf)
 
 
 @inline
@@ -230,10 +210,10 @@ def settle(sigma, lo, th, tl):
 
 
 @kernel
-def settle_mask(sigma, c, lo, kind, mask, alpha):
+def settle_mask(sigma, c, lo, kind, mask, pf):
     """:func:`settle` for the threshold ``kind`` of the coalition ``mask`` (the rare path of the
     all-subsets kernel: the double-double threshold is built only here)."""
-    th, tl = threshold_of_mask(kind, c, mask, alpha)
+    th, tl = threshold_of_mask(kind, c, mask, pf)
     return settle(sigma, lo, th, tl)
 
 
@@ -251,30 +231,30 @@ def by_floats(s, x, width):
 
 
 @kernel
-def decide(sigma, s, x, width, kind, c, mask, alpha):
+def decide(sigma, s, x, width, kind, c, mask, pf):
     """``sigma^2 >= T`` for one point: :func:`by_floats`, else the double-double ``T`` of the
     coalition ``mask``."""
     verdict = by_floats(s, x, width)
     if verdict >= 0:
         return verdict == 1
-    th, tl = threshold_of_mask(kind, c, mask, alpha)
+    th, tl = threshold_of_mask(kind, c, mask, pf)
     return at_least(sigma, th, tl)
 
 
 @kernel
-def settle_prefix(sigma, c, lo, kind, k, alpha):
+def settle_prefix(sigma, c, lo, kind, k, pf):
     """:func:`settle` for the threshold ``kind`` of ``S_k`` (the downward kernel's rare path)."""
-    th, tl = threshold_of_prefix(kind, c, k, alpha)
+    th, tl = threshold_of_prefix(kind, c, k, pf)
     return settle(sigma, lo, th, tl)
 
 
 @kernel
-def decide_prefix(sigma, s, x, width, kind, c, k, alpha):
+def decide_prefix(sigma, s, x, width, kind, c, k, pf):
     """:func:`decide` for ``S_k``, the ``k`` cheapest players (no bitmask: any ``n``)."""
     verdict = by_floats(s, x, width)
     if verdict >= 0:
         return verdict == 1
-    th, tl = threshold_of_prefix(kind, c, k, alpha)
+    th, tl = threshold_of_prefix(kind, c, k, pf)
     return at_least(sigma, th, tl)
 
 

@@ -2,7 +2,8 @@
 
 Notation: ``a_j = (c_j^2 / 2)^(1/3)`` (Claims 5, 6), ``A = sum_{j in S} a_j`` folded in ascending
 cost order, ``M = max_{j in S} a_j``, ``m = a`` of the cheapest outsider, ``k = |S|``,
-``s = sigma^2``, ``P(k) = k^((2 alpha + 1) / 3)`` and ``Q(k) = k^((2 alpha - 1) / 3)``.
+``s = sigma^2``, ``P(k) = k^((2 alpha + 1) / 3)`` and ``Q(k) = k^((2 alpha - 1) / 3)`` for the
+paper's ``f(k) = k^alpha``, ``P_f`` and ``Q_f`` of :mod:`.privacy` for any other ``f``.
 
 Both stability conditions are linear in ``s``, so a coalition is stable exactly on a half-open
 interval ``L <= s < U`` (Claims 5 and 6), and the minimum over outsiders in both claims is attained
@@ -17,6 +18,7 @@ import numpy as np
 
 from .. import elementary
 from .._numba import inline, kernel
+from . import privacy
 
 NASH = 0
 ROBUST = 1
@@ -61,12 +63,6 @@ def coefficient_row(fk, P, P1, Q, Q1):
     )
 
 
-@inline
-def exponents(alpha):
-    """``((2 alpha + 1) / 3, (2 alpha - 1) / 3)``: the powers of ``k`` in ``P`` and ``Q``."""
-    return (2.0 * alpha + 1.0) / 3.0, (2.0 * alpha - 1.0) / 3.0
-
-
 @kernel
 def log_table(n):
     """``log(k)`` for ``k = 0..n+1`` (index 0 unused), shared by every alpha (CPU-independent:
@@ -78,22 +74,20 @@ def log_table(n):
 
 
 @inline
-def row_for(k, e, f):
-    """The coefficient row of size ``k`` for exponents ``(e, f)`` of :func:`exponents`."""
+def row_for(k, pf):
+    """The coefficient row of size ``k`` for the privacy model ``pf`` (:mod:`.privacy`)."""
     fk = np.float64(k)
-    lk = elementary.log(fk)
-    lk1 = elementary.log(fk + 1.0)
-    P, P1 = elementary.exp(e * lk), elementary.exp(e * lk1)
-    return coefficient_row(fk, P, P1, elementary.exp(f * lk), elementary.exp(f * lk1))
+    P, Q = privacy.pq(pf, k, elementary.log(fk))
+    P1, Q1 = privacy.pq(pf, k + 1, elementary.log(fk + 1.0))
+    return coefficient_row(fk, P, P1, Q, Q1)
 
 
 @kernel
-def coefficients(n, alpha):
+def coefficients(n, pf):
     """Per-size coefficients ``C[row, k]`` for ``k = 0..n`` (rows ``C_*``; ``k < 2`` unused)."""
-    e, f = exponents(alpha)
     C = np.zeros((N_COEF, n + 1))
     for k in range(2, n + 1):
-        row = row_for(k, e, f)
+        row = row_for(k, pf)
         for r in range(N_COEF):
             C[r, k] = row[r]
     return C

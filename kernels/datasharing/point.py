@@ -1,4 +1,4 @@
-"""Stability of coalitions at one point (alpha, sigma): the per-point path of the public API.
+"""Stability of coalitions at one point (pf, sigma): the per-point path of the public API.
 
 Deliberately plain: every subset is checked on its own against Claims 5 and 6 with the same
 coefficients and fold as the grid kernels, so it doubles as a check of their range bookkeeping.
@@ -20,7 +20,6 @@ from .formulas import (
     DESIGNER,
     NASH,
     coefficients,
-    exponents,
     lower_s,
     lower_s_designer,
     row_for,
@@ -49,12 +48,12 @@ def _fold(a, mask):
 
 
 @kernel
-def coalition_thresholds(c, member, alpha):
+def coalition_thresholds(c, member, pf):
     """``(L, U_nash, U_robust, L_designer, U_designer)`` in ``s`` for one coalition
     (``member[i]`` over ascending costs ``c``), exact: rows ``(hi, lo)`` in double-double
     (:mod:`.exact`); the upper ends are inf for the grand coalition."""
     A, M, m, k = exact.sums_of_members(exact.a_table(c), member)
-    here, above = exact.pq(k, alpha), exact.pq(k + 1, alpha)
+    here, above = exact.pq(k, pf), exact.pq(k + 1, pf)
     out = np.empty((5, 2))
     for kind in range(5):
         out[kind, 0], out[kind, 1] = exact.threshold_parts(kind, A, M, m, k, here, above)
@@ -82,15 +81,15 @@ def _range(A, M, a, z, C, k, notion):
 
 
 @kernel
-def stable_masks_all(a, c, alpha, sigma, notion):
+def stable_masks_all(a, c, pf, sigma, notion):
     """Bitmasks (over ascending ``a``, ``c``) of every coalition stable at ``sigma``, decided
     exactly (:func:`.exact.decide`); ``n <= 62``."""
     n = a.shape[0]
-    C = coefficients(n, alpha)
+    C = coefficients(n, pf)
     s = sigma * sigma
     width = np.empty(n + 1)
     for k in range(2, n + 1):
-        width[k] = exact.band(k, alpha)
+        width[k] = exact.band(k, pf)
     low, high = exact.kinds(notion)
     out = np.empty(16, dtype=np.uint64)
     cnt = 0
@@ -100,9 +99,9 @@ def stable_masks_all(a, c, alpha, sigma, notion):
             continue
         L, U = _range(A, M, a, z, C, k, notion)
         m = np.uint64(mask)
-        if not exact.decide(sigma, s, L, width[k] * L, low, c, m, alpha):
+        if not exact.decide(sigma, s, L, width[k] * L, low, c, m, pf):
             continue
-        if exact.decide(sigma, s, U, width[k] * U, high, c, m, alpha):
+        if exact.decide(sigma, s, U, width[k] * U, high, c, m, pf):
             continue
         if cnt == out.shape[0]:
             grown = np.empty(2 * cnt, dtype=np.uint64)
@@ -114,17 +113,16 @@ def stable_masks_all(a, c, alpha, sigma, notion):
 
 
 @kernel
-def bounds_downward(a, alpha):
+def bounds_downward(a, pf):
     """``(L, U_nash, U_robust, L_designer, U_designer)`` in ``s`` of ``S_k`` for ``k = 2..n``
     (column ``k - 2``)."""
     n = a.shape[0]
-    e, f = exponents(alpha)
     out = np.empty((5, n - 1))
     A = a[0]
     for k in range(2, n + 1):
         A = A + a[k - 1]
         M = a[k - 1]
-        row = row_for(k, e, f)
+        row = row_for(k, pf)
         fk = np.float64(k)
         out[0, k - 2] = lower_s(A, M, row[C_LOWER])
         out[3, k - 2] = lower_s_designer(A, M, fk, row[C_DESIGNER_LOWER])
@@ -140,9 +138,9 @@ def bounds_downward(a, alpha):
 
 
 @kernel
-def stable_sizes_downward(a, c, alpha, sigma, notion):
+def stable_sizes_downward(a, c, pf, sigma, notion):
     """Sizes ``k`` of the downward-closed coalitions ``S_k`` stable at ``sigma`` (exact)."""
-    b = bounds_downward(a, alpha)
+    b = bounds_downward(a, pf)
     s = sigma * sigma
     lo = 3 if notion == DESIGNER else 0
     hi = 4 if notion == DESIGNER else (1 if notion == NASH else 2)
@@ -151,10 +149,10 @@ def stable_sizes_downward(a, c, alpha, sigma, notion):
     cnt = 0
     for i in range(b.shape[1]):
         k = i + 2
-        w = exact.band(k, alpha)
-        if not exact.decide_prefix(sigma, s, b[lo, i], w * b[lo, i], low, c, k, alpha):
+        w = exact.band(k, pf)
+        if not exact.decide_prefix(sigma, s, b[lo, i], w * b[lo, i], low, c, k, pf):
             continue
-        if exact.decide_prefix(sigma, s, b[hi, i], w * b[hi, i], high, c, k, alpha):
+        if exact.decide_prefix(sigma, s, b[hi, i], w * b[hi, i], high, c, k, pf):
             continue
         out[cnt] = k
         cnt += 1
@@ -162,18 +160,18 @@ def stable_sizes_downward(a, c, alpha, sigma, notion):
 
 
 @kernel
-def thresholds_downward(c, alpha):
+def thresholds_downward(c, pf):
     """:func:`coalition_thresholds` of ``S_k`` for ``k = 2..n`` (column ``k - 2``): shape
     ``(5, n - 1, 2)``, one running fold and one :func:`.exact.pq` per size."""
     n = c.shape[0]
     out = np.empty((5, n - 1, 2))
     Ah, Al = exact.a_dd(c[0])
-    above = exact.pq(2, alpha)
+    above = exact.pq(2, pf)
     for k in range(2, n + 1):
         Mh, Ml = exact.a_dd(c[k - 1])
         Ah, Al = exact.dd.add(Ah, Al, Mh, Ml)
         here = above
-        above = exact.pq(k + 1, alpha)
+        above = exact.pq(k + 1, pf)
         m = exact.a_dd(c[k]) if k < n else (0.0, 0.0)
         for kind in range(5):
             th, tl = exact.threshold_parts(kind, (Ah, Al), (Mh, Ml), m, k, here, above)
@@ -187,18 +185,18 @@ def thresholds_downward(c, alpha):
 
 
 @kernel
-def nonempty_all(a, c, alpha, notion):
+def nonempty_all(a, c, pf, notion):
     """``(masks, T)`` of the coalitions of size >= 2 that may be stable on a non-empty range
     ``L <= s < U`` under ``notion`` (the floats with :func:`.exact.band`'s margin), with
     ``T[:, i] = (L_hi, L_lo, U_hi, U_lo)`` exact in double-double: memory follows their
     number, not ``2^n``."""
     n = a.shape[0]
-    C = coefficients(n, alpha)
+    C = coefficients(n, pf)
     ad = exact.a_table(c)
-    pqs = exact.pq_table(n, alpha)
+    pqs = exact.pq_table(n, pf)
     width = np.empty(n + 1)
     for k in range(2, n + 1):
-        width[k] = exact.band(k, alpha)
+        width[k] = exact.band(k, pf)
     low, high = exact.kinds(notion)
     count = 0
     for mask in range(3, 1 << n):

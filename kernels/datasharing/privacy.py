@@ -1,0 +1,176 @@
+"""The privacy-cost scaling ``f(|S|)`` of Definition 5, for every kernel: ``P_f`` and ``Q_f``.
+
+Paper 000 defines a member's privacy cost as ``c_i f(|S|) eps_i`` for any positive ``f`` and
+then works with ``f(k) = k^alpha``. Every closed form keeps its shape for any ``f`` with
+
+    ``P_f(k) = k^(1/3) f(k)^(2/3)`` and ``Q_f(k) = k^(-1/3) f(k)^(2/3)``
+
+in place of ``P(k) = k^((2 alpha + 1)/3)`` and ``Q(k) = k^((2 alpha - 1)/3)``
+(docs/paper-notes.md, "General privacy scaling f(k)", derives each from the definitions).
+
+A scan's models are one :class:`Privacy` record over its values (the cube's model dim); a kernel
+works on value ``t`` through the pair ``pf = (priv, t)``. Kinds:
+
+- ``POWER``: ``f(k) = k^x`` (``x`` = alpha), evaluated exactly as before this module existed
+  (``exp(e log k)``), so power cubes keep their bits;
+- ``LEAKAGE``: ``f(k) = 1 - (1 - x)^(k - 1)`` (``x`` = p, footnote 7's leakage), from
+  ``-expm1((k - 1) ln(1 - p))`` with ``ln(1 - p)`` in double-double (``log_q``);
+- ``TABLE``: ``f(k) = f[t, k]``, values as given (column ``K + 1`` repeats ``K``: it is read
+  only as ``P_f(n + 1)`` of the grand coalition, which has no outsider and never uses it).
+
+Float paths take ``P_f = cbrt(k f^2)`` and ``Q_f = cbrt(f^2 / k)`` (within ``7u`` for leakage,
+``1.7u`` for tables), which :func:`band` covers; the double-double path (:func:`pq_dd`)
+evaluates the same expressions in about 106 bits.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .. import ddouble as dd
+from .. import elementary
+from .._numba import inline, kernel
+
+POWER = 0
+LEAKAGE = 1
+TABLE = 2
+UNIT = 2.0**-53
+
+
+class Privacy(NamedTuple):
+    """A scan's privacy models: ``kind`` (one of :data:`POWER`, :data:`LEAKAGE`,
+    :data:`TABLE`), its parameter per value ``x`` (alpha, p; 0 for tables), ``log_q[t]`` the
+    double-double ``ln(1 - p)`` (leakage; zeros otherwise) and ``f[t, k]`` the tabulated
+    ``f(k)`` for ``k = 0..K+1`` (tables; one column of zeros otherwise)."""
+
+    kind: int
+    x: np.ndarray
+    log_q: np.ndarray
+    f: np.ndarray
+
+
+@kernel
+def log_q_of(p):
+    """``ln(1 - p)`` in double-double for each ``p`` (rows ``(hi, lo)``)."""
+    out = np.zeros((p.shape[0], 2))
+    for t in range(p.shape[0]):
+        out[t, 0], out[t, 1] = dd.log1m(p[t])
+    return out
+
+
+@inline
+def exponents(alpha):
+    """``((2 alpha + 1) / 3, (2 alpha - 1) / 3)``: the powers of ``k`` in ``P`` and ``Q``."""
+    return (2.0 * alpha + 1.0) / 3.0, (2.0 * alpha - 1.0) / 3.0
+
+
+@inline
+def f_float(pf, k):
+    """``f(k)`` in floats (leakage: within ``8u``; table: as given). Not for the power kind."""
+    priv, t = pf
+    if priv.kind == LEAKAGE:
+        # (k - 1) ln(1 - p) within 2u of the exact product; expm1 within 6u (Def. 5, footnote 7)
+        return -elementary.expm1((k - 1.0) * priv.log_q[t, 0])
+    return priv.f[t, k]
+
+
+@inline
+def pq(pf, k, lk):
+    """``(P_f(k), Q_f(k))`` in floats; ``lk = log(k)`` (:func:`elementary.log`), used by the
+    power kind only, whose expressions are the ones every power cube was made with."""
+    priv, t = pf
+    if priv.kind == POWER:
+        e, f = exponents(priv.x[t])
+        return elementary.exp(e * lk), elementary.exp(f * lk)
+    fk = np.float64(k)
+    g = f_float(pf, k)
+    g2 = g * g
+    return elementary.cbrt(fk * g2), elementary.cbrt(g2 / fk)
+
+
+@kernel
+def band(k, pf):
+    """Relative bound on ``|T^ - T| / T^`` for every threshold of size ``k``, with sigma^2's own
+    rounding (docs/exactness.md): power, twice ``(k + 12 + 6 g ln(k+1))`` units of 2^-53 (``g``
+    the larger ``|exponent|``); tabulated and leakage models, twice ``(k + 24)`` units (their
+    ``P_f``, ``Q_f`` are within 7 units, where the power law's ``exp(e log k)`` has
+    ``1 + 5 g ln(k+1)``)."""
+    priv, t = pf
+    if priv.kind == POWER:
+        e, f = exponents(priv.x[t])
+        g = max(abs(e), abs(f))
+        return 2.0 * (k + 12.0 + 6.0 * g * elementary.log(k + 1.0)) * UNIT
+    return 2.0 * (k + 24.0) * UNIT
+
+
+@kernel
+def exponents_dd(alpha):
+    """``(2 alpha + 1) / 3`` and ``(2 alpha - 1) / 3`` in double-double (``2 alpha +- 1`` exact)."""
+    h, lo = elementary.two_sum(2.0 * alpha, 1.0)
+    eh, el = dd.div(h, lo, 3.0, 0.0)
+    h, lo = elementary.two_sum(2.0 * alpha, -1.0)
+    fh, fl = dd.div(h, lo, 3.0, 0.0)
+    return eh, el, fh, fl
+
+
+@kernel
+def f_dd(pf, k):
+    """``f(k)`` in double-double for the leakage and table kinds (a table's value is exact)."""
+    priv, t = pf
+    if priv.kind == LEAKAGE:
+        yh, yl = dd.mul_d(priv.log_q[t, 0], priv.log_q[t, 1], k - 1.0)
+        mh, ml = dd.expm1(yh, yl)
+        return -mh, -ml
+    return priv.f[t, k], 0.0
+
+
+@kernel
+def pq_dd(k, pf):
+    """``(P_f(k), Q_f(k))`` in double-double, as one 4-tuple ``(Ph, Pl, Qh, Ql)``."""
+    priv, t = pf
+    fk = np.float64(k)
+    if priv.kind == POWER:
+        eh, el, fh, fl = exponents_dd(priv.x[t])
+        ph, pl = dd.pow_d(fk, eh, el)
+        qh, ql = dd.pow_d(fk, fh, fl)
+        return ph, pl, qh, ql
+    gh, gl = f_dd(pf, k)
+    g2h, g2l = elementary.dd_mul(gh, gl, gh, gl)
+    xh, xl = dd.mul_d(g2h, g2l, fk)
+    ph, pl = dd.cbrt_dd(xh, xl)
+    xh, xl = dd.div(g2h, g2l, fk, 0.0)
+    qh, ql = dd.cbrt_dd(xh, xl)
+    return ph, pl, qh, ql
+
+
+def power(alpha) -> Privacy:
+    """The paper's ``f(k) = k^alpha`` over the values ``alpha``."""
+    x = np.ascontiguousarray(alpha, dtype=np.float64).reshape(-1)
+    return Privacy(POWER, x, np.zeros((x.size, 2)), np.zeros((x.size, 1)))
+
+
+def leakage(p) -> Privacy:
+    """Footnote 7's leakage model ``f(k) = 1 - (1 - p)^(k - 1)`` over the values ``p``."""
+    x = np.ascontiguousarray(p, dtype=np.float64).reshape(-1)
+    return Privacy(LEAKAGE, x, log_q_of(x), np.zeros((x.size, 1)))
+
+
+def table(f) -> Privacy:
+    """Tabulated ``f``: ``f[t, k - 1]`` is ``f(k)`` of model ``t`` for ``k = 1..K``."""
+    f = np.asarray(f, dtype=np.float64)
+    padded = np.zeros((f.shape[0], f.shape[1] + 2))
+    padded[:, 1:-1] = f
+    padded[:, -1] = f[:, -1]
+    return Privacy(TABLE, np.zeros(f.shape[0]), np.zeros((f.shape[0], 2)), padded)
+
+
+def take(priv: Privacy, where) -> Privacy:
+    """The models ``where`` (a slice or index array) of ``priv``."""
+    return Privacy(
+        priv.kind,
+        np.ascontiguousarray(priv.x[where]),
+        np.ascontiguousarray(priv.log_q[where]),
+        np.ascontiguousarray(priv.f[where]),
+    )
