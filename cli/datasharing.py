@@ -13,6 +13,31 @@ NOTIONS = click.Choice(["nash", "robust", "designer", "both", "all"])
 NOTION_HELP = "both: nash and robust; all: nash, robust and designer (Lemma 1's epsilon)"
 SETS = click.Choice(["all", "downward"])
 FAMILIES = click.Choice(["identical", "geometric", "linear", "uniform"])
+PRIVACY = click.Choice(["power", "leakage", "constant", "table"])
+PRIVACY_HELP = (
+    "privacy cost scaling f(|S|): power k^alpha (--alpha), leakage 1-(1-p)^(k-1) (--p), "
+    "constant 1, table (--f-file)"
+)
+F_FILE_HELP = "f(k) for k = 1..K: CSV with a header of model names, or .npy"
+
+
+def privacy_options(grid: bool):
+    """--privacy, --p, --f-file (and --model for one point)."""
+
+    def wrap(f):
+        f = click.option("--f-file", type=click.Path(), help=F_FILE_HELP)(f)
+        if grid:
+            f = click.option("--p", "p", help="leakage: number, list or START:STOP:NUM in (0, 1)")(
+                f
+            )
+        else:
+            f = click.option("--model", help="the --f-file column to use (when it has several)")(f)
+            f = click.option("--p", "p", type=float, help="leakage probability in (0, 1)")(f)
+        return click.option(
+            "--privacy", default="power", show_default=True, type=PRIVACY, help=PRIVACY_HELP
+        )(f)
+
+    return wrap
 
 
 @click.command()
@@ -26,8 +51,9 @@ FAMILIES = click.Choice(["identical", "geometric", "linear", "uniform"])
 @click.option("--high", help="family linear/uniform: highest cost (grid)")
 @click.option("--seed", help="family uniform: random seeds (grid)")
 @click.option(
-    "--alpha", default="-1:1:201", show_default=True, help="number, list or START:STOP:NUM"
+    "--alpha", help="number, list or START:STOP:NUM [default: -1:1:201 with --privacy power]"
 )
+@privacy_options(grid=True)
 @click.option(
     "--sigma", default="0.05:1:400", show_default=True, help="number, list or START:STOP:NUM"
 )
@@ -52,7 +78,21 @@ FAMILIES = click.Choice(["identical", "geometric", "linear", "uniform"])
 @opt.stops_on_sigterm
 @opt.kernels
 def scan(
-    costs, costs_file, family, alpha, sigma, sets, notion, worst, out, storage_option, quiet, **rest
+    costs,
+    costs_file,
+    family,
+    alpha,
+    privacy,
+    p,
+    f_file,
+    sigma,
+    sets,
+    notion,
+    worst,
+    out,
+    storage_option,
+    quiet,
+    **rest,
 ) -> None:
     """Scan profiles x alpha x sigma into a resumable Zarr cube (no profile: the demo)."""
     from fastscan.datasharing import commands
@@ -65,6 +105,9 @@ def scan(
         family=family,
         params=params,
         alpha=alpha,
+        privacy=privacy,
+        p=p,
+        f_file=f_file,
         sigma=sigma,
         sets=sets,
         notion=notion,
@@ -85,7 +128,8 @@ def scan(
 
 @click.command()
 @click.option("--costs", required=True, help="comma list of costs")
-@click.option("--alpha", required=True, type=float)
+@click.option("--alpha", type=float, help="required with --privacy power")
+@privacy_options(grid=False)
 @click.option("--sigma", required=True, type=float)
 @click.option("--notion", default="both", show_default=True, type=NOTIONS, help=NOTION_HELP)
 @click.option("--sets", default="all", show_default=True, type=SETS)
@@ -97,19 +141,23 @@ def scan(
     help="describe at most this many stable coalitions per notion (0: all); the count is exact",
 )
 @opt.kernels
-def coalitions(costs, alpha, sigma, notion, sets, limit) -> None:
+def coalitions(costs, alpha, privacy, p, f_file, model, sigma, notion, sets, limit) -> None:
     """The stable coalitions at one point, the table of the proof of Lemmas 3/4, k* and PoS."""
     from fastscan.datasharing import commands
     from fastscan.grids import flag
 
+    chosen = commands.point_model(privacy, p, f_file, model, flag)
     click.echo(
-        commands.coalitions(costs, alpha, sigma, notion, sets, opt.echo_err, flag, limit=limit)
+        commands.coalitions(
+            costs, alpha, sigma, notion, sets, opt.echo_err, flag, limit=limit, model=chosen
+        )
     )
 
 
 @click.command()
 @click.option("--costs", required=True, help="comma list of costs")
-@click.option("--alpha", required=True, type=float)
+@click.option("--alpha", type=float, help="required with --privacy power")
+@privacy_options(grid=False)
 @click.option("--notion", default="both", show_default=True, type=NOTIONS, help=NOTION_HELP)
 @click.option("--sets", default="all", show_default=True, type=SETS)
 @click.option(
@@ -119,12 +167,15 @@ def coalitions(costs, alpha, sigma, notion, sets, limit) -> None:
     "--plot", help="also draw the largest equilibrium against sigma, exact steps (.png/.svg/.pdf)"
 )
 @opt.kernels
-def intervals(costs, alpha, notion, sets, fmt, plot) -> None:
+def intervals(costs, alpha, privacy, p, f_file, model, notion, sets, fmt, plot) -> None:
     """Exact sigma ranges [low, high) on which equilibria exist, and which coalitions are stable."""
     from fastscan.datasharing import commands
     from fastscan.grids import flag
 
-    text = commands.intervals(costs, alpha, notion, sets, fmt, opt.echo_err, flag, plot=plot)
+    chosen = commands.point_model(privacy, p, f_file, model, flag)
+    text = commands.intervals(
+        costs, alpha, notion, sets, fmt, opt.echo_err, flag, plot=plot, model=chosen
+    )
     if text:
         click.echo(text)
 

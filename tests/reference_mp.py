@@ -1,20 +1,26 @@
 """Slow 100-digit reference written from the paper's definitions, not from its closed forms.
 
 The exact-arithmetic twin of ``tests/reference.py``. Inputs are Python floats (costs ``c_i > 0``,
-``alpha``, ``sigma``); every computation uses the *exact* real value of those floats, carried at
-110 significant digits with mpmath: ``s = sigma**2`` is exact, ``f(k) = k**alpha`` is correct to
-110 digits.
+``sigma``) and a privacy model ``f``; every computation uses the *exact* real value of those
+floats, carried at 110 significant digits with mpmath: ``s = sigma**2`` is exact, ``f(k)`` is
+correct to 110 digits.
 
-* Burdens are Definition 5 (members: ``s/k + 2/k^2 sum 1/eps_i^2 + c_i k^alpha eps_i``).
+* ``f`` is any positive function of the coalition size (Section 2: the paper's game is defined for
+  any ``f(|S|)``; ``k**alpha`` is only its running example). It is given as one of the hashable
+  models :class:`Power` (``f(k) = k**alpha``), :class:`Leakage` (``f(k) = 1 - (1 - p)**(k - 1)``)
+  or :class:`Table` (``f(k) = values[k - 1]``). Every public function's ``alpha`` argument takes
+  such a model, or a plain float ``alpha`` meaning ``Power(alpha)`` (bit-identical results).
+* Burdens are Definition 5 (members: ``s/k + 2/k^2 sum 1/eps_i^2 + c_i f(k) eps_i``).
 * A member's epsilon is its best response (Section 3.1): the minimizer over ``eps > 0`` of its own
-  burden. Definition 5 is separable, so only ``2/(k^2 eps^2) + c k^alpha eps`` matters; it is found
+  burden. Definition 5 is separable, so only ``2/(k^2 eps^2) + c f(k) eps`` matters; it is found
   numerically (bisection on the sign of the derivative, then mpmath's Newton at 110 digits), never
   from Lemma 2.
 * The designer (Section 3.2, issue 12) announces for each coalition the epsilon minimizing the
-  social cost of Definition 6, whose part for player ``i`` is ``2/(k eps^2) + c k^alpha eps``
+  social cost of Definition 6, whose part for player ``i`` is ``2/(k eps^2) + c f(k) eps``
   (proof of Lemma 1), again found numerically, never from Lemma 1 (misprinted, see ERRATA.md).
-* ``nash`` is Definition 7, ``robust`` Definition 8, ``designer`` Definition 7 with the designer's
-  epsilon for ``S`` and for ``S + {j}``.
+* ``nash`` is Definition 7 (an outsider joining alone faces ``f(k + 1)``), ``robust``
+  Definition 8 (every member of ``S + {j}`` re-optimizes at size ``k + 1``), ``designer``
+  Definition 7 with the designer's epsilon for ``S`` and for ``S + {j}``.
 
 Comparisons with ``s`` are exact except for a tie band: ``|burden - s| <= 1e-80 s`` counts as
 equality (``<=`` holds, ``>`` fails), far above the ~1e-105 error of the 110-digit arithmetic.
@@ -27,6 +33,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 
 import mpmath
@@ -41,8 +48,119 @@ TIE = mpf(10) ** -80
 NOTIONS = ("nash", "robust", "designer")
 
 
+def _size(k) -> int:
+    """``k`` as a coalition size (an integer ``>= 1``)."""
+    if isinstance(k, bool) or int(k) != k or k < 1:
+        raise ValueError(f"coalition size must be an integer >= 1, got {k!r}")
+    return int(k)
+
+
+@dataclass(frozen=True)
+class Power:
+    """``f(k) = k**alpha`` for the exact float ``alpha`` (the paper's running example).
+
+    Parameters
+    ----------
+    alpha : float
+        Any finite exponent (the paper uses ``[-1, 1]``).
+    """
+
+    alpha: float
+
+    def __post_init__(self):
+        a = float(self.alpha)
+        if not math.isfinite(a):
+            raise ValueError(f"alpha must be finite, got {self.alpha!r}")
+        object.__setattr__(self, "alpha", a)
+
+    def f(self, k: int) -> mpf:
+        """``k**alpha`` to 110 digits."""
+        k = _size(k)
+        with mpmath.workdps(DPS):
+            return mpf(k) ** mpf(self.alpha)
+
+    __call__ = f
+
+
+@dataclass(frozen=True)
+class Leakage:
+    """Privacy leakage: ``f(k) = 1 - (1 - p)**(k - 1)``, the chance that one of the other
+    ``k - 1`` members leaks, each independently with probability ``p``.
+
+    Parameters
+    ----------
+    p : float
+        Leak probability, ``0 < p <= 1`` (exact float value). ``f(1) = 0``, so only sizes
+        ``k >= 2`` have a positive ``f``.
+    """
+
+    p: float
+
+    def __post_init__(self):
+        p = float(self.p)
+        if not 0.0 < p <= 1.0:
+            raise ValueError(f"p must be in (0, 1], got {self.p!r}")
+        object.__setattr__(self, "p", p)
+
+    def f(self, k: int) -> mpf:
+        """``1 - (1 - p)**(k - 1)`` to 110 digits, without cancellation for tiny ``p``."""
+        k = _size(k)
+        if k == 1:
+            return mpf(0)
+        if self.p == 1.0:
+            return mpf(1)
+        with mpmath.workdps(DPS + 20):
+            # -expm1((k - 1) log1p(-p)): relative accuracy whatever the size of p
+            v = -mpmath.expm1((k - 1) * mpmath.log1p(-mpf(self.p)))
+        with mpmath.workdps(DPS):
+            return +v
+
+    __call__ = f
+
+
+@dataclass(frozen=True)
+class Table:
+    """Tabulated ``f``: ``f(k) = values[k - 1]`` for ``k = 1 .. len(values)``.
+
+    Parameters
+    ----------
+    values : tuple of float
+        Positive finite values (exact float values); ``f(k)`` beyond the table raises
+        ``ValueError``.
+    """
+
+    values: tuple[float, ...]
+
+    def __post_init__(self):
+        vals = tuple(float(v) for v in self.values)
+        if not vals or not all(math.isfinite(v) and v > 0.0 for v in vals):
+            raise ValueError(f"values must be positive and finite, got {self.values!r}")
+        object.__setattr__(self, "values", vals)
+
+    def f(self, k: int) -> mpf:
+        """``values[k - 1]``, exactly."""
+        k = _size(k)
+        if k > len(self.values):
+            raise ValueError(f"f({k}) is beyond the table (sizes 1..{len(self.values)})")
+        with mpmath.workdps(DPS):
+            return mpf(self.values[k - 1])
+
+    __call__ = f
+
+
+Model = Power | Leakage | Table
+"""A privacy model ``f``: any of the three classes above."""
+
+
+def as_model(alpha: float | Model) -> Model:
+    """The privacy model given as ``alpha``: a model as is, a number ``a`` as ``Power(a)``."""
+    if isinstance(alpha, Power | Leakage | Table):
+        return alpha
+    return Power(float(alpha))
+
+
 def _own_cost_weight(k: int, kind: str) -> mpf:
-    """Weight ``w`` of ``1/eps^2`` in the epsilon-dependent part ``w/eps^2 + c k^alpha eps``.
+    """Weight ``w`` of ``1/eps^2`` in the epsilon-dependent part ``w/eps^2 + c f(k) eps``.
 
     ``selfish``: the member's own burden (Definition 5), ``w = 2/k^2``.
     ``designer``: the player's share of the social cost (Definition 6), ``w = 2/k``.
@@ -52,16 +170,23 @@ def _own_cost_weight(k: int, kind: str) -> mpf:
 
 
 @cache
-def _minimize_eps(c: float, k: int, alpha: float, kind: str) -> mpf:
-    """Minimizer over ``eps > 0`` of ``w/eps^2 + c k^alpha eps`` (``w`` from ``kind``).
+def _minimize_eps(c: float, k: int, model: Model, kind: str) -> mpf:
+    """Minimizer over ``eps > 0`` of ``w/eps^2 + c f(k) eps`` (``w`` from ``kind``, ``f`` the
+    privacy model; cached, so ``model`` is hashable).
 
     Works in ``t = log eps``: ``h(t) = w e^{-2t} + a e^t`` is strictly convex, and
     ``h'(t) = -2 w e^{-2t} + a e^t`` is strictly increasing. The sign of ``h'`` is bisected at
     low precision for a starting point, then Newton (``mpmath.findroot``) polishes the root at
-    110 digits.
+    110 digits. The bracket ``[-2000, 2000]`` (any float ``c`` with ``f`` far beyond
+    ``1e-300 .. 1e300``) is doubled in the rare case it does not hold the root.
     """
     with mpmath.workdps(DPS):
-        a = mpf(c) * mpf(k) ** mpf(alpha)
+        fk = model.f(k)
+        if not fk > 0:
+            raise ValueError(f"f({k}) = {fk} is not positive for {model!r}")
+        if not (c > 0 and math.isfinite(c)):
+            raise ValueError(f"cost must be positive and finite, got {c!r}")
+        a = mpf(c) * fk
         w = _own_cost_weight(k, kind)
 
         def d1(t):
@@ -78,8 +203,13 @@ def _minimize_eps(c: float, k: int, alpha: float, kind: str) -> mpf:
 
         with mpmath.workdps(20):
             lo, hi = mpf(-2000), mpf(2000)
-            assert d1(lo) < 0 < d1(hi), (c, k, alpha)
-            for _ in range(70):
+            steps = 70
+            while not d1(lo) < 0:
+                lo, steps = 2 * lo, steps + 1
+            while not d1(hi) > 0:
+                hi, steps = 2 * hi, steps + 1
+            assert d1(lo) < 0 < d1(hi), (c, k, model)
+            for _ in range(steps):
                 mid = (lo + hi) / 2
                 if d1(mid) < 0:
                     lo = mid
@@ -87,58 +217,62 @@ def _minimize_eps(c: float, k: int, alpha: float, kind: str) -> mpf:
                     hi = mid
             t0 = float((lo + hi) / 2)
         t = mpmath.findroot(g, mpf(t0), solver="newton", df=dg)
-        assert abs(g(t)) < mpf(10) ** (5 - DPS), (c, k, alpha, kind)
+        assert abs(g(t)) < mpf(10) ** (5 - DPS), (c, k, model, kind)
         # a minimum: h' changes sign from - to + at t
         step = mpf(10) ** -50
-        assert d1(t - step) < 0 < d1(t + step), (c, k, alpha, kind)
+        assert d1(t - step) < 0 < d1(t + step), (c, k, model, kind)
         return +mpmath.exp(t)
 
 
-def best_eps(c: float, k: int, alpha: float) -> mpf:
+def best_eps(c: float, k: int, alpha: float | Model) -> mpf:
     """Best-response epsilon of a member with cost ``c`` in a size-``k`` coalition.
 
     Parameters
     ----------
-    c, alpha : float
-        The member's cost and the exponent of ``f(k) = k**alpha`` (exact float values).
+    c : float
+        The member's cost (exact float value).
     k : int
         Coalition size.
+    alpha : float or Power or Leakage or Table
+        The privacy model ``f``; a float is the exponent of ``f(k) = k**alpha``.
 
     Returns
     -------
     mpf
         Minimizer of the member's own burden (Definition 5), to 110 digits.
     """
-    return _minimize_eps(float(c), int(k), float(alpha), "selfish")
+    return _minimize_eps(float(c), _size(k), as_model(alpha), "selfish")
 
 
-def designer_eps(c: float, k: int, alpha: float) -> mpf:
+def designer_eps(c: float, k: int, alpha: float | Model) -> mpf:
     """Designer's epsilon for a member with cost ``c`` in a size-``k`` coalition.
 
     Parameters
     ----------
-    c, alpha : float
-        The member's cost and the exponent of ``f(k) = k**alpha``.
+    c : float
+        The member's cost.
     k : int
         Coalition size.
+    alpha : float or Power or Leakage or Table
+        The privacy model ``f``; a float is the exponent of ``f(k) = k**alpha``.
 
     Returns
     -------
     mpf
         Minimizer of the social cost (Definition 6) in this member's epsilon, to 110 digits.
     """
-    return _minimize_eps(float(c), int(k), float(alpha), "designer")
+    return _minimize_eps(float(c), _size(k), as_model(alpha), "designer")
 
 
-def eps_profile(cs: list[float], alpha: float, notion: str) -> list[mpf]:
+def eps_profile(cs: list[float], alpha: float | Model, notion: str) -> list[mpf]:
     """Every member's epsilon in a coalition with costs ``cs``.
 
     Parameters
     ----------
     cs : list of float
         Members' costs; the coalition size is ``len(cs)``.
-    alpha : float
-        Exponent of ``f``.
+    alpha : float or Power or Leakage or Table
+        The privacy model ``f`` (a float: ``Power(alpha)``).
     notion : str
         ``"designer"`` for the designer's epsilon, else (``"nash"``, ``"robust"``) best responses.
 
@@ -147,10 +281,11 @@ def eps_profile(cs: list[float], alpha: float, notion: str) -> list[mpf]:
     list of mpf
     """
     pick = designer_eps if notion == "designer" else best_eps
+    alpha = as_model(alpha)
     return [pick(c, len(cs), alpha) for c in cs]
 
 
-def burdens(s: mpf, cs: list[float], eps: list[mpf], alpha: float) -> list[mpf]:
+def burdens(s: mpf, cs: list[float], eps: list[mpf], alpha: float | Model) -> list[mpf]:
     """Definition 5 for every member of a coalition with the given epsilon profile.
 
     Parameters
@@ -161,30 +296,32 @@ def burdens(s: mpf, cs: list[float], eps: list[mpf], alpha: float) -> list[mpf]:
         Members' costs.
     eps : list of mpf
         Members' epsilons, in the order of ``cs``.
-    alpha : float
-        Exponent of ``f``.
+    alpha : float or Power or Leakage or Table
+        The privacy model ``f`` (a float: ``Power(alpha)``).
 
     Returns
     -------
     list of mpf
-        ``s/k + 2/k^2 sum 1/eps_i^2 + c_j k^alpha eps_j`` for each member ``j``.
+        ``s/k + 2/k^2 sum 1/eps_i^2 + c_j f(k) eps_j`` for each member ``j``.
     """
     with mpmath.workdps(DPS):
         k = mpf(len(cs))
-        fk = k ** mpf(alpha)
+        fk = as_model(alpha).f(len(cs))
         acc = mpf(s) / k + 2 / (k * k) * mpmath.fsum(1 / (e * e) for e in eps)
         return [+(acc + mpf(c) * fk * e) for c, e in zip(cs, eps, strict=True)]
 
 
-def variance(cs: list[float], alpha: float, sigma: float, notion: str) -> mpf:
+def variance(cs: list[float], alpha: float | Model, sigma: float, notion: str) -> mpf:
     """Estimator variance, equation (1): the first two terms of Definition 5.
 
     Parameters
     ----------
     cs : list of float
         Members' costs (size >= 2).
-    alpha, sigma : float
-        Exponent of ``f`` and the data's standard deviation.
+    alpha : float or Power or Leakage or Table
+        The privacy model ``f`` (a float: ``Power(alpha)``).
+    sigma : float
+        The data's standard deviation.
     notion : str
         Which epsilon the members use (see :func:`eps_profile`).
 
@@ -204,7 +341,11 @@ def _leq(b: mpf, s: mpf) -> bool:
 
 
 def members_stay(
-    costs: list[float], alpha: float, sigma: float, members: Iterable[int], notion: str
+    costs: list[float],
+    alpha: float | Model,
+    sigma: float,
+    members: Iterable[int],
+    notion: str,
 ) -> bool:
     """The first condition of Definitions 7 and 8: no member wants to leave.
 
@@ -212,8 +353,10 @@ def members_stay(
     ----------
     costs : list of float
         Every player's cost.
-    alpha, sigma : float
-        Exponent of ``f`` and the data's standard deviation.
+    alpha : float or Power or Leakage or Table
+        The privacy model ``f`` (a float: ``Power(alpha)``).
+    sigma : float
+        The data's standard deviation.
     members : iterable of int
         0-based positions in ``costs`` (size >= 2).
     notion : str
@@ -227,11 +370,16 @@ def members_stay(
     with mpmath.workdps(DPS):
         s = mpf(sigma) ** 2
         cs = [float(costs[i]) for i in sorted(set(members))]
+        alpha = as_model(alpha)
         return all(_leq(b, s) for b in burdens(s, cs, eps_profile(cs, alpha, notion), alpha))
 
 
 def is_stable(
-    costs: list[float], alpha: float, sigma: float, members: Iterable[int], notion: str
+    costs: list[float],
+    alpha: float | Model,
+    sigma: float,
+    members: Iterable[int],
+    notion: str,
 ) -> bool:
     """Whether coalition ``members`` is stable at ``sigma`` under ``notion``.
 
@@ -239,8 +387,11 @@ def is_stable(
     ----------
     costs : list of float
         Every player's cost (positive).
-    alpha, sigma : float
-        Exponent of ``f(k) = k**alpha`` and the data's standard deviation (``s = sigma**2``).
+    alpha : float or Power or Leakage or Table
+        The privacy model ``f`` (a float: ``f(k) = k**alpha``); an outsider joining ``S`` faces
+        ``f(|S| + 1)``.
+    sigma : float
+        The data's standard deviation (``s = sigma**2``).
     members : iterable of int
         0-based positions in ``costs``, at least two.
     notion : {"nash", "robust", "designer"}
@@ -256,10 +407,12 @@ def is_stable(
     if len(S) < 2:
         raise ValueError("a coalition has at least two members")
     costs = [float(c) for c in costs]
+    alpha = as_model(alpha)
     with mpmath.workdps(DPS):
         s = mpf(sigma) ** 2
         cs = [costs[i] for i in S]
         k = len(cs)
+        alpha.f(k + 1 if len(costs) > k else k)  # f must be defined at every size used
         eps = eps_profile(cs, alpha, notion)
         if not all(_leq(b, s) for b in burdens(s, cs, eps, alpha)):
             return False  # a member wants to leave
@@ -282,7 +435,7 @@ def is_stable(
 
 
 def stable_coalitions(
-    costs: list[float], alpha: float, sigma: float, notion: str
+    costs: list[float], alpha: float | Model, sigma: float, notion: str
 ) -> list[tuple[int, ...]]:
     """Every stable coalition of size >= 2, by brute force over subsets.
 
@@ -290,8 +443,10 @@ def stable_coalitions(
     ----------
     costs : list of float
         Every player's cost (fine for ``len(costs) <= 8``).
-    alpha, sigma : float
-        Exponent of ``f`` and the data's standard deviation.
+    alpha : float or Power or Leakage or Table
+        The privacy model ``f`` (a float: ``Power(alpha)``).
+    sigma : float
+        The data's standard deviation.
     notion : {"nash", "robust", "designer"}
 
     Returns
@@ -300,6 +455,7 @@ def stable_coalitions(
         Sorted 0-based tuples, ordered by ``(size, members)``.
     """
     n = len(costs)
+    alpha = as_model(alpha)
     return [
         S
         for k in range(2, n + 1)
@@ -309,7 +465,7 @@ def stable_coalitions(
 
 
 def thresholds_s(
-    costs: list[float], alpha: float, members: Iterable[int], notion: str
+    costs: list[float], alpha: float | Model, members: Iterable[int], notion: str
 ) -> tuple[mpf, mpf]:
     """``[L, U)`` in ``s = sigma**2`` on which the coalition is stable, from the definitions.
 
@@ -320,8 +476,8 @@ def thresholds_s(
     ----------
     costs : list of float
         Every player's cost.
-    alpha : float
-        Exponent of ``f``.
+    alpha : float or Power or Leakage or Table
+        The privacy model ``f`` (a float: ``Power(alpha)``).
     members : iterable of int
         0-based positions, at least two.
     notion : {"nash", "robust", "designer"}
@@ -338,10 +494,12 @@ def thresholds_s(
     if len(S) < 2:
         raise ValueError("a coalition has at least two members")
     costs = [float(c) for c in costs]
+    alpha = as_model(alpha)
     with mpmath.workdps(DPS):
         zero = mpf(0)
         cs = [costs[i] for i in S]
         k = len(cs)
+        alpha.f(k + 1 if len(costs) > k else k)  # f must be defined at every size used
         eps = eps_profile(cs, alpha, notion)
         L = max(C * k / (k - 1) for C in burdens(zero, cs, eps, alpha))
         U = mpmath.inf

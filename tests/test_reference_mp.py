@@ -1,7 +1,8 @@
 """Checks of the 100-digit reference ``tests/reference_mp.py`` itself.
 
 Against the float reference away from thresholds, at its own thresholds to the last float, and
-on the paper's worked instances (Lemma 3, the PoS(Var) witness of ERRATA.md).
+on the paper's worked instances (Lemma 3, the PoS(Var) witness of ERRATA.md); the privacy models
+``Power``, ``Leakage`` and ``Table`` (a float ``alpha`` is ``Power(alpha)``).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+from fractions import Fraction
 
 import mpmath
 import pytest
@@ -181,3 +183,137 @@ def test_global_precision_untouched():
     R.is_stable(LEMMA3_COSTS, 1.0, 0.5, (0, 1, 2, 3), "robust")
     R.thresholds_s(LEMMA3_COSTS, 1.0, (0, 1, 2, 3), "designer")
     assert mpmath.mp.dps == before
+
+
+# ---- privacy models: f(k) other than k**alpha -------------------------------------------------
+
+MODEL_COSTS = [2.0e-3, 7.5e-4, 1.3e-2, 4.1e-3, 3.3e-4]
+
+
+def _same_mpf(xs, ys):
+    return len(xs) == len(ys) and all(x._mpf_ == y._mpf_ for x, y in zip(xs, ys, strict=True))
+
+
+@pytest.mark.parametrize("notion", R.NOTIONS)
+def test_power_model_is_the_float_alpha(notion):
+    """``Power(alpha)`` and a plain float ``alpha`` give bit-identical results."""
+    for alpha in (-1.0, 0.3, 1.0):
+        P = R.Power(alpha)
+        for S in [(0, 1), (1, 2, 4), (0, 1, 2, 3)]:
+            cs = [MODEL_COSTS[i] for i in S]
+            eps = R.eps_profile(cs, alpha, notion)
+            assert _same_mpf(R.eps_profile(cs, P, notion), eps)
+            s = mpf(0.2) ** 2
+            assert _same_mpf(R.burdens(s, cs, eps, P), R.burdens(s, cs, eps, alpha))
+            assert R.variance(cs, P, 0.2, notion)._mpf_ == R.variance(cs, alpha, 0.2, notion)._mpf_
+            L, U = R.thresholds_s(MODEL_COSTS, alpha, S, notion)
+            Lp, Up = R.thresholds_s(MODEL_COSTS, P, S, notion)
+            assert Lp._mpf_ == L._mpf_ and Up._mpf_ == U._mpf_
+            for sigma in (0.05, 0.2, 0.6, R.sigma_first_at_least(L)):
+                assert R.is_stable(MODEL_COSTS, P, sigma, S, notion) == R.is_stable(
+                    MODEL_COSTS, alpha, sigma, S, notion
+                )
+    assert R.best_eps(1e-3, 4, 0.5)._mpf_ == R.best_eps(1e-3, 4, R.Power(0.5))._mpf_
+
+
+def test_models_are_hashable_values():
+    T = R.Table([1.0, 2.0, 3.5])  # a list is stored as a tuple of floats
+    assert T == R.Table((1, 2.0, 3.5)) and hash(T) == hash(R.Table((1, 2.0, 3.5)))
+    assert R.Power(1) == R.Power(1.0) and hash(R.Leakage(0.25)) == hash(R.Leakage(0.25))
+    assert len({R.Power(0.5), R.Power(0.5), R.Leakage(0.5), R.Table((0.5,))}) == 3
+    with mpmath.workdps(R.DPS):
+        assert T.f(3) == mpf(3.5) and T(2) == 2
+        assert R.Power(0.5)(4) == 2 and R.Leakage(0.5)(3) == mpf(3) / 4 and R.Leakage(0.5)(1) == 0
+
+
+def test_leakage_is_exact():
+    """``1 - (1 - p)**(k - 1)`` to 105 digits against exact rationals, tiny ``p`` included."""
+    for p in (5e-324, 1e-300, 1e-12, 1e-6, 0.3, 0.999999, 1.0):
+        for k in (2, 3, 7, 40):
+            q = Fraction(p)
+            exact = 1 - (1 - q) ** (k - 1)
+            with mpmath.workdps(R.DPS + 30):
+                got = R.Leakage(p).f(k)
+                want = mpf(exact.numerator) / mpf(exact.denominator)
+                assert abs(got / want - 1) < mpf(10) ** -105, (p, k)
+
+
+# f values across 1e-6 .. 1e6, non-monotone; and leak probabilities tiny to large
+CLOSED_FORM_MODELS = [
+    R.Table((1.0, 1e-6, 3.7e5, 2.5e-3, 1e6, 0.9, 4.2e-6, 17.0, 1.0)),
+    R.Leakage(0.3),
+    R.Leakage(1e-9),
+    R.Leakage(1.0),
+]
+
+
+@pytest.mark.parametrize("model", CLOSED_FORM_MODELS, ids=repr)
+def test_eps_is_the_closed_form_for_other_models(model):
+    """Independent confirmation of the numeric minimizer: selfish ``(4/(k^2 f(k) c))^(1/3)``,
+    designer's ``(4/(k f(k) c))^(1/3)``, to 1e-90, for costs across the float range."""
+    for c in (5e-324, 1e-12, 3e-7, 1.8e-3, 0.7, 1e6, 1.7e308):
+        for k in (2, 3, 5, 9):
+            with mpmath.workdps(R.DPS):
+                K, F, C = mpf(k), model.f(k), mpf(c)
+                want_s = (4 / (K**2 * F * C)) ** (mpf(1) / 3)
+                want_d = (4 / (K * F * C)) ** (mpf(1) / 3)
+                assert abs(R.best_eps(c, k, model) / want_s - 1) < mpf(10) ** -90, (c, k)
+                assert abs(R.designer_eps(c, k, model) / want_d - 1) < mpf(10) ** -90, (c, k)
+
+
+def test_minimizer_bracket_widens():
+    """Roots outside the default ``t = log eps`` bracket [-2000, 2000] are still found."""
+    with mpmath.workdps(R.DPS):
+        for alpha in (3000.0, -3000.0):
+            want = (4 / (mpf(81) * mpf(9) ** mpf(alpha))) ** (mpf(1) / 3)
+            assert abs(R.best_eps(1.0, 9, alpha) / want - 1) < mpf(10) ** -90
+
+
+@pytest.mark.parametrize("notion", R.NOTIONS)
+def test_table_of_powers_agrees_with_power(notion):
+    """A ``Table`` of ``k**alpha`` rounded to floats: same thresholds to ~1e-14, same stable sets
+    at points far from every threshold."""
+    n = 4
+    costs = MODEL_COSTS[:n]
+    for alpha in (-1.0, 0.5):
+        T = R.Table(tuple(k**alpha for k in range(1, n + 1)))
+        edges = set()
+        for S in reference.all_coalitions(n):
+            L, U = R.thresholds_s(costs, alpha, S, notion)
+            Lt, Ut = R.thresholds_s(costs, T, S, notion)
+            assert abs(Lt / L - 1) < 1e-14
+            assert mpmath.isinf(Ut) == mpmath.isinf(U)
+            if not mpmath.isinf(U):
+                assert abs(Ut / U - 1) < 1e-14
+            edges.update(float(e) for e in (L, U) if not mpmath.isinf(e))
+        edges = sorted(edges)
+        samples = [edges[0] / 2, edges[-1] * 2]
+        samples += [(a + b) / 2 for a, b in itertools.pairwise(edges) if b > a * (1 + 1e-6)]
+        for s in samples:
+            sigma = math.sqrt(s)
+            assert R.stable_coalitions(costs, T, sigma, notion) == R.stable_coalitions(
+                costs, alpha, sigma, notion
+            ), (alpha, s)
+
+
+def test_bad_models_and_sizes_raise():
+    T = R.Table((1.0, 2.0))
+    for k in (0, 3, -1, 2.5):
+        with pytest.raises(ValueError):
+            T.f(k)
+    with pytest.raises(ValueError):
+        R.best_eps(0.1, 3, T)
+    with pytest.raises(ValueError):
+        R.designer_eps(0.1, 3, T)
+    with pytest.raises(ValueError):  # outsider would face f(3), beyond the table
+        R.is_stable([0.1, 0.2, 0.3], T, 0.5, (0, 1), "nash")
+    with pytest.raises(ValueError):
+        R.thresholds_s([0.1, 0.2, 0.3], T, (0, 1), "robust")
+    with pytest.raises(ValueError):  # f(1) = 0: no best response
+        R.best_eps(0.1, 1, R.Leakage(0.5))
+    for bad in (lambda: R.Table(()), lambda: R.Table((1.0, 0.0)), lambda: R.Table((math.inf,))):
+        with pytest.raises(ValueError):
+            bad()
+    for bad in (lambda: R.Leakage(0.0), lambda: R.Leakage(1.5), lambda: R.Power(math.nan)):
+        with pytest.raises(ValueError):
+            bad()

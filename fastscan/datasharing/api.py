@@ -7,9 +7,13 @@ from typing import Any
 
 def scan(
     costs: Any,
-    alpha: Any,
-    sigma: Any,
+    alpha: Any = None,
+    sigma: Any = None,
     *,
+    privacy: str = "power",
+    p: Any = None,
+    f: Any = None,
+    models: Any = None,
     sets: str = "all",
     notions: Any = ("nash", "robust"),
     worst: bool = False,
@@ -22,7 +26,18 @@ def scan(
     costs : array_like
         One profile (1-D) or profile x player (2-D, shorter rows NaN-padded at the end).
     alpha, sigma : float or 1-D array_like
-        Grids, kept exactly as given as the Dataset's coordinates.
+        Grids, kept exactly as given as the Dataset's coordinates (``alpha``: the power law
+        ``f(|S|) = |S|^alpha`` of the paper, the default privacy model).
+    privacy : {"power", "leakage", "constant", "table"}
+        The privacy-cost scaling ``f(|S|)`` of Definition 5: ``leakage`` is
+        ``1 - (1 - p)^(|S| - 1)`` over ``p`` (a ``p`` dim), ``constant`` is 1 (no dim of its
+        own; the same as alpha = 0), ``table`` is ``f`` given.
+    p : float or 1-D array_like
+        The leakage model's probabilities, in (0, 1).
+    f : array_like, shape (models, K) or (K,)
+        ``f[t, k - 1] = f(k)`` for ``k = 1..K`` (``K`` at least the players of every profile;
+        values > 0 and finite for ``k >= 2``): a ``model`` dim labelled by ``models`` (default
+        ``f0, f1, ...``). Giving ``f`` implies ``privacy="table"``.
     sets : {"all", "downward"}
         Every coalition of size >= 2 (n <= 40), or only ``S_k``, the ``k`` cheapest players.
     notions : sequence of {"nash", "robust", "designer"} or comma list
@@ -42,13 +57,17 @@ def scan(
     from . import validate
     from .game import GAME
     from .plan import build, spread
+    from .privacy import of
     from .profiles import ProfileSet
 
     validate.check_sets(sets)
+    if sigma is None:
+        raise ValueError("sigma is required")
     threads = validate.check_threads(threads)
+    model = of(privacy, alpha=alpha, p=p, f=f, names=models)
     padded = validate.check_profiles(costs, sets)
     profiles = ProfileSet(padded, {}, {"source": "costs"})
-    plan = build(profiles, alpha, sigma, sets, notions=notions, worst=worst)
+    plan = build(profiles, model, sigma, sets, notions=notions, worst=worst)
     plan = spread(plan, threads or cpus())
     data = {**compute(plan, workers=threads), **plan.spec.inputs()}
     data["n_players"] = data["n_players"].astype(GAME.registry["n_players"].dtype)

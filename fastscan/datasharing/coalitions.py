@@ -9,12 +9,23 @@ import numpy as np
 
 from . import model, validate
 from .compute import Profile
+from .privacy import at_point
 
 
 def stable_coalitions(
-    costs: Any, alpha: float, sigma: float, *, notion: str = "nash", sets: str = "all"
+    costs: Any,
+    alpha: float | None = None,
+    sigma: float | None = None,
+    *,
+    notion: str = "nash",
+    sets: str = "all",
+    privacy: str = "power",
+    p: Any = None,
+    f: Any = None,
 ) -> list[tuple[int, ...]]:
-    """Every coalition stable at one ``(alpha, sigma)``.
+    """Every coalition stable at one ``(alpha, sigma)``; ``privacy`` with ``p`` or ``f``
+    (instead of ``alpha``) asks another privacy-cost scaling (:mod:`.privacy`): ``"leakage"``
+    with one ``p``, ``"constant"``, or ``f`` (``f(k)`` for ``k = 1..K``).
 
     Returns
     -------
@@ -24,17 +35,17 @@ def stable_coalitions(
     validate.check_notion(notion)
     validate.check_sets(sets)
     costs = validate.check_profile(costs, sets)
-    alpha = float(validate.check_alpha(validate.check_scalar(alpha, "alpha"), costs.size)[0])
-    sigma = float(validate.check_sigma(validate.check_scalar(sigma, "sigma"))[0])
+    pf = at_point(costs.size, alpha, privacy, p, f).pf()
+    sigma = _sigma(sigma)
     from ..kernels.datasharing.point import stable_masks_all, stable_sizes_downward
 
     prof = Profile.from_costs(costs)
     code = validate.NOTIONS.index(notion)  # the kernels' NASH, ROBUST, DESIGNER
     if sets == "downward":
-        sizes = stable_sizes_downward(prof.a, prof.c, alpha, sigma, code)
+        sizes = stable_sizes_downward(prof.a, prof.c, pf, sigma, code)
         found = [tuple(np.sort(prof.order[:k]).tolist()) for k in sizes]
     else:
-        masks = stable_masks_all(prof.a, prof.c, alpha, sigma, code)
+        masks = stable_masks_all(prof.a, prof.c, pf, sigma, code)
         found = [
             tuple(sorted(int(prof.order[i]) for i in range(prof.n) if (int(m) >> i) & 1))
             for m in masks
@@ -43,7 +54,14 @@ def stable_coalitions(
 
 
 def stability_interval(
-    costs: Any, alpha: float, members: Any, *, notion: str = "nash"
+    costs: Any,
+    alpha: float | None = None,
+    members: Any = None,
+    *,
+    notion: str = "nash",
+    privacy: str = "power",
+    p: Any = None,
+    f: Any = None,
 ) -> tuple[float, float] | None:
     """The sigma range ``[low, high)`` on which a coalition is stable, or None if empty.
 
@@ -55,16 +73,22 @@ def stability_interval(
 
     validate.check_notion(notion)
     costs = validate.check_profile(costs, "downward")
-    alpha = float(validate.check_alpha(validate.check_scalar(alpha, "alpha"), costs.size)[0])
+    pf = at_point(costs.size, alpha, privacy, p, f).pf()
     members = validate.check_members(members, costs.shape[0])
-    T = _thresholds(Profile.from_costs(costs), alpha, members)
+    T = _thresholds(Profile.from_costs(costs), pf, members)
     lower, upper = {"nash": (0, 1), "robust": (0, 2), "designer": (3, 4)}[notion]
     low = float(sigma_first(T[lower, 0], T[lower, 1]))
     high = float(sigma_first(T[upper, 0], T[upper, 1]))
     return (low, high) if low < high else None
 
 
-def _thresholds(prof: Profile, alpha: float, members: tuple[int, ...]) -> np.ndarray:
+def _sigma(sigma: Any) -> float:
+    if sigma is None:
+        raise ValueError("sigma is required")
+    return float(validate.check_sigma(validate.check_scalar(sigma, "sigma"))[0])
+
+
+def _thresholds(prof: Profile, pf: tuple, members: tuple[int, ...]) -> np.ndarray:
     """The coalition's five thresholds in ``s``, exact (rows ``(hi, lo)``)."""
     from ..kernels.datasharing.point import coalition_thresholds
 
@@ -72,7 +96,7 @@ def _thresholds(prof: Profile, alpha: float, members: tuple[int, ...]) -> np.nda
     rank = np.empty(prof.n, dtype=np.int64)
     rank[prof.order] = np.arange(prof.n)
     member[rank[list(members)]] = True
-    return coalition_thresholds(prof.c, member, alpha)
+    return coalition_thresholds(prof.c, member, pf)
 
 
 @dataclass(frozen=True)
@@ -98,12 +122,14 @@ class CoalitionReport:
     nash_stable: bool
     robust_stable: bool
     designer_stable: bool  # Def. 7 under Lemma 1's epsilon (the designer notion)
+    model: str = ""  # the privacy model's value ("p=0.05", "model=secagg"; alpha: empty)
 
     def table(self) -> str:
         """A plain-text rendering of the report."""
         s2 = self.sigma * self.sigma
         lines = [
-            f"coalition {list(self.members)} at alpha={self.alpha:g}, sigma={self.sigma:g} "
+            f"coalition {list(self.members)} at {self.model or f'alpha={self.alpha:g}'}, "
+            f"sigma={self.sigma:g} "
             f"(sigma^2={s2:.6g}): nash {'stable' if self.nash_stable else 'not stable'}, "
             f"robust {'stable' if self.robust_stable else 'not stable'}, "
             f"designer {'stable' if self.designer_stable else 'not stable'}",
@@ -129,12 +155,24 @@ class CoalitionReport:
         return "\n".join(lines)
 
 
-def describe_coalition(costs: Any, alpha: float, sigma: float, members: Any) -> CoalitionReport:
+def describe_coalition(
+    costs: Any,
+    alpha: float | None = None,
+    sigma: float | None = None,
+    members: Any = None,
+    *,
+    privacy: str = "power",
+    p: Any = None,
+    f: Any = None,
+) -> CoalitionReport:
     """Each member's epsilon (selfish and designer's), burdens, the estimator variance and social
-    cost, and each outsider's burden if it joined: the table in the proof of Lemmas 3 and 4."""
+    cost, and each outsider's burden if it joined: the table in the proof of Lemmas 3 and 4
+    (``privacy``, ``p``, ``f``: as :func:`stable_coalitions`)."""
     costs = validate.check_profile(costs, "downward")
-    alpha = float(validate.check_alpha(validate.check_scalar(alpha, "alpha"), costs.size)[0])
-    sigma = float(validate.check_sigma(validate.check_scalar(sigma, "sigma"))[0])
+    point = at_point(costs.size, alpha, privacy, p, f)
+    pf = point.pf()
+    alpha = point.scaling()
+    sigma = _sigma(sigma)
     members = validate.check_members(members, costs.shape[0])
     from ..kernels.datasharing.exact import sigma_first
 
@@ -155,11 +193,12 @@ def describe_coalition(costs: Any, alpha: float, sigma: float, members: Any) -> 
         b_new = model.member_burdens(s, c_new, model.eps_selfish(c_new, k + 1, alpha), alpha)
         reopt.append(float(b_new[-1]))
         # valid entry: nobody in S + {j} leaves, i.e. sigma^2 >= L(S + {j}) (Claim 6)
-        valid.append(at_least(_thresholds(prof, alpha, (*members, j))[0]))
-    L, UN, UR, LD, UD = _thresholds(prof, alpha, members)
+        valid.append(at_least(_thresholds(prof, pf, (*members, j))[0]))
+    L, UN, UR, LD, UD = _thresholds(prof, pf, members)
     return CoalitionReport(
         costs=costs,
-        alpha=alpha,
+        alpha=float(point.values[0]) if point.kind != "table" else float("nan"),
+        model="" if point.kind == "power" else point.label(0),
         sigma=sigma,
         members=members,
         outsiders=outsiders,
@@ -225,7 +264,16 @@ class PointSummary:
         return text
 
 
-def point_summary(costs: Any, alpha: float, sigma: float, *, sets: str = "all") -> PointSummary:
+def point_summary(
+    costs: Any,
+    alpha: float | None = None,
+    sigma: float | None = None,
+    *,
+    sets: str = "all",
+    privacy: str = "power",
+    p: Any = None,
+    f: Any = None,
+) -> PointSummary:
     """The cube's values at one point, every notion and the worst equilibria, from the same
     kernels as :func:`fastscan.scan` (no Dataset: a one-point command answers in about a
     second)."""
@@ -234,12 +282,13 @@ def point_summary(costs: Any, alpha: float, sigma: float, *, sets: str = "all") 
 
     validate.check_sets(sets)
     costs = validate.check_profile(costs, sets)
-    alpha = float(validate.check_alpha(validate.check_scalar(alpha, "alpha"), costs.size)[0])
-    sigma = float(validate.check_sigma(validate.check_scalar(sigma, "sigma"))[0])
+    point = at_point(costs.size, alpha, privacy, p, f)
+    alpha = point.scaling()
+    sigma = _sigma(sigma)
     prof = Profile.from_costs(costs)
     grid = SigmaGrid.from_sigma(np.array([sigma]))
     lanes = Lanes(len(NOTION_VALUES), worst=True)
-    values = with_pos(compute_profile(prof, np.array([alpha]), grid, sets, lanes=lanes))
+    values = with_pos(compute_profile(prof, point.kernel(), grid, sets, lanes=lanes))
     names = [n for n, v in values.items() if v.ndim == 3]
     optimum = {
         nu: {name: float(values[name][0, 0, i]) for name in names}

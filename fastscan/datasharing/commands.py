@@ -42,8 +42,11 @@ def scan(
     costs_file: str | None = None,
     family: str | None = None,
     params: dict[str, str | None] | None = None,
-    alpha: str = "-1:1:201",
+    alpha: str | None = None,
     sigma: str = "0.05:1:400",
+    privacy: str = "power",
+    p: str | None = None,
+    f_file: str | None = None,
     sets: str = "all",
     notion: str = "nash,robust",
     worst: bool = False,
@@ -75,7 +78,7 @@ def scan(
     job.refuse_memory(out, arg)
     plan = build(
         found,
-        parse_grid(alpha, arg("alpha")),
+        scan_model(privacy, alpha, p, f_file, arg),
         parse_grid(sigma, arg("sigma")),
         sets,
         name=name,
@@ -90,6 +93,59 @@ def scan(
     from ..store import Store
 
     return closing, summary(Store(out).open_dataset(), out)
+
+
+ALPHA_GRID = "-1:1:201"  # --alpha's default under --privacy power
+
+
+def scan_model(privacy: str, alpha: str | None, p: str | None, f_file: str | None, arg=plain):
+    """The privacy model of a scan from its options: ``--alpha`` (default ``-1:1:201``),
+    ``--p`` or ``--f-file``, each only with its ``--privacy``."""
+    from . import privacy as pm
+
+    if privacy == "power" and alpha is None and f_file is None:
+        alpha = ALPHA_GRID
+    f, names = pm.read_f_file(f_file, arg) if f_file is not None else (None, None)
+    return pm.of(
+        privacy,
+        alpha=None if alpha is None else parse_grid(alpha, arg("alpha")),
+        p=None if p is None else parse_grid(p, arg("p")),
+        f=f,
+        names=names,
+        arg=_model_args(arg),
+    )
+
+
+def point_model(
+    privacy: str, p: float | None, f_file: str | None, model: str | None, arg=plain
+) -> dict:
+    """The keyword arguments of one point's privacy model (``privacy``, ``p``, ``f``) from a
+    one-point command's options; ``--model`` picks a column of a many-column ``--f-file``."""
+    from . import privacy as pm
+
+    out: dict[str, Any] = {"privacy": privacy, "p": p}
+    if model is not None and f_file is None:
+        raise ValueError(f"{arg('model')} picks a column of {arg('f_file')}: give that too")
+    if f_file is not None:
+        f, names = pm.read_f_file(f_file, arg)
+        if model is None and len(names) > 1:
+            raise ValueError(
+                f"{arg('f_file')} {f_file} has {len(names)} models ({', '.join(names)}): pick "
+                f"one with {arg('model')}"
+            )
+        if model is not None and model not in names:
+            raise ValueError(
+                f"{arg('model')} {model!r} is not a column of {f_file} ({', '.join(names)})"
+            )
+        out["f"] = f[names.index(model) if model is not None else 0]
+        if privacy == "power":
+            out["privacy"] = "table"
+    return out
+
+
+def _model_args(arg):
+    """Error names of the model options: ``f`` is given as ``--f-file`` on the command line."""
+    return lambda name: arg("f_file") if name == "f" and arg("f") != "f" else arg(name)
 
 
 def _quiet(message: str) -> None:
@@ -109,13 +165,14 @@ COALITION_LIMIT = 20  # coalitions described per notion by default (a table of n
 
 def coalitions(
     costs: str,
-    alpha: float,
+    alpha: float | None,
     sigma: float,
     notion: str = "both",
     sets: str = "all",
     notify: Callable[[str], None] = _quiet,
     arg=plain,
     limit: int = COALITION_LIMIT,
+    model: dict | None = None,
 ) -> str:
     """``fastscan coalitions``: the stable coalitions at one point with the table of the proof
     of Lemmas 3/4 for each (the first ``limit`` per notion; 0: all), the optimum per notion, k*
@@ -127,21 +184,22 @@ def coalitions(
     from .profiles import from_text
 
     costs = validate.check_profile(from_text(costs, arg("costs")).costs[0], sets, arg("costs"))
+    model = _point(costs.size, alpha, model or {}, arg)
     notions = point_notions(notion)
     with announce(f"coalitions-{sets}", notify):  # every kernel this command uses, once
-        summary = point_summary(costs, alpha, sigma, sets=sets)
-        stable_coalitions(costs, alpha, sigma, notion=notions[0], sets=sets)
-        describe_coalition(costs, alpha, sigma, (0, 1))
+        summary = point_summary(costs, alpha, sigma, sets=sets, **model)
+        stable_coalitions(costs, alpha, sigma, notion=notions[0], sets=sets, **model)
+        describe_coalition(costs, alpha, sigma, (0, 1), **model)
     lines = []
     for nu in notions:
-        found = stable_coalitions(costs, alpha, sigma, notion=nu, sets=sets)
+        found = stable_coalitions(costs, alpha, sigma, notion=nu, sets=sets, **model)
         lines.append(
             f"{nu}: {len(found)} stable coalition{'s' if len(found) != 1 else ''} at "
-            f"alpha={alpha:g}, sigma={sigma:g}"
+            f"{_at(alpha, model)}, sigma={sigma:g}"
         )
         shown = found if limit == 0 else found[:limit]
         for c in shown:
-            lines += [describe_coalition(costs, alpha, sigma, c).table(), ""]
+            lines += [describe_coalition(costs, alpha, sigma, c, **model).table(), ""]
         if len(shown) < len(found):
             # equal costs make C(n, k) coalitions stable at once: a million tables otherwise
             lines += [
@@ -164,6 +222,7 @@ def intervals(
     notify: Callable[[str], None] = _quiet,
     arg=plain,
     plot: str | None = None,
+    model: dict | None = None,
 ) -> str:
     """``fastscan intervals``: the exact sigma ranges [low, high) on which equilibria exist,
     as a table or JSON; ``plot``: also an image of the largest equilibrium's size against sigma,
@@ -175,12 +234,15 @@ def intervals(
     from .profiles import from_text
 
     costs = validate.check_profile(from_text(costs, arg("costs")).costs[0], sets, arg("costs"))
+    model = _point(costs.size, alpha, model or {}, arg)
     ranges = []
     with announce(f"intervals-{sets}", notify):
         for nu in point_notions(notion):
-            ranges += equilibrium_ranges(costs, alpha, notion=nu, sets=sets)
+            ranges += equilibrium_ranges(costs, alpha, notion=nu, sets=sets, **model)
     if plot is not None:
-        labels = _plot_ranges(ranges, point_notions(notion), costs, alpha, sets, plot, arg)
+        labels = _plot_ranges(
+            ranges, point_notions(notion), costs, _at(alpha, model, "="), sets, plot, arg
+        )
         notify(
             f"wrote {plot}: the largest equilibrium on exact sigma ranges"
             + (f"; labelled as too narrow to see: {'; '.join(labels)}" if labels else "")
@@ -201,7 +263,29 @@ def intervals(
     return "\n".join(lines)
 
 
-def _plot_ranges(ranges, notions, costs, alpha: float, sets: str, out: str, arg=plain) -> list[str]:
+def _point(n: int, alpha: float | None, model: dict, arg) -> dict:
+    """Validate one point's model up front (errors name the command's options)."""
+    from .privacy import at_point
+
+    at_point(
+        n, alpha, model.get("privacy", "power"), model.get("p"), model.get("f"), _model_args(arg)
+    )
+    return model
+
+
+def _at(alpha: float | None, model: dict, eq: str = "=") -> str:
+    """``alpha=0.5``, ``p=0.05``, ``f=table``, ``f=1``: the point's model as printed."""
+    kind = model.get("privacy", "power")
+    if kind == "leakage":
+        return f"p{eq}{model['p']:g}"
+    if kind == "constant":
+        return f"f{eq}1"
+    if kind == "table":
+        return f"f{eq}table"
+    return f"alpha{eq}{alpha:g}"
+
+
+def _plot_ranges(ranges, notions, costs, at: str, sets: str, out: str, arg=plain) -> list[str]:
     """The largest equilibrium's size on each exact range, one step panel per notion; returns
     the labels of ranges too narrow to see."""
     import numpy as np
@@ -222,7 +306,8 @@ def _plot_ranges(ranges, notions, costs, alpha: float, sets: str, out: str, arg=
                 size.append(r.max_size)
         panels.append((names[nu], np.array(low), np.array(high), np.array(size)))
     shown = ",".join(f"{c:g}" for c in costs)
-    title = f"largest equilibrium, exact σ ranges: costs {shown}, α={alpha:g}" + (
+    at = at.replace("alpha=", "α=")
+    title = f"largest equilibrium, exact σ ranges: costs {shown}, {at}" + (
         ", downward-closed sets" if sets == "downward" else ""
     )
     return steps(panels, out, xlabel="σ", ylabel="max_size [players]", title=title, arg=arg)

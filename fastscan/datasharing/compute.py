@@ -204,9 +204,7 @@ def merge_parts(x: Part, y: Part) -> Part:
     )
 
 
-def finish_part(
-    profile: Profile, models, grid: SigmaGrid, part: Part
-) -> dict[str, np.ndarray]:
+def finish_part(profile: Profile, models, grid: SigmaGrid, part: Part) -> dict[str, np.ndarray]:
     """Cube values (sigma ascending) from a profile's merged part."""
     from ..kernels.datasharing.allsets import finish_optimum
 

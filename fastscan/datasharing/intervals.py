@@ -9,6 +9,7 @@ import numpy as np
 
 from . import validate
 from .compute import Profile
+from .privacy import at_point
 
 MAX_ALL_INTERVALS = 22
 # what one answer may hold: beyond this a listing is no use to read (robust stability at
@@ -38,7 +39,7 @@ class SigmaRange:
 
 
 def coalition_intervals(
-    prof: Profile, alpha: float, notion: str, sets: str
+    prof: Profile, pf: tuple, notion: str, sets: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The coalitions stable on a non-empty sigma range, with their exact sigma intervals
     ``[low, high)``: as bitmasks over ascending costs (sets="all") or sizes of ``S_k``. The
@@ -48,14 +49,14 @@ def coalition_intervals(
 
     code = validate.NOTIONS.index(notion)  # the kernels' NASH, ROBUST, DESIGNER
     if sets == "downward":
-        T = thresholds_downward(prof.c, alpha)
+        T = thresholds_downward(prof.c, pf)
         lower, upper = {"nash": (0, 1), "robust": (0, 2), "designer": (3, 4)}[notion]
         keys = np.arange(2, prof.n + 1)
         L, U = T[lower], T[upper]
         low = sigma_first_many(np.ascontiguousarray(L[:, 0]), np.ascontiguousarray(L[:, 1]))
         high = sigma_first_many(np.ascontiguousarray(U[:, 0]), np.ascontiguousarray(U[:, 1]))
     else:
-        keys, T = nonempty_all(prof.a, prof.c, alpha, code)
+        keys, T = nonempty_all(prof.a, prof.c, pf, code)
         low, high = sigma_first_many(T[0], T[1]), sigma_first_many(T[2], T[3])
     keep = np.flatnonzero(low < high)
     return keys[keep], low[keep], high[keep]
@@ -70,7 +71,14 @@ def _members(prof: Profile, keys: np.ndarray, sets: str) -> list[tuple[int, ...]
 
 
 def equilibrium_ranges(
-    costs: Any, alpha: float, *, notion: str = "nash", sets: str = "all"
+    costs: Any,
+    alpha: float | None = None,
+    *,
+    notion: str = "nash",
+    sets: str = "all",
+    privacy: str = "power",
+    p: Any = None,
+    f: Any = None,
 ) -> list[SigmaRange]:
     """Split sigma > 0 into maximal ranges on which the stable coalitions do not change.
 
@@ -82,7 +90,7 @@ def equilibrium_ranges(
     validate.check_notion(notion)
     validate.check_sets(sets)
     costs = validate.check_profile(costs, sets)
-    alpha = float(validate.check_alpha(validate.check_scalar(alpha, "alpha"), costs.size)[0])
+    pf = at_point(costs.size, alpha, privacy, p, f).pf()
     if sets == "all" and costs.shape[0] > MAX_ALL_INTERVALS:
         raise ValueError(
             f"costs has n={costs.shape[0]} players; intervals with sets='all' "
@@ -90,7 +98,7 @@ def equilibrium_ranges(
             f"sets='downward'"
         )
     prof = Profile.from_costs(costs)
-    keys, low, high = coalition_intervals(prof, alpha, notion, sets)
+    keys, low, high = coalition_intervals(prof, pf, notion, sets)
     edges = np.unique(np.concatenate([[0.0], low, high[np.isfinite(high)]]))
     first = np.searchsorted(edges, low)
     last = np.searchsorted(edges, high)  # inf -> len(edges): open to the right

@@ -24,6 +24,12 @@ def _cbrt(x: np.ndarray) -> np.ndarray:
     return cbrt_array(np.ascontiguousarray(x).ravel()).reshape(x.shape)
 
 
+def _f(alpha, k: int) -> float:
+    """``f(k)``: ``k^alpha`` for a number ``alpha`` (the paper's model), else ``alpha(k)`` (any
+    other privacy model, :meth:`fastscan.datasharing.privacy.Model.scaling`)."""
+    return alpha(k) if callable(alpha) else pow(float(k), alpha)
+
+
 def two_thirds(c) -> np.ndarray:
     """``c^(2/3)`` as ``cbrt(c)^2``."""
     r = _cbrt(c)
@@ -38,11 +44,15 @@ def a_values(costs: np.ndarray) -> np.ndarray:
 
 def eps_selfish(c: np.ndarray, k: int, alpha: float) -> np.ndarray:
     """Lemma 2: the privacy level a member of a size-``k`` coalition picks for itself."""
+    if callable(alpha):
+        return _cbrt(4.0 / (float(k) * float(k) * alpha(k) * _f64(c)))
     return _cbrt(4.0 / (pow(float(k), 2.0 + alpha) * _f64(c)))
 
 
 def eps_designer(c: np.ndarray, k: int, alpha: float) -> np.ndarray:
     """Lemma 1: the privacy level the central designer assigns in a size-``k`` coalition."""
+    if callable(alpha):
+        return _cbrt(4.0 / (float(k) * alpha(k) * _f64(c)))
     return _cbrt(4.0 / (pow(float(k), 1.0 + alpha) * _f64(c)))
 
 
@@ -58,7 +68,7 @@ def member_burdens(s: float, c: np.ndarray, eps: np.ndarray, alpha: float) -> np
     c = np.asarray(c, dtype=np.float64)
     eps = np.asarray(eps, dtype=np.float64)
     k = c.shape[0]
-    return estimator_variance(s, eps) + c * pow(float(k), alpha) * eps
+    return estimator_variance(s, eps) + c * _f(alpha, k) * eps
 
 
 def entrant_burden(s: float, c_in: np.ndarray, c_j: float, alpha: float) -> float:

@@ -89,6 +89,27 @@ class Model:
             return f"model={self.values[t]}"
         return f"{self.dim}={float(self.values[t])!r}"
 
+    def pf(self, t: int = 0) -> tuple:
+        """The point kernels' ``(record, t)`` for value ``t``."""
+        return (self.kernel(), t)
+
+    def scaling(self, t: int = 0):
+        """For :mod:`.model`'s plain formulas: alpha itself (power: the expressions of every
+        power answer so far) or ``f`` as a function of ``k`` (floats from the kernels' own
+        evaluation, CPU-independent)."""
+        if self.kind in ("power", "constant"):
+            return float(self.values[t])
+        from ..kernels.datasharing.privacy import f_values
+
+        cache: dict[int, np.ndarray] = {}
+
+        def f(k: int) -> float:
+            if k not in cache:
+                cache[k] = f_values(self.pf(t), int(k))
+            return float(cache[k][int(k)])
+
+        return f
+
     def describe(self) -> str:
         """One line for plans and titles."""
         if self.kind == "constant":
@@ -201,6 +222,26 @@ def of(
     if privacy == "table":
         return table(f, names, n, arg)
     return constant()
+
+
+def at_point(
+    n: int, alpha: Any = None, privacy: str = "power", p: Any = None, f: Any = None, arg=str
+) -> Model:
+    """One point's model for a profile of ``n`` players: one alpha, one p or one table column
+    (``f`` of shape (K,)), each validated as :func:`of` does."""
+    if privacy == "power" and alpha is None and f is None:
+        raise ValueError(f"{arg('alpha')} is required (or another {arg('privacy')} model)")
+    if alpha is not None:
+        alpha = validate.check_scalar(alpha, arg("alpha"))
+    if p is not None:
+        p = validate.check_scalar(p, arg("p"))
+    if f is not None:
+        f = np.asarray(f, dtype=np.float64)
+        if f.ndim == 2 and f.shape[0] == 1:
+            f = f[0]
+        if f.ndim != 1:
+            raise ValueError(f"{arg('f')} must be one model here: f(k) for k = 1..K (1-D)")
+    return of(privacy, alpha=alpha, p=p, f=f, n=n, arg=arg)
 
 
 def read_f_file(path: str, arg=str) -> tuple[np.ndarray, list[str]]:

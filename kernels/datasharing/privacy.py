@@ -145,6 +145,20 @@ def pq_dd(k, pf):
     return ph, pl, qh, ql
 
 
+@kernel
+def f_values(pf, K):
+    """``f(k)`` in floats for ``k = 0..K`` (0 unused) as the kernels see it (the power law by
+    ``elementary.pow``)."""
+    priv, t = pf
+    out = np.zeros(K + 1)
+    for k in range(1, K + 1):
+        if priv.kind == POWER:
+            out[k] = elementary.pow(np.float64(k), priv.x[t])
+        else:
+            out[k] = f_float(pf, k)
+    return out
+
+
 def power(alpha) -> Privacy:
     """The paper's ``f(k) = k^alpha`` over the values ``alpha``."""
     x = np.ascontiguousarray(alpha, dtype=np.float64).reshape(-1)
