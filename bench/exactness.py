@@ -24,6 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from fastscan.kernels.datasharing import privacy  # noqa: E402
 from fastscan.kernels.datasharing.exact import band  # noqa: E402
 from fastscan.kernels.datasharing.point import nonempty_all  # noqa: E402
 
@@ -95,10 +96,10 @@ def share_in_double_double(profiles: np.ndarray, alphas: np.ndarray, sigmas: np.
         for alpha in alphas:
             hit = np.zeros(s.size, dtype=bool)
             for code in range(3):
-                _, T = nonempty_all(prof.a, prof.c, float(alpha), code)
+                _, T = nonempty_all(prof.a, prof.c, (privacy.power([alpha]), 0), code)
                 for row in (0, 2):
                     t = T[row][np.isfinite(T[row])]
-                    k_bound = band(prof.n, float(alpha))  # the widest band of this profile
+                    k_bound = band(prof.n, (privacy.power([alpha]), 0))  # the widest band here
                     lo = np.searchsorted(s, t * (1 - k_bound), side="left")
                     hi = np.searchsorted(s, t * (1 + k_bound), side="right")
                     for a, b in zip(lo[hi > lo], hi[hi > lo], strict=True):

@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 import reference_mp as R
+from fastscan.kernels.datasharing import privacy
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from strategies import cost_profiles, wide_alphas
@@ -170,6 +171,8 @@ def test_double_double_thresholds_are_within_1e_29_of_100_digits(exps, alpha, no
     for kind, T in zip((low, high), want, strict=True):
         if not mpmath_finite(T):
             continue
-        th, tl = exact.threshold_of_mask(kind, np.array(costs), np.uint64(mask), alpha)
+        th, tl = exact.threshold_of_mask(
+            kind, np.array(costs), np.uint64(mask), (privacy.power([alpha]), 0)
+        )
         with mpmath.workdps(R.DPS):  # the difference at the reference's precision
             assert abs(mpmath.mpf(th) + mpmath.mpf(tl) - T) <= mpmath.mpf(1e-29) * T, (kind, T)

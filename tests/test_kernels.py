@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from fastscan.kernels.datasharing import privacy
 from fastscan.kernels.datasharing.central import central_optimum
 from fastscan.kernels.datasharing.formulas import (
     C_SC_CENTRAL,
@@ -40,7 +41,7 @@ def test_central_envelope_is_brute_force(seed, n, alpha, spread):
     costs = 10.0 ** rng.uniform(-3 - spread, -3, n)
     prof = Profile.from_costs(costs)
     s = np.sort(10.0 ** rng.uniform(-6, 2, 64))
-    C = coefficients(n, alpha)
+    C = coefficients(n, (privacy.power([alpha]), 0))
     size = np.empty(64, dtype=np.int32)
     sc = np.empty(64)
     var = np.empty(64)
