@@ -80,9 +80,10 @@ def _alpha(rng) -> float:
 def _sigma_near_thresholds(costs: np.ndarray, alpha: float, rng) -> float:
     """Log-uniform sigma across the stability thresholds of the profile's S_k."""
     from ..kernels.datasharing.point import bounds_downward
+    from ..kernels.datasharing.privacy import power
 
     a = np.sort(model.a_values(costs))
-    b = bounds_downward(a, alpha)
+    b = bounds_downward(a, (power([alpha]), 0))
     edges = b[np.isfinite(b) & (b > 0)]
     lo, hi = (edges.min() / 2, edges.max() * 2) if edges.size else (1e-4, 1.0)
     return float(math.sqrt(lo * elementary.pow(hi / lo, rng.random())))

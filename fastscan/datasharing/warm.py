@@ -48,12 +48,16 @@ def scan_downward() -> None:
 
 
 def points() -> None:
-    """``coalitions`` and ``intervals``, every notion, both sets modes."""
+    """``coalitions`` and ``intervals``, every notion, both sets modes; and a privacy model
+    other than the power law (the same kernels, plus its f and ln(1 - p) tables)."""
     from . import commands
 
     for sets in ("all", "downward"):
         commands.coalitions(ONE, ALPHA[1], SIGMA[1], notion="all", sets=sets)
         commands.intervals(ONE, ALPHA[1], notion="all", sets=sets)
+    leakage = {"privacy": "leakage", "p": 0.1}
+    commands.coalitions(ONE, None, SIGMA[1], notion="all", model=leakage)
+    commands.intervals(ONE, None, notion="all", model=leakage)
 
 
 def claims() -> None:
