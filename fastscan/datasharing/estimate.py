@@ -63,4 +63,4 @@ def calibrate(plan: Plan, budget: float = 0.3) -> float:
     for arr in arrays:
         Zstd(level=ZSTD_LEVEL).encode(np.ascontiguousarray(arr))
     per_byte = (time.perf_counter() - start) / max(sum(a.nbytes for a in arrays), 1)
-    return per_eval * scan.evaluations + per_byte * plan.nbytes(REGISTRY)
+    return per_eval * scan.evaluations + per_byte * plan.nbytes(scan.annotate(REGISTRY))

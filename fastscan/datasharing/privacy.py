@@ -229,7 +229,7 @@ def at_point(
 ) -> Model:
     """One point's model for a profile of ``n`` players: one alpha, one p or one table column
     (``f`` of shape (K,)), each validated as :func:`of` does."""
-    if privacy == "power" and alpha is None and f is None:
+    if privacy == "power" and alpha is None and f is None and p is None:
         raise ValueError(f"{arg('alpha')} is required (or another {arg('privacy')} model)")
     if alpha is not None:
         alpha = validate.check_scalar(alpha, arg("alpha"))

@@ -18,9 +18,11 @@ works on value ``t`` through the pair ``pf = (priv, t)``. Kinds:
 - ``TABLE``: ``f(k) = f[t, k]``, values as given (column ``K + 1`` repeats ``K``: it is read
   only as ``P_f(n + 1)`` of the grand coalition, which has no outsider and never uses it).
 
-Float paths take ``P_f = cbrt(k f^2)`` and ``Q_f = cbrt(f^2 / k)`` (within ``7u`` for leakage,
-``1.7u`` for tables), which :func:`band` covers; the double-double path (:func:`pq_dd`)
-evaluates the same expressions in about 106 bits.
+Float paths take ``P_f = exp((ln k + 2 ln f)/3)`` and ``Q_f = exp((2 ln f - ln k)/3)`` (one
+``log`` and two table ``exp``: the power law's cost; a cube root costs 15 times an ``exp``), within
+``7u + 2u (ln k + 2h)`` with ``h`` the model's largest ``|ln f(k)|`` (:func:`band` covers it);
+the double-double path (:func:`pq_dd`) evaluates ``cbrt(k f^2)`` and ``cbrt(f^2 / k)`` in about
+106 bits.
 """
 
 from __future__ import annotations
@@ -42,13 +44,15 @@ UNIT = 2.0**-53
 class Privacy(NamedTuple):
     """A scan's privacy models: ``kind`` (one of :data:`POWER`, :data:`LEAKAGE`,
     :data:`TABLE`), its parameter per value ``x`` (alpha, p; 0 for tables), ``log_q[t]`` the
-    double-double ``ln(1 - p)`` (leakage; zeros otherwise) and ``f[t, k]`` the tabulated
-    ``f(k)`` for ``k = 0..K+1`` (tables; one column of zeros otherwise)."""
+    double-double ``ln(1 - p)`` (leakage; zeros otherwise), ``f[t, k]`` the tabulated
+    ``f(k)`` for ``k = 0..K+1`` (tables; one column of zeros otherwise) and ``h[t]`` a bound on
+    ``|ln f(k)|`` over ``k >= 2`` (leakage and tables: the error band's; 0 for power)."""
 
     kind: int
     x: np.ndarray
     log_q: np.ndarray
     f: np.ndarray
+    h: np.ndarray
 
 
 @kernel
@@ -84,25 +88,24 @@ def pq(pf, k, lk):
     if priv.kind == POWER:
         e, f = exponents(priv.x[t])
         return elementary.exp(e * lk), elementary.exp(f * lk)
-    fk = np.float64(k)
-    g = f_float(pf, k)
-    g2 = g * g
-    return elementary.cbrt(fk * g2), elementary.cbrt(g2 / fk)
+    lg = 2.0 * elementary.log(f_float(pf, k))
+    return elementary.exp((lk + lg) / 3.0), elementary.exp((lg - lk) / 3.0)
 
 
 @kernel
 def band(k, pf):
     """Relative bound on ``|T^ - T| / T^`` for every threshold of size ``k``, with sigma^2's own
     rounding (docs/exactness.md): power, twice ``(k + 12 + 6 g ln(k+1))`` units of 2^-53 (``g``
-    the larger ``|exponent|``); tabulated and leakage models, twice ``(k + 24)`` units (their
-    ``P_f``, ``Q_f`` are within 7 units, where the power law's ``exp(e log k)`` has
-    ``1 + 5 g ln(k+1)``)."""
+    the larger ``|exponent|``); tabulated and leakage models, twice
+    ``(k + 16 + 6 (ln(k+1) + 2h))`` (their ``P_f``, ``Q_f`` are within
+    ``7 + 2 (ln(k+1) + 2h)`` units: ``f`` within 8, its log within 1 ulp, the exponent's three
+    roundings, the exp's 0.51 ulp)."""
     priv, t = pf
     if priv.kind == POWER:
         e, f = exponents(priv.x[t])
         g = max(abs(e), abs(f))
         return 2.0 * (k + 12.0 + 6.0 * g * elementary.log(k + 1.0)) * UNIT
-    return 2.0 * (k + 24.0) * UNIT
+    return 2.0 * (k + 16.0 + 6.0 * (elementary.log(k + 1.0) + 2.0 * priv.h[t])) * UNIT
 
 
 @kernel
@@ -159,16 +162,32 @@ def f_values(pf, K):
     return out
 
 
+@kernel
+def largest_log(f, p):
+    """``h[t]``: a bound on ``|ln f(k)|`` for ``k >= 2``: the table's largest (rows of ``f``,
+    columns ``k``; from column 2), or ``-ln p`` for leakage (``p <= f(k) <= 1``), plus 1 for
+    the float ``ln``'s own error."""
+    out = np.zeros(p.shape[0])
+    for t in range(p.shape[0]):
+        if p[t] > 0.0:
+            out[t] = -elementary.log(p[t]) + 1.0
+        else:
+            for k in range(2, f.shape[1]):
+                out[t] = max(out[t], abs(elementary.log(f[t, k])) + 1.0)
+    return out
+
+
 def power(alpha) -> Privacy:
     """The paper's ``f(k) = k^alpha`` over the values ``alpha``."""
     x = np.ascontiguousarray(alpha, dtype=np.float64).reshape(-1)
-    return Privacy(POWER, x, np.zeros((x.size, 2)), np.zeros((x.size, 1)))
+    return Privacy(POWER, x, np.zeros((x.size, 2)), np.zeros((x.size, 1)), np.zeros(x.size))
 
 
 def leakage(p) -> Privacy:
     """Footnote 7's leakage model ``f(k) = 1 - (1 - p)^(k - 1)`` over the values ``p``."""
     x = np.ascontiguousarray(p, dtype=np.float64).reshape(-1)
-    return Privacy(LEAKAGE, x, log_q_of(x), np.zeros((x.size, 1)))
+    none = np.zeros((x.size, 1))
+    return Privacy(LEAKAGE, x, log_q_of(x), none, largest_log(none, x))
 
 
 def table(f) -> Privacy:
@@ -177,7 +196,8 @@ def table(f) -> Privacy:
     padded = np.zeros((f.shape[0], f.shape[1] + 2))
     padded[:, 1:-1] = f
     padded[:, -1] = f[:, -1]
-    return Privacy(TABLE, np.zeros(f.shape[0]), np.zeros((f.shape[0], 2)), padded)
+    zero = np.zeros(f.shape[0])
+    return Privacy(TABLE, zero, np.zeros((f.shape[0], 2)), padded, largest_log(padded, zero))
 
 
 def take(priv: Privacy, where) -> Privacy:
@@ -187,4 +207,5 @@ def take(priv: Privacy, where) -> Privacy:
         np.ascontiguousarray(priv.x[where]),
         np.ascontiguousarray(priv.log_q[where]),
         np.ascontiguousarray(priv.f[where]),
+        np.ascontiguousarray(priv.h[where]),
     )
