@@ -87,6 +87,8 @@ class Model:
         """``alpha=0.5``, ``p=0.01``, ``model=secagg``: value ``t`` as a user selects it."""
         if self.kind == "table":
             return f"model={self.values[t]}"
+        if self.kind == "constant":
+            return "f=1"
         return f"{self.dim}={float(self.values[t])!r}"
 
     def pf(self, t: int = 0) -> tuple:
