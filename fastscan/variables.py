@@ -81,17 +81,19 @@ class Registry(Mapping):
         }
         return replace(self, variables=kept)
 
-    def renamed(self, dim: str, new: str, description: str) -> Registry:
+    def renamed(self, dim: str, new: str | None, description: str = "") -> Registry:
         """The registry with dim ``dim`` called ``new`` (described as ``description``) in every
-        variable and coordinate: a scan whose axis means something else (say, another
-        parameter of a game's model)."""
-        kept = {
-            k: replace(v, dims=tuple(new if d == dim else d for d in v.dims))
-            for k, v in self.variables.items()
-        }
+        variable and coordinate, or dropped where ``new`` is None: a scan whose axis means
+        something else (another parameter of a game's model), or has no such axis."""
+
+        def dims(v: Variable) -> tuple[str, ...]:
+            return tuple(new if d == dim else d for d in v.dims if d != dim or new is not None)
+
+        kept = {k: replace(v, dims=dims(v)) for k, v in self.variables.items()}
         coords = {
             (new if k == dim else k): (description if k == dim else v)
             for k, v in self.coords.items()
+            if k != dim or new is not None
         }
         return replace(self, variables=kept, coords=coords)
 

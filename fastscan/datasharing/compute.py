@@ -325,7 +325,7 @@ def compute_block(plan: Plan, chunk: Chunk, block: int) -> Part:
     profile = Profile.from_costs(scan.profiles.row(chunk["profile"].start))
     grid = SigmaGrid.from_sigma(scan.sigma[chunk["sigma"]])
     n_fixed = scan.split.players(profile.n, scan.sets)
-    priv = scan.privacy.kernel(chunk[scan.privacy.dim])
+    priv = scan.models(chunk)
     return compute_part(profile, priv, grid, n_fixed, block, Lanes.of(scan))
 
 
@@ -334,7 +334,7 @@ def compute_chunk(plan: Plan, chunk: Chunk, merged: Part | None = None) -> dict[
     from ``merged`` blocks of its one profile, else computed whole."""
     scan = plan.spec
     grid = SigmaGrid.from_sigma(scan.sigma[chunk["sigma"]])  # one sort shared by the profiles
-    priv = scan.privacy.kernel(chunk[scan.privacy.dim])
+    priv = scan.models(chunk)
     first, stop = chunk["profile"].start, min(chunk["profile"].stop, len(scan.profiles))
     lanes = Lanes.of(scan)
     if merged is None and scan.sets == "all":
@@ -347,7 +347,7 @@ def compute_chunk(plan: Plan, chunk: Chunk, merged: Part | None = None) -> dict[
             lanes,
         )
         values = select(with_pos(values), scan, axis=3)
-        return {k: grid.unsort(v, axis=2) for k, v in values.items()}
+        return _own_dims(scan, {k: grid.unsort(v, axis=2) for k, v in values.items()})
     rows = []
     for p in range(first, stop):
         profile = Profile.from_costs(scan.profiles.row(p))
@@ -357,7 +357,15 @@ def compute_chunk(plan: Plan, chunk: Chunk, merged: Part | None = None) -> dict[
             values = compute_downward(profile, priv, grid, lanes)
         values = select(with_pos(values), scan, axis=2)
         rows.append({k: grid.unsort(v, axis=1) for k, v in values.items()})
-    return {k: np.stack([r[k] for r in rows]) for k in rows[0]}
+    return _own_dims(scan, {k: np.stack([r[k] for r in rows]) for k in rows[0]})
+
+
+def _own_dims(scan: Scan, values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The kernels' arrays with the cube's dims: without the model axis (axis 1, after profile)
+    where the model has no dim (constant: one value)."""
+    if scan.privacy.dim is not None:
+        return values
+    return {k: v[:, 0] if v.ndim >= 3 else v for k, v in values.items()}
 
 
 def warm_up(sets: str | None = None, notify=None, split: bool = True) -> None:

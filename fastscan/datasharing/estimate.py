@@ -42,8 +42,8 @@ def calibrate(plan: Plan, budget: float = 0.3) -> float:
     row = scan.profiles.row(int(np.argmax(scan.profiles.n_players)))
     cap = 18 if scan.sets == "all" else 10**5
     prof = Profile.from_costs(row[:cap])
-    grid = SigmaGrid.from_sigma(np.sort(scan.sigma[: plan.chunks[2]]))
-    models = scan.privacy.kernel(slice(0, plan.chunks[1]))
+    grid = SigmaGrid.from_sigma(np.sort(scan.sigma[: plan.chunks[-1]]))
+    models = scan.models(plan=plan)
     evals = 0
     start = time.perf_counter()
     while True:

@@ -69,7 +69,7 @@ class Scan:
     def sizes(self) -> dict[str, int]:
         return {
             "profile": len(self.profiles),
-            self.privacy.dim: self.privacy.size,
+            **({self.privacy.dim: self.privacy.size} if self.privacy.dim else {}),
             "sigma": self.sigma.size,
             "notion": len(self.notions),
             "player": self.profiles.width,
@@ -103,7 +103,7 @@ class Scan:
     def coords(self) -> dict[str, np.ndarray]:
         return {
             "profile": np.arange(len(self.profiles)),
-            self.privacy.dim: self.privacy.coord(),
+            **({self.privacy.dim: self.privacy.coord()} if self.privacy.dim else {}),
             "sigma": self.sigma,
             "notion": np.array(self.notions, dtype=object),
             "player": np.arange(self.profiles.width),
@@ -123,14 +123,29 @@ class Scan:
         return () if self.worst else WORST_VARIABLES
 
     @property
-    def dims(self) -> tuple[str, str, str]:
-        """The chunked dims: profile, the model's dim, sigma."""
+    def dims(self) -> tuple[str, ...]:
+        """The chunked dims: profile, the model's dim (none for the constant model), sigma."""
+        if self.privacy.dim is None:
+            return ("profile", "sigma")
         return ("profile", self.privacy.dim, "sigma")
+
+    def models(self, chunk: Chunk | None = None, plan: Plan | None = None):
+        """The kernels' privacy record of a chunk's model values (``chunk``), of a first chunk
+        (``plan``: for timing a piece), or of all of them."""
+        where = slice(None)
+        if self.privacy.dim is not None:
+            if chunk is not None:
+                where = chunk[self.privacy.dim]
+            elif plan is not None:
+                where = slice(0, plan.chunks[plan.dims.index(self.privacy.dim)])
+        return self.privacy.kernel(where)
 
     def annotate(self, registry):
         """The registry as this scan's cube describes it: the model's dim in place of alpha,
         and over downward-closed sets, which variables are bounds and which way."""
-        if self.privacy.dim != "alpha":
+        if self.privacy.dim is None:
+            registry = registry.renamed("alpha", None)
+        elif self.privacy.dim != "alpha":
             registry = registry.renamed("alpha", self.privacy.dim, DESCRIPTIONS[self.privacy.dim])
         return registry.bounded(DOWNWARD_BOUNDS) if self.sets == "downward" else registry
 
@@ -188,9 +203,11 @@ def build(
     else:
         model = power(alpha, n_max, arg)
     sigma = validate.check_sigma(sigma)
+    spec = Scan(profiles, model, sigma, sets, split, notions, bool(worst))
     if chunks is None:
         chunks = choose_chunks(profiles.n_players, model.size, sigma.size, sets, split)
-    spec = Scan(profiles, model, sigma, sets, split, notions, bool(worst))
+        if model.dim is None:  # the constant model: no dim of its own
+            chunks = (chunks[0], chunks[2])
     return Plan(NAME, spec.dims, tuple(int(c) for c in chunks), spec)
 
 
@@ -223,6 +240,8 @@ def spread(plan: Plan, workers: int) -> Plan:
     task (a split profile's blocks count as tasks), and never below 4 alphas per chunk: measured
     on 2 cores, n = 20 and 24 with 16 alphas, one more split costs 20-40 % more than it saves.
     """
+    if len(plan.chunks) == 2:  # no model dim to split
+        return plan
     pc, ac, sc = plan.chunks
     while ac > 4 and plan.n_blocks < workers:
         ac = (ac + 1) // 2

@@ -22,7 +22,7 @@ import numpy as np
 from . import validate
 
 MODELS = ("power", "leakage", "constant", "table")
-DIMS = {"power": "alpha", "leakage": "p", "table": "model", "constant": "alpha"}
+DIMS = {"power": "alpha", "leakage": "p", "table": "model", "constant": None}
 DESCRIPTIONS = {
     "alpha": "alpha: privacy cost scales with coalition size as |S|^alpha (Section 3)",
     "p": "p: leakage probability; privacy cost scales as f(|S|) = 1 - (1 - p)^(|S| - 1) "
@@ -44,8 +44,8 @@ class Model:
     _kernel: list = field(default_factory=list, repr=False)  # the record, built once
 
     @property
-    def dim(self) -> str:
-        """The cube dim of the model's values."""
+    def dim(self) -> str | None:
+        """The cube dim of the model's values (None: constant has one value and no dim)."""
         return DIMS[self.kind]
 
     @property
