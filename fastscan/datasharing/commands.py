@@ -112,7 +112,7 @@ def scan_model(privacy: str, alpha: str | None, p: str | None, f_file: str | Non
         p=None if p is None else parse_grid(p, arg("p")),
         f=f,
         names=names,
-        arg=_model_args(arg),
+        arg=arg,
     )
 
 
@@ -141,11 +141,6 @@ def point_model(
         if privacy == "power":
             out["privacy"] = "table"
     return out
-
-
-def _model_args(arg):
-    """Error names of the model options: ``f`` is given as ``--f-file`` on the command line."""
-    return lambda name: arg("f_file") if name == "f" and arg("f") != "f" else arg(name)
 
 
 def _quiet(message: str) -> None:
@@ -267,9 +262,7 @@ def _point(n: int, alpha: float | None, model: dict, arg) -> dict:
     """Validate one point's model up front (errors name the command's options)."""
     from .privacy import at_point
 
-    at_point(
-        n, alpha, model.get("privacy", "power"), model.get("p"), model.get("f"), _model_args(arg)
-    )
+    at_point(n, alpha, model.get("privacy", "power"), model.get("p"), model.get("f"), arg)
     return model
 
 

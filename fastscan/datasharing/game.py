@@ -25,7 +25,7 @@ class DataSharing:
     part_type = Part
     provenance_keys = ("profiles",)
     # stored only when asked for (cubes made before them resume): the defaults they stand for
-    config_defaults = {"notions": list(DEFAULT_NOTIONS), "worst": False}
+    config_defaults = {"notions": list(DEFAULT_NOTIONS), "worst": False, "privacy": "power"}
 
     def plan(self, **config: Any) -> Plan:
         """:func:`fastscan.datasharing.plan.build` (profiles, alpha, sigma, sets, chunks)."""

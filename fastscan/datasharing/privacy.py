@@ -123,6 +123,13 @@ class Model:
         return f"f(k) = k^alpha, {self.size} alpha"
 
 
+def _f_name(arg) -> str:
+    """How errors name ``f``: ``--f-file`` on the command line (where a table comes from a file),
+    ``f`` in Python."""
+    name = arg("f")
+    return arg("f_file") if name.startswith("--") else name
+
+
 def power(alpha: Any, n: int | None = None, arg=str) -> Model:
     """The paper's model over ``alpha`` (validated for ``n`` players)."""
     return Model("power", validate.check_alpha(alpha, n, arg("alpha")))
@@ -150,7 +157,7 @@ def leakage(p: Any, arg=str) -> Model:
 def table(f: Any, names: Any = None, n: int | None = None, arg=str) -> Model:
     """Tabulated models: ``f[t, k - 1] = f(k)`` for ``k = 1..K`` (rows: models named ``names``),
     every value for ``k >= 2`` finite and within [1e-100, 1e100]; ``n`` players need ``K >= n``."""
-    name = arg("f")
+    name = _f_name(arg)
     try:
         arr = np.asarray(f, dtype=np.float64)
     except (TypeError, ValueError):
@@ -186,7 +193,7 @@ def check_players(model: Model, n: int, arg=str) -> None:
     """A table covers a profile of ``n`` players (rows k = 1..n)."""
     if model.kind == "table" and model.f.shape[1] < n:
         raise ValueError(
-            f"{arg('f')} has rows for k = 1..{model.f.shape[1]} but a profile has {n} players: "
+            f"{_f_name(arg)} has rows for k = 1..{model.f.shape[1]} but a profile has {n} players: "
             f"add rows up to k = {n}"
         )
 
@@ -209,14 +216,18 @@ def of(
         privacy = "table"  # fastscan.scan(costs, sigma=..., f=array): the table is the model
     given = {"alpha": alpha, "p": p, "f": f}
     wants = {"power": "alpha", "leakage": "p", "table": "f", "constant": None}[privacy]
+
+    def name(key: str) -> str:
+        return _f_name(arg) if key == "f" else arg(key)
+
     for key, value in given.items():
         if value is not None and key != wants:
             raise ValueError(
-                f"{arg(key)} is not a parameter of {arg('privacy')} {privacy}"
-                + (f" (it takes {arg(wants)})" if wants else " (it has none)")
+                f"{name(key)} is not a parameter of {arg('privacy')} {privacy}"
+                + (f" (it takes {name(wants)})" if wants else " (it has none)")
             )
     if wants and given[wants] is None:
-        raise ValueError(f"{arg('privacy')} {privacy} needs {arg(wants)}")
+        raise ValueError(f"{arg('privacy')} {privacy} needs {name(wants)}")
     if privacy == "power":
         return power(alpha, n, arg)
     if privacy == "leakage":
@@ -242,7 +253,7 @@ def at_point(
         if f.ndim == 2 and f.shape[0] == 1:
             f = f[0]
         if f.ndim != 1:
-            raise ValueError(f"{arg('f')} must be one model here: f(k) for k = 1..K (1-D)")
+            raise ValueError(f"{_f_name(arg)} must be one model here: f(k) for k = 1..K (1-D)")
     return of(privacy, alpha=alpha, p=p, f=f, n=n, arg=arg)
 
 
