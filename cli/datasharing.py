@@ -195,15 +195,26 @@ def intervals(costs, alpha, privacy, p, f_file, model, notion, sets, fmt, plot) 
 @click.option(
     "--cube", help="check cells of this cube (see --profiles) instead of random instances"
 )
+@click.option(
+    "--privacy",
+    default="power",
+    show_default=True,
+    type=PRIVACY,
+    help="another f(|S|): run the statements that hold for any f (claim1, 5, 6, 8, lemma6, thm2)",
+)
+@click.option("--p", "p", help="leakage: p values to draw from [default: 10^U(-3, log10 0.9)]")
+@click.option("--f-file", type=click.Path(), help=F_FILE_HELP + " (each instance draws a column)")
 @opt.kernels
-def check(claims, profiles, n, seed, cube) -> None:
+def check(claims, profiles, n, seed, cube, privacy, p, f_file) -> None:
     """The paper's statements as properties: PASS, or FAIL with the smallest counterexample and
     the command that shows it. Exit 1 when a statement that should hold fails. Long checks
     show their progress on stderr."""
     from fastscan.datasharing.check import check as run_check
     from fastscan.grids import flag
 
-    text, status = run_check(claims, profiles, n, seed, cube, flag)
+    text, status = run_check(
+        claims, profiles, n, seed, cube, flag, privacy=privacy, p=p, f_file=f_file
+    )
     click.echo(text)
     if status:
         raise SystemExit(status)

@@ -6,12 +6,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..progress import Progress
-from .claims import BY_NAME, STATEMENTS, Instance, Statement, general, identical, near_claim2
+from .claims import (
+    BY_NAME,
+    STATEMENTS,
+    Instance,
+    Scaling,
+    Statement,
+    general,
+    identical,
+    near_claim2,
+)
+
+# statements that do not use the power form, with what they rest on for any f > 0
+# (docs/paper-notes.md, "What --privacy changes"): run under every --privacy model
+ANY_F = ("claim1", "claim5", "claim6", "claim8", "lemma6", "thm2")
+SKIPPED = "they are statements about f(k) = k^alpha (closed forms or bounds in alpha)"
 
 
 @dataclass(frozen=True)
@@ -65,15 +79,68 @@ def select(claims: str, arg: Callable[[str], str] = str) -> list[Statement]:
 
 
 def random_instances(
-    statement: Statement, count: int, n_low: int, n_high: int, seed: int
+    statement: Statement,
+    count: int,
+    n_low: int,
+    n_high: int,
+    seed: int,
+    models: Callable | None = None,
 ) -> Iterator[Instance]:
     """The statement's fixed instances, then ``count`` from its sampler (one stream per
-    statement, so adding a statement does not change another's instances)."""
-    for costs, alpha, sigma in statement.fixed:
-        yield Instance(np.asarray(costs, dtype=float), float(alpha), float(sigma))
+    statement, so adding a statement does not change another's instances); ``models(rng)``
+    draws another privacy model for each (then sigma is drawn across its thresholds)."""
+    from .claims import _sigma_near_thresholds
+
+    if models is None:
+        for costs, alpha, sigma in statement.fixed:
+            yield Instance(np.asarray(costs, dtype=float), float(alpha), float(sigma))
     rng = np.random.default_rng([seed, sum(map(ord, statement.name))])
     for _ in range(count):
-        yield statement.sampler(rng, n_low, n_high)
+        inst = statement.sampler(rng, n_low, n_high)
+        if models is not None:
+            scaling = models(rng)
+            sigma = _sigma_near_thresholds(inst.costs, scaling, rng)
+            inst = Instance(inst.costs, 0.0, sigma, scaling)
+        yield inst
+
+
+def model_sampler(
+    privacy: str, p: str | None, f_file: str | None, n_high: int, arg=str
+) -> tuple[Callable, str, bool]:
+    """``(models(rng), what, claim1_holds)`` for ``check --privacy``: leakage draws p from
+    ``--p`` (or log-uniform in [1e-3, 0.9]), a table one of ``--f-file``'s columns; Claim 1
+    holds for every profile iff k^2 f(k) is nondecreasing (paper-notes), so for a table that
+    breaks it Claim 1 is expected to fail."""
+    from ..grids import parse_grid
+    from ..kernels import elementary
+    from . import privacy as pm
+
+    if privacy == "leakage":
+        grid = None if p is None else pm.leakage(parse_grid(p, arg("p")), arg).values
+
+        def leak(rng) -> Scaling:
+            if grid is not None:
+                return Scaling("leakage", p=float(grid[rng.integers(grid.size)]))
+            u = float(elementary.uniform(rng, -3.0, float(np.log10(0.9)), 1)[0])
+            return Scaling("leakage", p=float(elementary.pow(10.0, u)))
+
+        where = "p from " + (p if p is not None else "10^U(-3, log10 0.9)")
+        return leak, f"f(k) = 1 - (1 - p)^(k - 1), {where}", True
+    if privacy == "constant":
+        return (lambda rng: Scaling("constant")), "f(k) = 1", True
+    if f_file is None:
+        raise ValueError(f"{arg('privacy')} table needs {arg('f_file')}")
+    f, names = pm.read_f_file(f_file, arg)
+    table = pm.table(f, names, n_high, arg)
+    cols = [tuple(float(v) for v in row) for row in table.f]
+
+    def pick(rng) -> Scaling:
+        t = int(rng.integers(len(cols)))
+        return Scaling("table", f=cols[t], name=names[t], file=f_file)
+
+    k = np.arange(1, table.f.shape[1] + 1, dtype=float)
+    grows = bool(np.all(np.diff((k * k * table.f)[:, 1:n_high]) >= 0))
+    return pick, f"f tabulated in {f_file} ({', '.join(names)})", grows
 
 
 def _qualifies(statement: Statement, inst: Instance) -> bool:
@@ -172,6 +239,9 @@ def check(
     cube: str | None = None,
     arg: Callable[[str], str] = str,
     stream=None,
+    privacy: str = "power",
+    p: str | None = None,
+    f_file: str | None = None,
 ) -> tuple[str, int]:
     """``fastscan check``: the report and the exit status (0 when every statement that should
     hold holds). ``profiles``: random instances per statement, or the most cells of ``cube``
@@ -179,6 +249,36 @@ def check(
     goes (stderr)."""
     statements = select(claims, arg)
     n_low, n_high = _players(n, arg)
+    models, skipped = None, []
+    if privacy != "power":
+        if cube is not None:
+            raise ValueError(
+                f"{arg('cube')} checks a cube of the paper's model; {arg('privacy')} {privacy} "
+                f"checks random instances"
+            )
+        models, described, claim1 = model_sampler(privacy, p, f_file, n_high, arg)
+        skipped = [s.name for s in statements if s.name not in ANY_F]
+        statements = [
+            replace(
+                s,
+                holds=claim1,
+                text=s.text + ("" if claim1 else " (expected to fail: k^2 f(k) drops)"),
+            )
+            if s.name == "claim1"
+            else s
+            for s in statements
+            if s.name in ANY_F
+        ]
+        if not statements:
+            raise ValueError(
+                f"{arg('privacy')} {privacy}: none of these statements applies ({SKIPPED}); "
+                f"those that do: {', '.join(ANY_F)}"
+            )
+    elif p is not None or f_file is not None:
+        raise ValueError(
+            f"{arg('p') if p is not None else arg('f_file')} needs {arg('privacy')} "
+            f"{'leakage' if p is not None else 'table'}"
+        )
     if profiles is not None and profiles < 1:
         raise ValueError(f"{arg('profiles')} must be >= 1 (got {profiles})")
     if seed < 0:
@@ -187,12 +287,14 @@ def check(
         count = 100 if profiles is None else profiles
 
         def instances(s: Statement) -> Iterator[Instance]:
-            return random_instances(s, count, n_low, n_high, seed)
+            return random_instances(s, count, n_low, n_high, seed, models)
 
         def size(s: Statement) -> int:
-            return len(s.fixed) + count
+            return (0 if models else len(s.fixed)) + count
 
         what = f"{count} random instances per statement, n in {n_low}..{n_high}, seed {seed}"
+        if models is not None:
+            what += f"; privacy {privacy}: {described}"
     else:
         from ..cube import open_cube
 
@@ -222,6 +324,8 @@ def check(
     failed = [v for v in verdicts if not v.ok]
     lines = [f"fastscan check: {len(statements)} statements over {what}", ""]
     lines += [v.line() for v in verdicts]
+    if skipped:
+        lines += ["", f"skipped under {privacy}: {', '.join(skipped)} ({SKIPPED})"]
     lines += [
         "",
         f"{len(failed)} statement{'s' if len(failed) != 1 else ''} that should hold failed"

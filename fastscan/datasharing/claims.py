@@ -29,12 +29,57 @@ POSVAR_WITNESS = (
 
 
 @dataclass(frozen=True)
+class Scaling:
+    """A privacy-cost scaling other than ``k^alpha`` at one value: ``kind`` leakage (``p``),
+    constant, or table (``f`` for k = 1..K, column ``name`` of ``--f-file`` ``file``)."""
+
+    kind: str
+    p: float | None = None
+    f: tuple[float, ...] | None = None
+    name: str = ""
+    file: str = ""
+
+    def kwargs(self) -> dict:
+        if self.kind == "leakage":
+            return {"privacy": "leakage", "p": self.p}
+        if self.kind == "table":
+            return {"privacy": "table", "f": np.array(self.f)}
+        return {"privacy": "constant"}
+
+    def options(self) -> str:
+        if self.kind == "leakage":
+            return f"--privacy leakage --p {self.p!r}"
+        if self.kind == "table":
+            return f"--f-file {self.file} --model {self.name}"
+        return "--privacy constant"
+
+    def text(self) -> str:
+        if self.kind == "leakage":
+            return f"p={self.p:.6g}"
+        return f"model={self.name}" if self.kind == "table" else "f=1"
+
+    def pf(self):
+        from .privacy import at_point
+
+        return at_point(len(self.f) if self.f else 2, **self.kwargs()).pf()
+
+
+@dataclass(frozen=True)
 class Instance:
-    """One point of the game: a cost profile, alpha and sigma."""
+    """One point of the game: a cost profile, alpha and sigma; ``model`` another privacy-cost
+    scaling instead of alpha (:class:`Scaling`; None: the paper's ``k^alpha``)."""
 
     costs: np.ndarray
     alpha: float
     sigma: float
+    model: Scaling | None = None
+
+    def at(self) -> dict:
+        """The point's model as the library's keyword arguments (``alpha=`` or ``privacy=``...)."""
+        return {"alpha": self.alpha} if self.model is None else self.model.kwargs()
+
+    def _options(self) -> str:
+        return f"--alpha {float(self.alpha)!r}" if self.model is None else self.model.options()
 
     @property
     def n(self) -> int:
@@ -47,7 +92,7 @@ class Instance:
     def command(self) -> str:
         costs = ",".join(repr(float(c)) for c in self.costs)  # exact: the same instance
         return (
-            f"fastscan coalitions --costs {costs} --alpha {float(self.alpha)!r} "
+            f"fastscan coalitions --costs {costs} {self._options()} "
             f"--sigma {float(self.sigma)!r} --notion all"
         )
 
@@ -55,12 +100,13 @@ class Instance:
         """The command that shows every sigma range of the instance (no single sigma): what an
         existence statement's witness is about."""
         costs = ",".join(repr(float(c)) for c in self.costs)
-        return f"fastscan intervals --costs {costs} --alpha {float(self.alpha)!r} --notion all"
+        return f"fastscan intervals --costs {costs} {self._options()} --notion all"
 
     def text(self, sigma: bool = True) -> str:
         costs = ", ".join(f"{c:.4g}" for c in self.costs)
         point = f" sigma={self.sigma:.9g}" if sigma else ""
-        return f"n={self.n} costs [{costs}] alpha={self.alpha:.6g}{point}"
+        at = f"alpha={self.alpha:.6g}" if self.model is None else self.model.text()
+        return f"n={self.n} costs [{costs}] {at}{point}"
 
 
 # --- samplers: (rng, n_low, n_high) -> Instance ---------------------------------------------
@@ -77,13 +123,15 @@ def _alpha(rng) -> float:
     return float(elementary.uniform(rng, -1.0, 1.0, 1)[0])
 
 
-def _sigma_near_thresholds(costs: np.ndarray, alpha: float, rng) -> float:
-    """Log-uniform sigma across the stability thresholds of the profile's S_k."""
+def _sigma_near_thresholds(costs: np.ndarray, alpha, rng) -> float:
+    """Log-uniform sigma across the stability thresholds of the profile's S_k (``alpha``: a
+    number, or a :class:`Scaling`)."""
     from ..kernels.datasharing.point import bounds_downward
     from ..kernels.datasharing.privacy import power
 
     a = np.sort(model.a_values(costs))
-    b = bounds_downward(a, (power([alpha]), 0))
+    pf = alpha.pf() if isinstance(alpha, Scaling) else (power([alpha]), 0)
+    b = bounds_downward(a, pf)
     edges = b[np.isfinite(b) & (b > 0)]
     lo, hi = (edges.min() / 2, edges.max() * 2) if edges.size else (1e-4, 1.0)
     return float(math.sqrt(lo * elementary.pow(hi / lo, rng.random())))
@@ -134,7 +182,7 @@ def near_claim2(rng, n_low: int, n_high: int) -> Instance:
 def _stable(inst: Instance, notion: str, sets: str = "all") -> list[tuple[int, ...]]:
     from .coalitions import stable_coalitions
 
-    return stable_coalitions(inst.costs, inst.alpha, inst.sigma, notion=notion, sets=sets)
+    return stable_coalitions(inst.costs, sigma=inst.sigma, notion=notion, sets=sets, **inst.at())
 
 
 def _ranks(inst: Instance) -> np.ndarray:
@@ -152,14 +200,14 @@ def _by_definition(inst: Instance, S: tuple[int, ...], notion: str) -> tuple[boo
     closed-form thresholds, relative (near 0: within rounding of one)."""
     from .coalitions import describe_coalition, stability_interval
 
-    rep = describe_coalition(inst.costs, inst.alpha, inst.sigma, S)
+    rep = describe_coalition(inst.costs, sigma=inst.sigma, members=S, **inst.at())
     s = inst.sigma * inst.sigma
     stay = bool(np.all(rep.burdens <= s))
     if notion == "nash":
         stable = stay and bool(np.all(rep.outsider_burden > s))
     else:
         stable = stay and not bool(np.any(rep.outsider_valid_entry))
-    edges = [e for e in stability_interval(inst.costs, inst.alpha, S, notion=notion) or ()]
+    edges = [e for e in stability_interval(inst.costs, members=S, notion=notion, **inst.at()) or ()]
     margin = min((abs(inst.sigma - e) / inst.sigma for e in edges if math.isfinite(e)), default=1)
     return stable, margin
 
@@ -253,7 +301,7 @@ def _ranges(inst: Instance, notion: str):
     from .intervals import equilibrium_ranges
 
     try:
-        return equilibrium_ranges(inst.costs, inst.alpha, notion=notion)
+        return equilibrium_ranges(inst.costs, notion=notion, **inst.at())
     except ValueError:  # too many ranges to list: no verdict on this instance
         return []
 
@@ -287,7 +335,7 @@ def lemma6(inst: Instance) -> str | None:
 def _summary(inst: Instance):
     from .coalitions import point_summary
 
-    return point_summary(inst.costs, inst.alpha, inst.sigma)
+    return point_summary(inst.costs, sigma=inst.sigma, **inst.at())
 
 
 def thm1(inst: Instance) -> str | None:
