@@ -43,6 +43,11 @@ def main(path: str) -> None:
         "test_ixp_alpha_axis": "IXP n=12, m=3: 256 α / 16 α",
         "test_ixp_threads": "IXP 8 instances n=11, m=3: 2 threads / 1 thread",
         "test_ixp_engine": "IXP 10⁴ instances n=8, m=2: scan to Zarr / bare compute",
+        **{
+            f"privacy-{m}-{key}": f"{label}: {m} / power (16 values)"
+            for key, label in (("n24", "n=24, 4096 σ"), ("downward-n1e6", "downward n=10⁶, 1024 σ"))
+            for m in ("leakage", "table")
+        },
     }
     for key, label in pairs.items():
         if key not in by:
@@ -60,6 +65,7 @@ def main(path: str) -> None:
     if "all-n24-sigma4096" in by:
         datasharing(by, med, row)
     worst(by, row)
+    privacy(by, row)
     ixp(by, med, row)
 
 
@@ -73,6 +79,14 @@ def worst(by: dict, row) -> None:
             f"up to {100 * most:.0f} %",
             most <= 0.15,
         )
+
+
+def privacy(by: dict, row) -> None:
+    """Issue 21: a privacy model costs what an alpha costs (leakage, table within 10 % of power)."""
+    keys = [k for k in by if k.startswith("privacy-")]
+    if keys:
+        most = max(by[k]["extra_info"]["ratio"] for k in keys) - 1
+        row("leakage and table models ≤ 10 % over power", f"up to {100 * most:.0f} %", most <= 0.10)
 
 
 def datasharing(by: dict, med: dict, row) -> None:

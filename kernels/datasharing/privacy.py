@@ -171,9 +171,12 @@ def largest_log(f, p):
     for t in range(p.shape[0]):
         if p[t] > 0.0:
             out[t] = -elementary.log(p[t]) + 1.0
-        else:
-            for k in range(2, f.shape[1]):
-                out[t] = max(out[t], abs(elementary.log(f[t, k])) + 1.0)
+        else:  # |ln f| is largest at the smallest or the largest f: two logs per model
+            lo, hi = f[t, 2], f[t, 2]
+            for k in range(3, f.shape[1]):
+                lo = min(lo, f[t, k])
+                hi = max(hi, f[t, k])
+            out[t] = max(abs(elementary.log(lo)), abs(elementary.log(hi))) + 1.0
     return out
 
 
