@@ -39,6 +39,7 @@ POWER = 0
 LEAKAGE = 1
 TABLE = 2
 UNIT = 2.0**-53
+THIRD = 1.0 / 3.0  # a product, not a division, per exponent (its rounding is in the band)
 
 
 class Privacy(NamedTuple):
@@ -89,7 +90,7 @@ def pq(pf, k, lk):
         e, f = exponents(priv.x[t])
         return elementary.exp(e * lk), elementary.exp(f * lk)
     lg = 2.0 * elementary.log(f_float(pf, k))
-    return elementary.exp((lk + lg) / 3.0), elementary.exp((lg - lk) / 3.0)
+    return elementary.exp((lk + lg) * THIRD), elementary.exp((lg - lk) * THIRD)
 
 
 @kernel
