@@ -1,6 +1,6 @@
-"""fastscan scan | coalitions | intervals --privacy: cubes with a p or model dim (or none), the same
-cells as the in-memory scan, resume, query and plot by the model's dim, and bad models refused in one
-line before anything is written."""
+"""fastscan scan | coalitions | intervals --privacy: cubes with a p or model dim (or none), the
+same cells as the in-memory scan, resume, query and plot by the model's dim, and bad models
+refused in one line before anything is written."""
 
 from __future__ import annotations
 
@@ -43,14 +43,12 @@ def test_leakage_cube_has_a_p_dim_resumes_and_answers_queries(tmp_path):
     )
     same_cells(disk[list(mem.data_vars)], mem)
     # a resume of a finished cube with the same model is accepted; another model is refused
-    ok(
-        f"scan --costs {COSTS} --privacy leakage --p 0.01:0.5:6 --sigma {SIGMA} --out {out} --resume"
-    )
+    leak = f"--privacy leakage --p 0.01:0.5:6 --sigma {SIGMA}"
+    ok(f"scan --costs {COSTS} {leak} --out {out} --resume")
     r = fastscan_cli(f"scan --costs {COSTS} --sigma {SIGMA} --out {out} --resume")
     assert r.returncode == 2 and "privacy: store has leakage, this scan has power" in r.stderr
-    r = fastscan_cli(
-        f"scan --costs {COSTS} --privacy leakage --p 0.02:0.5:6 --sigma {SIGMA} --out {out} --resume"
-    )
+    other = f"--privacy leakage --p 0.02:0.5:6 --sigma {SIGMA}"
+    r = fastscan_cli(f"scan --costs {COSTS} {other} --out {out} --resume")
     assert r.returncode == 2 and "p" in r.stderr, r.stderr
     q = ok(f"query {out} --var max_size --sel p=0.5 --sel notion=robust --reduce max:sigma")
     assert "# selected p=0.5" in q.stderr and q.stdout.strip().splitlines()[-1].split()[-1] == "5"
