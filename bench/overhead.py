@@ -89,11 +89,12 @@ def main() -> None:
     shutil.rmtree(out)
     warm_up()
     grid = SigmaGrid.from_sigma(plan.spec.sigma)
+    models = plan.spec.models()
     start = time.perf_counter()
     with ThreadPoolExecutor(cpus()) as pool:
         list(
             pool.map(
-                lambda r: compute_profile(Profile.from_costs(r), plan.spec.alpha, grid, args.sets),
+                lambda r: compute_profile(Profile.from_costs(r), models, grid, args.sets),
                 prof.costs,
             )
         )
@@ -102,7 +103,7 @@ def main() -> None:
 
     scan = plan.spec
     print(
-        f"grid: {len(scan.profiles)} profiles x {scan.alpha.size} alpha x {scan.sigma.size} "
+        f"grid: {len(scan.profiles)} profiles x {scan.privacy.size} alpha x {scan.sigma.size} "
         f"sigma, {scan.evaluations:.3e} evaluated cells (sets={args.sets})"
     )
     print(f"bare kernels (threads, no storage): {bare:.2f} s, peak RSS {bare_rss:.0f} MiB")

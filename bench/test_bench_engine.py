@@ -37,7 +37,7 @@ def bare(plan):
     with ThreadPoolExecutor(cpus()) as pool:
         list(
             pool.map(
-                lambda r: compute_profile(Profile.from_costs(r), plan.spec.alpha, grid, "all"),
+                lambda r: compute_profile(Profile.from_costs(r), plan.spec.models(), grid, "all"),
                 plan.spec.profiles.costs,
             )
         )

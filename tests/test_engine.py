@@ -54,3 +54,30 @@ def test_chunking_does_not_change_values():
     for other in results[1:]:
         for name, arr in results[0].items():
             np.testing.assert_array_equal(arr, other[name])
+
+
+@given(costs=cost_profiles(min_n=3, max_n=8), data=st.data())
+def test_blocks_merge_exactly_under_every_privacy_model(costs, data):
+    from fastscan.datasharing import privacy
+
+    sigma = np.array(data.draw(st.lists(st.floats(0.005, 2.0), min_size=1, max_size=20)))
+    prof = profiles.explicit(costs)
+    n = len(costs)
+    model = data.draw(
+        st.sampled_from(
+            [
+                privacy.leakage([0.02, 0.6]),
+                privacy.constant(),
+                privacy.table(
+                    np.vstack([np.arange(1.0, n + 1) ** -1, np.full(n, 3.0)]), ["a", "b"]
+                ),
+            ]
+        )
+    )
+    whole = run_in_memory(build(prof, model, sigma, worst=True))
+    fixed = data.draw(st.integers(1, n - 1))
+    plan = build(prof, model, sigma, split=Split(block_from=0, max_fixed=fixed), worst=True)
+    assert plan.n_blocks == 2**fixed * (plan.n_chunks // len(prof))
+    split = run_in_memory(plan)
+    for name, arr in whole.items():
+        np.testing.assert_array_equal(arr, split[name], err_msg=name)

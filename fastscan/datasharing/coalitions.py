@@ -22,6 +22,7 @@ def stable_coalitions(
     privacy: str = "power",
     p: Any = None,
     f: Any = None,
+    models: Any = None,
 ) -> list[tuple[int, ...]]:
     """Every coalition stable at one ``(alpha, sigma)``; ``privacy`` with ``p`` or ``f``
     (instead of ``alpha``) asks another privacy-cost scaling (:mod:`.privacy`): ``"leakage"``
@@ -35,7 +36,7 @@ def stable_coalitions(
     validate.check_notion(notion)
     validate.check_sets(sets)
     costs = validate.check_profile(costs, sets)
-    pf = at_point(costs.size, alpha, privacy, p, f).pf()
+    pf = at_point(costs.size, alpha, privacy, p, f, models=models).pf()
     sigma = _sigma(sigma)
     from ..kernels.datasharing.point import stable_masks_all, stable_sizes_downward
 
@@ -62,6 +63,7 @@ def stability_interval(
     privacy: str = "power",
     p: Any = None,
     f: Any = None,
+    models: Any = None,
 ) -> tuple[float, float] | None:
     """The sigma range ``[low, high)`` on which a coalition is stable, or None if empty.
 
@@ -73,7 +75,7 @@ def stability_interval(
 
     validate.check_notion(notion)
     costs = validate.check_profile(costs, "downward")
-    pf = at_point(costs.size, alpha, privacy, p, f).pf()
+    pf = at_point(costs.size, alpha, privacy, p, f, models=models).pf()
     members = validate.check_members(members, costs.shape[0])
     T = _thresholds(Profile.from_costs(costs), pf, members)
     lower, upper = {"nash": (0, 1), "robust": (0, 2), "designer": (3, 4)}[notion]
@@ -164,12 +166,13 @@ def describe_coalition(
     privacy: str = "power",
     p: Any = None,
     f: Any = None,
+    models: Any = None,
 ) -> CoalitionReport:
     """Each member's epsilon (selfish and designer's), burdens, the estimator variance and social
     cost, and each outsider's burden if it joined: the table in the proof of Lemmas 3 and 4
     (``privacy``, ``p``, ``f``: as :func:`stable_coalitions`)."""
     costs = validate.check_profile(costs, "downward")
-    point = at_point(costs.size, alpha, privacy, p, f)
+    point = at_point(costs.size, alpha, privacy, p, f, models=models)
     pf = point.pf()
     alpha = point.scaling()
     sigma = _sigma(sigma)
@@ -273,6 +276,7 @@ def point_summary(
     privacy: str = "power",
     p: Any = None,
     f: Any = None,
+    models: Any = None,
 ) -> PointSummary:
     """The cube's values at one point, every notion and the worst equilibria, from the same
     kernels as :func:`fastscan.scan` (no Dataset: a one-point command answers in about a
@@ -282,7 +286,7 @@ def point_summary(
 
     validate.check_sets(sets)
     costs = validate.check_profile(costs, sets)
-    point = at_point(costs.size, alpha, privacy, p, f)
+    point = at_point(costs.size, alpha, privacy, p, f, models=models)
     alpha = point.scaling()
     sigma = _sigma(sigma)
     prof = Profile.from_costs(costs)

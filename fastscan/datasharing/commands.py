@@ -137,7 +137,8 @@ def point_model(
             raise ValueError(
                 f"{arg('model')} {model!r} is not a column of {f_file} ({', '.join(names)})"
             )
-        out["f"] = f[names.index(model) if model is not None else 0]
+        column = names.index(model) if model is not None else 0
+        out["f"], out["models"] = f[column], [names[column]]
         if privacy == "power":
             out["privacy"] = "table"
     return out
@@ -274,7 +275,7 @@ def _at(alpha: float | None, model: dict, eq: str = "=") -> str:
     if kind == "constant":
         return f"f{eq}1"
     if kind == "table":
-        return f"f{eq}table"
+        return f"model{eq}{(model.get('models') or ['table'])[0]}"
     return f"alpha{eq}{alpha:g}"
 
 

@@ -79,6 +79,7 @@ def equilibrium_ranges(
     privacy: str = "power",
     p: Any = None,
     f: Any = None,
+    models: Any = None,
 ) -> list[SigmaRange]:
     """Split sigma > 0 into maximal ranges on which the stable coalitions do not change.
 
@@ -90,7 +91,7 @@ def equilibrium_ranges(
     validate.check_notion(notion)
     validate.check_sets(sets)
     costs = validate.check_profile(costs, sets)
-    pf = at_point(costs.size, alpha, privacy, p, f).pf()
+    pf = at_point(costs.size, alpha, privacy, p, f, models=models).pf()
     if sets == "all" and costs.shape[0] > MAX_ALL_INTERVALS:
         raise ValueError(
             f"costs has n={costs.shape[0]} players; intervals with sets='all' "

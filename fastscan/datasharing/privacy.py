@@ -238,10 +238,16 @@ def of(
 
 
 def at_point(
-    n: int, alpha: Any = None, privacy: str = "power", p: Any = None, f: Any = None, arg=str
+    n: int,
+    alpha: Any = None,
+    privacy: str = "power",
+    p: Any = None,
+    f: Any = None,
+    arg=str,
+    models: Any = None,
 ) -> Model:
     """One point's model for a profile of ``n`` players: one alpha, one p or one table column
-    (``f`` of shape (K,)), each validated as :func:`of` does."""
+    (``f`` of shape (K,), named ``models[0]``), each validated as :func:`of` does."""
     if privacy == "power" and alpha is None and f is None and p is None:
         raise ValueError(f"{arg('alpha')} is required (or another {arg('privacy')} model)")
     if alpha is not None:
@@ -254,7 +260,7 @@ def at_point(
             f = f[0]
         if f.ndim != 1:
             raise ValueError(f"{_f_name(arg)} must be one model here: f(k) for k = 1..K (1-D)")
-    return of(privacy, alpha=alpha, p=p, f=f, n=n, arg=arg)
+    return of(privacy, alpha=alpha, p=p, f=f, names=models if f is not None else None, n=n, arg=arg)
 
 
 def read_f_file(path: str, arg=str) -> tuple[np.ndarray, list[str]]:
