@@ -14,6 +14,7 @@ record); the derivation of every closed form for any ``f`` is in docs/paper-note
 from __future__ import annotations
 
 import hashlib
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,11 @@ class Model:
     values: np.ndarray
     f: np.ndarray | None = None
     _kernel: list = field(default_factory=list, repr=False)  # the record, built once
+    # Dask names tasks by hashing their arguments: a 128 MB table would be hashed per task
+    _token: str = field(default_factory=lambda: uuid.uuid4().hex, repr=False)
+
+    def __dask_tokenize__(self) -> tuple:
+        return ("fastscan-privacy-model", self.kind, self._token)
 
     @property
     def dim(self) -> str | None:

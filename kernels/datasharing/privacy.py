@@ -15,8 +15,8 @@ works on value ``t`` through the pair ``pf = (priv, t)``. Kinds:
   (``exp(e log k)``), so power cubes keep their bits;
 - ``LEAKAGE``: ``f(k) = 1 - (1 - x)^(k - 1)`` (``x`` = p, footnote 7's leakage), from
   ``-expm1((k - 1) ln(1 - p))`` with ``ln(1 - p)`` in double-double (``log_q``);
-- ``TABLE``: ``f(k) = f[t, k]``, values as given (column ``K + 1`` repeats ``K``: it is read
-  only as ``P_f(n + 1)`` of the grand coalition, which has no outsider and never uses it).
+- ``TABLE``: ``f(k) = f[t, k - 1]``, values as given (beyond ``K`` the last value: read only as
+  ``P_f(n + 1)`` of the grand coalition, which has no outsider and never uses it).
 
 Float paths take ``P_f = exp((ln k + 2 ln f)/3)`` and ``Q_f = exp((2 ln f - ln k)/3)`` (one
 ``log`` and two table ``exp``: the power law's cost; a cube root costs 15 times an ``exp``), within
@@ -45,8 +45,8 @@ THIRD = 1.0 / 3.0  # a product, not a division, per exponent (its rounding is in
 class Privacy(NamedTuple):
     """A scan's privacy models: ``kind`` (one of :data:`POWER`, :data:`LEAKAGE`,
     :data:`TABLE`), its parameter per value ``x`` (alpha, p; 0 for tables), ``log_q[t]`` the
-    double-double ``ln(1 - p)`` (leakage; zeros otherwise), ``f[t, k]`` the tabulated
-    ``f(k)`` for ``k = 0..K+1`` (tables; one column of zeros otherwise) and ``h[t]`` a bound on
+    double-double ``ln(1 - p)`` (leakage; zeros otherwise), ``f[t, k - 1]`` the tabulated
+    ``f(k)`` for ``k = 1..K`` (tables; one column of zeros otherwise) and ``h[t]`` a bound on
     ``|ln f(k)|`` over ``k >= 2`` (leakage and tables: the error band's; 0 for power)."""
 
     kind: int
@@ -78,7 +78,7 @@ def f_float(pf, k):
     if priv.kind == LEAKAGE:
         # (k - 1) ln(1 - p) within 2u of the exact product; expm1 within 6u (Def. 5, footnote 7)
         return -elementary.expm1((k - 1.0) * priv.log_q[t, 0])
-    return priv.f[t, k]
+    return priv.f[t, min(k, priv.f.shape[1]) - 1]
 
 
 @inline
@@ -127,7 +127,7 @@ def f_dd(pf, k):
         yh, yl = dd.mul_d(priv.log_q[t, 0], priv.log_q[t, 1], k - 1.0)
         mh, ml = dd.expm1(yh, yl)
         return -mh, -ml
-    return priv.f[t, k], 0.0
+    return priv.f[t, min(k, priv.f.shape[1]) - 1], 0.0
 
 
 @kernel
@@ -166,15 +166,15 @@ def f_values(pf, K):
 @kernel
 def largest_log(f, p):
     """``h[t]``: a bound on ``|ln f(k)|`` for ``k >= 2``: the table's largest (rows of ``f``,
-    columns ``k``; from column 2), or ``-ln p`` for leakage (``p <= f(k) <= 1``), plus 1 for
+    column ``k - 1``; from column 1), or ``-ln p`` for leakage (``p <= f(k) <= 1``), plus 1 for
     the float ``ln``'s own error."""
     out = np.zeros(p.shape[0])
     for t in range(p.shape[0]):
         if p[t] > 0.0:
             out[t] = -elementary.log(p[t]) + 1.0
         else:  # |ln f| is largest at the smallest or the largest f: two logs per model
-            lo, hi = f[t, 2], f[t, 2]
-            for k in range(3, f.shape[1]):
+            lo, hi = f[t, 1], f[t, 1]
+            for k in range(2, f.shape[1]):
                 lo = min(lo, f[t, k])
                 hi = max(hi, f[t, k])
             out[t] = max(abs(elementary.log(lo)), abs(elementary.log(hi))) + 1.0
@@ -196,12 +196,9 @@ def leakage(p) -> Privacy:
 
 def table(f) -> Privacy:
     """Tabulated ``f``: ``f[t, k - 1]`` is ``f(k)`` of model ``t`` for ``k = 1..K``."""
-    f = np.asarray(f, dtype=np.float64)
-    padded = np.zeros((f.shape[0], f.shape[1] + 2))
-    padded[:, 1:-1] = f
-    padded[:, -1] = f[:, -1]
+    f = np.ascontiguousarray(f, dtype=np.float64)  # no copy: 16 models of 10^6 sizes are 128 MB
     zero = np.zeros(f.shape[0])
-    return Privacy(TABLE, zero, np.zeros((f.shape[0], 2)), padded, largest_log(padded, zero))
+    return Privacy(TABLE, zero, np.zeros((f.shape[0], 2)), f, largest_log(f, zero))
 
 
 def take(priv: Privacy, where) -> Privacy:
