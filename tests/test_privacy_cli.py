@@ -141,3 +141,23 @@ def test_bad_models_are_one_line_exit_2_and_write_nothing(tmp_path, options, wor
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert all(w in r.stderr for w in words), r.stderr
     assert not out.exists()
+
+
+def test_check_privacy_runs_what_holds_for_any_f_and_says_what_it_skipped(tmp_path):
+    r = ok("check --privacy leakage --profiles 10 --n 2:4")
+    for name in ("claim1", "claim5", "claim6", "claim8", "lemma6", "thm2"):
+        assert f"PASS {name}" in r.stdout, r.stdout
+    assert "skipped under leakage: claim2-printed, claim2, claim3" in r.stdout
+    assert "f(k) = k^alpha" in r.stdout
+    # k^2 f(k) drops (f = k^-3): Claim 1 fails as expected, with the command that shows it
+    f = tmp_path / "cube.csv"
+    f.write_text("cube\n1\n0.125\n0.037037037037037035\n0.015625\n0.008\n")
+    r = fastscan_cli(f"check --claims claim1 --privacy table --f-file {f} --profiles 3000 --n 3:4")
+    assert r.returncode == 0, r.stderr
+    assert "FAIL claim1" in r.stdout and "expected to fail: k^2 f(k) drops" in r.stdout
+    show = r.stdout.split("show: fastscan ")[1].splitlines()[0]
+    nash = ok(show.replace("--notion all", "--notion nash")).stdout
+    robust = ok(show.replace("--notion all", "--notion robust")).stdout
+    assert nash.count("\ncoalition ") > robust.count("\ncoalition ")
+    r = fastscan_cli("check --privacy leakage --cube c.zarr")
+    assert r.returncode == 2 and "--cube" in r.stderr
