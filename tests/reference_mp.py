@@ -32,9 +32,11 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache
+from typing import Any
 
 import mpmath
 from mpmath import mpf
@@ -148,14 +150,36 @@ class Table:
     __call__ = f
 
 
-Model = Power | Leakage | Table
-"""A privacy model ``f``: any of the three classes above."""
+@dataclass(frozen=True)
+class Function:
+    """Any ``f`` given as a Python callable ``k -> value`` (its value converted exactly; it
+    should return an exact float, a Fraction, or an mpf computed to ``DPS`` digits)."""
+
+    fn: Callable[[int], Any]
+
+    def f(self, k: int) -> mpf:
+        k = _size(k)
+        with mpmath.workdps(DPS):
+            v = self.fn(k)
+            v = mpf(v.numerator) / mpf(v.denominator) if isinstance(v, Fraction) else mpf(v)
+        if not (mpmath.isfinite(v) and v > 0):
+            raise ValueError(f"f({k}) must be positive and finite, got {v}")
+        return v
+
+    __call__ = f
 
 
-def as_model(alpha: float | Model) -> Model:
-    """The privacy model given as ``alpha``: a model as is, a number ``a`` as ``Power(a)``."""
-    if isinstance(alpha, Power | Leakage | Table):
+Model = Power | Leakage | Table | Function
+"""A privacy model ``f``: any of the classes above."""
+
+
+def as_model(alpha: float | Model | Callable) -> Model:
+    """The privacy model given as ``alpha``: a model as is, a number ``a`` as ``Power(a)``, any
+    other callable as :class:`Function`."""
+    if isinstance(alpha, Power | Leakage | Table | Function):
         return alpha
+    if callable(alpha):
+        return Function(alpha)
     return Power(float(alpha))
 
 

@@ -317,3 +317,22 @@ def test_bad_models_and_sizes_raise():
     for bad in (lambda: R.Leakage(0.0), lambda: R.Leakage(1.5), lambda: R.Power(math.nan)):
         with pytest.raises(ValueError):
             bad()
+
+
+def test_any_python_callable_is_a_model_and_agrees_with_its_table():
+    # f = 1/k (secure aggregation) as a plain function, and as the table of its exact values
+    def secagg(k: int) -> Fraction:
+        return Fraction(1, k)
+
+    table = R.Table(tuple(float(Fraction(1, k)) for k in range(1, 6)))
+    costs = [1.0, 2.0, 3.0, 5.0]
+    for members in ((0, 1), (0, 1, 2), (1, 2, 3)):
+        fn = R.thresholds_s(costs, secagg, members, "nash")
+        tab = R.thresholds_s(costs, table, members, "nash")
+        for x, y in zip(fn, tab, strict=True):
+            if mpmath.isinf(x):
+                assert mpmath.isinf(y)
+            else:
+                assert abs(x - y) <= abs(x) * mpmath.mpf(1e-15)  # 1/3, 1/5 rounded in the table
+    with pytest.raises(ValueError, match="positive"):
+        R.best_eps(1.0, 2, lambda k: 0)

@@ -27,6 +27,7 @@ the double-double path (:func:`pq_dd`) evaluates ``cbrt(k f^2)`` and ``cbrt(f^2 
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -39,6 +40,7 @@ POWER = 0
 LEAKAGE = 1
 TABLE = 2
 UNIT = 2.0**-53
+LN2 = 0.6931471805599454  # ln 2 rounded up (the band is an upper bound)
 THIRD = 1.0 / 3.0  # a product, not a division, per exponent (its rounding is in the band)
 
 
@@ -98,7 +100,7 @@ def band(k, pf):
     """Relative bound on ``|T^ - T| / T^`` for every threshold of size ``k``, with sigma^2's own
     rounding (docs/exactness.md): power, twice ``(k + 12 + 6 g ln(k+1))`` units of 2^-53 (``g``
     the larger ``|exponent|``); tabulated and leakage models, twice
-    ``(k + 16 + 6 (ln(k+1) + 2h))`` (their ``P_f``, ``Q_f`` are within
+    ``(k + 16 + 6 (e ln 2 + 2h))`` with ``k + 1 < 2^e`` (their ``P_f``, ``Q_f`` are within
     ``7 + 2 (ln(k+1) + 2h)`` units: ``f`` within 8, its log within 1 ulp, the exponent's three
     roundings, the exp's 0.51 ulp)."""
     priv, t = pf
@@ -106,7 +108,10 @@ def band(k, pf):
         e, f = exponents(priv.x[t])
         g = max(abs(e), abs(f))
         return 2.0 * (k + 12.0 + 6.0 * g * elementary.log(k + 1.0)) * UNIT
-    return 2.0 * (k + 16.0 + 6.0 * (elementary.log(k + 1.0) + 2.0 * priv.h[t])) * UNIT
+    # ln(k+1) < e ln 2 for k + 1 < 2^e: a bound is all a band needs, and it saves a log per
+    # (value, k), the one the model's own ln f adds
+    e = math.frexp(k + 1.0)[1]
+    return 2.0 * (k + 16.0 + 6.0 * (LN2 * e + 2.0 * priv.h[t])) * UNIT
 
 
 @kernel
