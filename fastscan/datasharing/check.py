@@ -15,12 +15,12 @@ from .claims import (
     BY_NAME,
     STATEMENTS,
     Instance,
-    Scaling,
     Statement,
     general,
     identical,
     near_claim2,
 )
+from .privacy import Scaling
 
 # statements that do not use the power form, with what they rest on for any f > 0
 # (docs/paper-notes.md, "What --privacy changes"): run under every --privacy model

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..kernels import elementary
 from . import model
+from .privacy import Scaling
 
 SPECIAL_ALPHAS = (-1.0, -0.5, 0.0, 0.5, 1.0)
 # PoS(Var) < 1: the witness of ERRATA.md (n = 10, alpha = -1)
@@ -26,42 +27,6 @@ POSVAR_WITNESS = (
     -1.0,
     0.2303648,
 )
-
-
-@dataclass(frozen=True)
-class Scaling:
-    """A privacy-cost scaling other than ``k^alpha`` at one value: ``kind`` leakage (``p``),
-    constant, or table (``f`` for k = 1..K, column ``name`` of ``--f-file`` ``file``)."""
-
-    kind: str
-    p: float | None = None
-    f: tuple[float, ...] | None = None
-    name: str = ""
-    file: str = ""
-
-    def kwargs(self) -> dict:
-        if self.kind == "leakage":
-            return {"privacy": "leakage", "p": self.p}
-        if self.kind == "table":
-            return {"privacy": "table", "f": np.array(self.f)}
-        return {"privacy": "constant"}
-
-    def options(self) -> str:
-        if self.kind == "leakage":
-            return f"--privacy leakage --p {self.p!r}"
-        if self.kind == "table":
-            return f"--f-file {self.file} --model {self.name}"
-        return "--privacy constant"
-
-    def text(self) -> str:
-        if self.kind == "leakage":
-            return f"p={self.p:.6g}"
-        return f"model={self.name}" if self.kind == "table" else "f=1"
-
-    def pf(self):
-        from .privacy import at_point
-
-        return at_point(len(self.f) if self.f else 2, **self.kwargs()).pf()
 
 
 @dataclass(frozen=True)

@@ -269,6 +269,40 @@ def at_point(
     return of(privacy, alpha=alpha, p=p, f=f, names=models if f is not None else None, n=n, arg=arg)
 
 
+@dataclass(frozen=True)
+class Scaling:
+    """A privacy-cost scaling other than ``k^alpha`` at one value: ``kind`` leakage (``p``),
+    constant, or table (``f`` for k = 1..K, column ``name`` of ``--f-file`` ``file``)."""
+
+    kind: str
+    p: float | None = None
+    f: tuple[float, ...] | None = None
+    name: str = ""
+    file: str = ""
+
+    def kwargs(self) -> dict:
+        if self.kind == "leakage":
+            return {"privacy": "leakage", "p": self.p}
+        if self.kind == "table":
+            return {"privacy": "table", "f": np.array(self.f)}
+        return {"privacy": "constant"}
+
+    def options(self) -> str:
+        if self.kind == "leakage":
+            return f"--privacy leakage --p {self.p!r}"
+        if self.kind == "table":
+            return f"--f-file {self.file} --model {self.name}"
+        return "--privacy constant"
+
+    def text(self) -> str:
+        if self.kind == "leakage":
+            return f"p={self.p:.6g}"
+        return f"model={self.name}" if self.kind == "table" else "f=1"
+
+    def pf(self):
+        return at_point(len(self.f) if self.f else 2, **self.kwargs()).pf()
+
+
 def read_f_file(path: str, arg=str) -> tuple[np.ndarray, list[str]]:
     """``--f-file``: a CSV (a header of model names, then rows k = 1..K) or a ``.npy`` array of
     shape (K,) or (K, models), columns named ``f0, f1, ...``; returns ``(f[models, K], names)``."""
