@@ -73,45 +73,76 @@ def exponents(alpha):
     return (2.0 * alpha + 1.0) / 3.0, (2.0 * alpha - 1.0) / 3.0
 
 
+@kernel
+def f_of(kind, x, k):
+    """``f(k)`` in floats from the model's scalar ``x`` at ``k``: leakage ``x = ln(1 - p)``,
+    ``-expm1((k - 1) x)`` (the product within 2u of the exact one, expm1 within 6u: 8u in
+    all; footnote 7); a table's value ``x`` as given. Scalars only: a call with the record
+    would count references to its arrays on every call of a hot loop."""
+    if kind == LEAKAGE:
+        return -elementary.expm1((k - 1.0) * x)
+    return x
+
+
+@inline
+def model_scalar(pf, k):
+    """What :func:`f_of` needs of the record at ``k``: ``ln(1 - p)`` or the table's ``f(k)``."""
+    priv, t = pf
+    if priv.kind == LEAKAGE:
+        return priv.log_q[t, 0]
+    return priv.f[t, min(k, priv.f.shape[1]) - 1]
+
+
 @inline
 def f_float(pf, k):
     """``f(k)`` in floats (leakage: within ``8u``; table: as given). Not for the power kind."""
-    priv, t = pf
-    if priv.kind == LEAKAGE:
-        # (k - 1) ln(1 - p) within 2u of the exact product; expm1 within 6u (Def. 5, footnote 7)
-        return -elementary.expm1((k - 1.0) * priv.log_q[t, 0])
-    return priv.f[t, min(k, priv.f.shape[1]) - 1]
+    return f_of(pf[0].kind, model_scalar(pf, k), k)
+
+
+@kernel
+def pq_general(kind, x, k, lk):
+    """``(P_f(k), Q_f(k))`` of a leakage or table model from :func:`model_scalar`'s ``x``."""
+    lg = 2.0 * elementary.log(f_of(kind, x, k))
+    return elementary.exp((lk + lg) * THIRD), elementary.exp((lg - lk) * THIRD)
 
 
 @inline
 def pq(pf, k, lk):
     """``(P_f(k), Q_f(k))`` in floats; ``lk = log(k)`` (:func:`elementary.log`), used by the
-    power kind only, whose expressions are the ones every power cube was made with."""
+    power kind only, whose expressions are the ones every power cube was made with (inline, as
+    they always were; the other kinds call :func:`pq_general` with scalars)."""
     priv, t = pf
     if priv.kind == POWER:
         e, f = exponents(priv.x[t])
         return elementary.exp(e * lk), elementary.exp(f * lk)
-    lg = 2.0 * elementary.log(f_float(pf, k))
-    return elementary.exp((lk + lg) * THIRD), elementary.exp((lg - lk) * THIRD)
+    return pq_general(priv.kind, model_scalar(pf, k), k, lk)
 
 
 @kernel
+def band_of(kind, x, h, k):
+    """:func:`band` from scalars (``x``: alpha of the power law; ``h``: the other models' bound
+    on ``|ln f|``)."""
+    if kind == POWER:
+        e, f = exponents(x)
+        g = max(abs(e), abs(f))
+        return 2.0 * (k + 12.0 + 6.0 * g * elementary.log(k + 1.0)) * UNIT
+    # ln(k+1) < e ln 2 for k + 1 < 2^e: a bound is all a band needs, and it saves a log per
+    # (value, k), the one the model's own ln f adds
+    e = math.frexp(k + 1.0)[1]
+    return 2.0 * (k + 16.0 + 6.0 * (LN2 * e + 2.0 * h)) * UNIT
+
+
+@inline
 def band(k, pf):
     """Relative bound on ``|T^ - T| / T^`` for every threshold of size ``k``, with sigma^2's own
     rounding (docs/exactness.md): power, twice ``(k + 12 + 6 g ln(k+1))`` units of 2^-53 (``g``
     the larger ``|exponent|``); tabulated and leakage models, twice
     ``(k + 16 + 6 (e ln 2 + 2h))`` with ``k + 1 < 2^e`` (their ``P_f``, ``Q_f`` are within
     ``7 + 2 (ln(k+1) + 2h)`` units: ``f`` within 8, its log within 1 ulp, the exponent's three
-    roundings, the exp's 0.51 ulp)."""
+    roundings, the exp's 0.51 ulp). Inline: it reads the record's scalars and calls
+    :func:`band_of` with them."""
     priv, t = pf
-    if priv.kind == POWER:
-        e, f = exponents(priv.x[t])
-        g = max(abs(e), abs(f))
-        return 2.0 * (k + 12.0 + 6.0 * g * elementary.log(k + 1.0)) * UNIT
-    # ln(k+1) < e ln 2 for k + 1 < 2^e: a bound is all a band needs, and it saves a log per
-    # (value, k), the one the model's own ln f adds
-    e = math.frexp(k + 1.0)[1]
-    return 2.0 * (k + 16.0 + 6.0 * (LN2 * e + 2.0 * priv.h[t])) * UNIT
+    return band_of(priv.kind, priv.x[t], priv.h[t], k)
 
 
 @kernel
