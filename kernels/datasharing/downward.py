@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import elementary
 from .._numba import kernel
 from . import exact, privacy
 from .central import central_optimum
@@ -83,6 +84,9 @@ def scan_downward(a, inprefix, priv, s, outs, given):
     bad = (outs.worst_size, outs.worst_social_cost, outs.worst_variance, outs.worst_members)
     for t in range(priv.x.shape[0]):
         pf = (priv, t)
+        # the power law's exponents once per alpha, its P and Q inline: the loop it always ran
+        power = priv.kind == privacy.POWER
+        e, f = privacy.exponents(priv.x[t])
         cnt = count[t]
         mx = max_size[t]
         mn = min_size[t]
@@ -90,12 +94,18 @@ def scan_downward(a, inprefix, priv, s, outs, given):
         best_k[:] = 0
         worst_sc[:] = -np.inf
         worst_k[:] = 0
-        P1, Q1 = privacy.pq(pf, 2, lg[2])
+        if power:
+            P1, Q1 = elementary.exp(e * lg[2]), elementary.exp(f * lg[2])
+        else:
+            P1, Q1 = privacy.pq(pf, 2, lg[2])
         cL = 0.0
         for k in range(2, n + 1):
             # P(k), Q(k) are last step's P(k+1), Q(k+1): the same expressions, the same bits
             P, Q = P1, Q1
-            P1, Q1 = privacy.pq(pf, k + 1, lg[k + 1])
+            if power:
+                P1, Q1 = elementary.exp(e * lg[k + 1]), elementary.exp(f * lg[k + 1])
+            else:
+                P1, Q1 = privacy.pq(pf, k + 1, lg[k + 1])
             row = coefficient_row(np.float64(k), P, P1, Q, Q1)
             cL, cS = row[C_LOWER], row[C_SC]
             cN1, cN2, cR = row[C_NASH_OUT], row[C_NASH_IN], row[C_ROBUST]
@@ -106,7 +116,7 @@ def scan_downward(a, inprefix, priv, s, outs, given):
             A = Afold[k]
             M = a[k - 1]
             fk = np.float64(k)
-            w = exact.band(k, pf)
+            w = privacy.band_of(priv.kind, priv.x[t], priv.h[t], k)
             s_top = smax * (1.0 + 2.0 * w)  # no threshold within the band above the grid
             L[0] = lower_s(A, M, cL)
             L[1] = L[0]
