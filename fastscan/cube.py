@@ -103,12 +103,12 @@ def prepare(plan: Plan, store: Store, mode: str, arg=plain) -> tuple[Plan, Statu
     if mode == "overwrite":
         return plan, None
     old = store.config()
-    if game_of(store).name != plan.game:
+    if game_of(store).name != plan.game.name:
         raise ValueError(
             f"{arg('resume')}: {store.url!r} is a cube of the {game_of(store).name} game, "
-            f"not {plan.game}"
+            f"not {plan.game.name}"
         )
-    game = get(plan.game)
+    game = plan.game
     diff = differences(old, plan.config(), game.provenance_keys, game.config_defaults)
     if diff:
         raise ValueError(
@@ -116,7 +116,7 @@ def prepare(plan: Plan, store: Store, mode: str, arg=plain) -> tuple[Plan, Statu
         )
     plan = plan.with_chunks(old["chunks"])
     state = status(store, verify=True)
-    missing = sorted(set(plan.registry(game)) - store.array_names())
+    missing = sorted(set(plan.registry()) - store.array_names())
     if missing and not state.complete:  # made by an older fastscan: it cannot write these
         shown = ", ".join(missing[:6]) + (" ..." if len(missing) > 6 else "")
         raise ValueError(
@@ -139,11 +139,10 @@ class CubeSink:
     store until their chunk is merged, so a resumed scan redoes only missing blocks."""
 
     def __init__(self, store: Store, plan: Plan):
-        game = get(plan.game)
         self.store = store
         self.plan = plan
-        self.variables = plan.registry(game)
-        self.part_type = game.part_type
+        self.variables = plan.registry()
+        self.part_type = plan.game.part_type
 
     def done(self) -> set[str]:
         return status(self.store).done
@@ -187,7 +186,7 @@ def begin(plan: Plan, store: Store, mode: str, state: Status | None, provenance=
     take the lock and repair what ``state`` found damaged."""
 
     def layout():
-        return plan.layout(get(plan.game), ZSTD_LEVEL, provenance)
+        return plan.layout(ZSTD_LEVEL, provenance)
 
     if mode == "resume" and store.exists():
         store.acquire()

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from concurrent.futures import CancelledError
 
 from .cube import prepare, run_to_store, todo
-from .game import get
 from .grids import plain
 from .plan import Plan
 from .store import Store, settle_writes, unreachable
@@ -189,12 +188,12 @@ def _kept(store: Store, plan: Plan, why: str, resume_command: str | None) -> str
 def describe(plan, done, state, workers, local, yes, say, arg=plain):
     """The plan's lines, one at a time (the estimate last: it warms and calibrates kernels);
     refuses a cube over :data:`SIZE_LIMIT` unless ``yes``."""
-    game = get(plan.game)
+    game = plan.game
     first = game.describe_plan(plan)
     yield "plan: " + first[0]
     for line in first[1:]:
         yield "      " + line
-    chunks, blocks, nbytes = plan.n_chunks, plan.n_blocks, plan.nbytes(plan.registry(game))
+    chunks, blocks, nbytes = plan.n_chunks, plan.n_blocks, plan.nbytes()
     block_note = f" in {blocks} blocks" if blocks > chunks else ""
     yield (
         f"      {chunks:,} chunks of {' x '.join(map(str, plan.chunks))}{block_note}"

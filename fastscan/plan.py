@@ -74,9 +74,10 @@ class Spec(Protocol):
 
 @dataclass(frozen=True)
 class Plan:
-    """A validated scan of game ``game``: ``spec`` chunked along ``dims`` by ``chunks``."""
+    """A validated scan of ``game`` (the :class:`~fastscan.game.Game` object itself, never its
+    name to look up again): ``spec`` chunked along ``dims`` by ``chunks``."""
 
-    game: str
+    game: Any
     dims: tuple[str, ...]
     chunks: tuple[int, ...]
     spec: Any  # the game's Spec
@@ -129,17 +130,20 @@ class Plan:
         return out
 
     # --- the cube ----------------------------------------------------------------------------
-    def registry(self, game) -> Registry:
+    def registry(self) -> Registry:
         """The game's variables this plan writes: all but those the spec ``omits()``, as the
         spec's ``annotate(registry)`` describes them (where it has one)."""
         omits = getattr(self.spec, "omits", None)
-        registry = game.registry.without(omits()) if omits else game.registry
+        registry = self.game.registry
+        registry = registry.without(omits()) if omits else registry
         annotate = getattr(self.spec, "annotate", None)  # what the values mean in this cube
         return annotate(registry) if annotate else registry
 
-    def nbytes(self, registry: Registry) -> int:
-        """Uncompressed size of the cube's arrays."""
+    def nbytes(self, registry: Registry | None = None) -> int:
+        """Uncompressed size of the cube's arrays (of ``registry``'s variables; default: the
+        ones this plan writes)."""
         sizes = self.spec.sizes()
+        registry = self.registry() if registry is None else registry
         return sum(
             v.dtype.itemsize * math.prod(sizes[d] for d in v.dims) for v in registry.values()
         )
@@ -155,21 +159,20 @@ class Plan:
     def partial_results(self) -> list[str]:
         """Results along a leading part of the chunked dims only (per instance, not per alpha):
         a chunk writes them too, and the cube's survey must know them from inputs."""
-        from .game import get
-
         inputs = self.spec.inputs()
         return sorted(
             name
-            for name, var in self.registry(get(self.game)).items()
+            for name, var in self.registry().items()
             if name not in inputs and tuple(var.dims[: len(self.dims)]) != self.dims
         )
 
-    def attrs(self, game, provenance: dict | None = None, stored: bool = True) -> dict:
+    def attrs(self, provenance: dict | None = None, stored: bool = True) -> dict:
         """The cube's attrs, built here only: game, paper, version, the spec's own; for a stored
         cube also its configuration, creation time, library versions; ``provenance``: extra."""
         from . import __version__
         from .game import DEFAULT, GAME_ATTR
 
+        game = self.game
         attrs = {"title": game.title, **self.spec.attrs(), "paper": game.paper}
         attrs["fastscan_version"] = __version__
         if stored or game.name != DEFAULT:
@@ -180,10 +183,10 @@ class Plan:
             attrs["versions"] = json.dumps(versions())
         return {**attrs, **(provenance or {})}
 
-    def layout(self, game, zstd_level: int | None = None, provenance: dict | None = None) -> Layout:
+    def layout(self, zstd_level: int | None = None, provenance: dict | None = None) -> Layout:
         """The cube's arrays (results empty, coordinates and inputs with their values) and
         attrs, for creating the store."""
-        registry = self.registry(game)
+        registry = self.registry()
         sizes = self.spec.sizes()
         chunk_of = dict(zip(self.dims, self.chunks, strict=True))
         inputs = self.spec.inputs()
@@ -220,7 +223,7 @@ class Plan:
                     coord=True,
                 )
             )
-        return Layout(arrays, self.attrs(game, provenance))
+        return Layout(arrays, self.attrs(provenance))
 
 
 def versions() -> dict[str, str]:

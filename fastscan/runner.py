@@ -16,7 +16,6 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .game import get
 from .plan import Chunk, Plan
 from .variables import region
 
@@ -71,7 +70,7 @@ class Sink(Protocol):
 
 def block_task(plan: Plan, chunk: Chunk, block: int, sink: Sink) -> Any:
     """One block of a split chunk; kept by the sink until its chunk merges."""
-    part = get(plan.game).compute_block(plan, chunk, block)
+    part = plan.game.compute_block(plan, chunk, block)
     return sink.keep_part(chunk, block, part)
 
 
@@ -83,7 +82,7 @@ def chunk_task(plan: Plan, chunk: Chunk, sink: Sink, *parts) -> str:
     """Compute one chunk (or merge its blocks) and write it; returns the chunk's name."""
     if sink.finished(chunk):
         return chunk.name
-    game = get(plan.game)
+    game = plan.game
     merged = reduce(game.merge, sink.parts(chunk, parts)) if plan.blocks(chunk) > 1 else None
     sink.write(chunk, game.compute_chunk(plan, chunk, merged))
     return chunk.name
@@ -93,7 +92,7 @@ class MemorySink:
     """Fills in-memory arrays of every result variable of the cube (threads share them)."""
 
     def __init__(self, plan: Plan):
-        registry = plan.registry(get(plan.game))
+        registry = plan.registry()
         sizes = plan.spec.sizes()
         inputs = plan.spec.inputs()
         self.variables = {k: v for k, v in registry.items() if k not in inputs}
@@ -159,7 +158,7 @@ def pending(
 
 
 def _warm_up(plan: Plan) -> None:
-    get(plan.game).warm_up(plan)
+    plan.game.warm_up(plan)
 
 
 def execute(plan: Plan, sink: Sink, progress=None, client=None, workers: int | None = None) -> None:

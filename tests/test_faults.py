@@ -20,7 +20,6 @@ from fastscan.cube import CubeSink, run_to_store
 from fastscan.datasharing import profiles
 from fastscan.datasharing.plan import Split
 from fastscan.datasharing.plan import build as build_plan
-from fastscan.game import get
 from fastscan.store import Store
 
 
@@ -53,7 +52,7 @@ def test_a_chunk_task_run_again_after_its_chunk_was_written_writes_nothing(tmp_p
     plan, store, want, chunk, sink = scanned(tmp_path)
     # the worker that ran the chunk died before reporting: the scheduler recomputes the blocks
     # whose results it held (here block 2 alone) and runs the chunk task again
-    sink.keep_part(chunk, 2, get(plan.game).compute_block(plan, chunk, 2))
+    sink.keep_part(chunk, 2, plan.game.compute_block(plan, chunk, 2))
     assert runner.chunk_task(plan, chunk, sink) == chunk.name
     assert arrays(store.zarr_store()) == want
     assert store.partials(chunk.name) == {}  # the recomputed part is not left behind
@@ -63,7 +62,7 @@ def test_a_merge_with_a_block_missing_raises_and_writes_nothing(tmp_path):
     plan, store, want, chunk, sink = scanned(tmp_path)
     store.unmark([chunk.name])  # as if killed after the blocks, before the chunk was marked
     for b in (0, 1, 3):  # block 2 lost with its worker
-        sink.keep_part(chunk, b, get(plan.game).compute_block(plan, chunk, b))
+        sink.keep_part(chunk, b, plan.game.compute_block(plan, chunk, b))
     with pytest.raises(runner.MissingBlocks, match=r"block part\(s\) 2 missing"):
         runner.chunk_task(plan, chunk, sink)
     assert chunk.name not in store.marked()

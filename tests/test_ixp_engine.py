@@ -16,7 +16,6 @@ from helpers import fastscan_cli, spawn
 
 from fastscan.cube import CubeSink, run_to_store
 from fastscan.ixp import api, families, plan
-from fastscan.ixp.game import GAME
 from fastscan.runner import block_task
 from fastscan.store import Store
 
@@ -68,7 +67,7 @@ def test_blocks_merge_exactly_and_resume_one_by_one(tmp_path):
     split = plan.build(fam, alpha, block_from=100)
     assert split.n_chunks == 4 and split.n_blocks == 4 * 9 and split.split
     store = Store(str(tmp_path / "b.zarr"))
-    store.create(split.layout(GAME))
+    store.create(split.layout())
     chunk = split.chunk_list()[1]
     for b in (0, 5, 8):  # some blocks finished before a crash
         block_task(split, chunk, b, CubeSink(store, split))

@@ -245,7 +245,6 @@ def test_resume_after_interruption_is_bitwise_identical(tmp_path, sig):
 
 def test_blocks_resume_one_by_one(tmp_path):
     from fastscan.cube import CubeSink
-    from fastscan.datasharing.game import GAME
     from fastscan.datasharing.plan import Split
     from fastscan.runner import block_task
 
@@ -253,7 +252,7 @@ def test_blocks_resume_one_by_one(tmp_path):
     plan = build_plan(prof, np.linspace(-1, 1, 5), np.linspace(0.05, 1, 16), split=Split(4))
     assert plan.blocks(plan.chunk_list()[0]) == 8
     store = Store(str(tmp_path / "b.zarr"))
-    store.create(plan.layout(GAME))
+    store.create(plan.layout())
 
     chunk = plan.chunk_list()[0]
     for b in (0, 3, 5):  # some blocks finished before a crash

@@ -80,7 +80,7 @@ class Toy:
 
     def plan(self, weight, alpha, chunks=(2, 2)) -> Plan:
         spec = Spec(np.asarray(weight, dtype=float), np.asarray(alpha, dtype=float))
-        return Plan(self.name, self.dims, tuple(chunks), spec)
+        return Plan(self, self.dims, tuple(chunks), spec)
 
     def compute_block(self, plan: Plan, chunk: Chunk, block: int) -> Part:
         w = plan.spec.weight[chunk["instance"]][:, block::BLOCKS]

@@ -71,5 +71,5 @@ def scan(
     plan = spread(plan, threads or cpus())
     data = {**compute(plan, workers=threads), **plan.spec.inputs()}
     data["n_players"] = data["n_players"].astype(GAME.registry["n_players"].dtype)
-    attrs = plan.attrs(GAME, stored=False)
-    return build_dataset(plan.registry(GAME), data, plan.spec.coords(), attrs)
+    attrs = plan.attrs(stored=False)
+    return build_dataset(plan.registry(), data, plan.spec.coords(), attrs)

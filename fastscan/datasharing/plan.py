@@ -208,7 +208,9 @@ def build(
         chunks = choose_chunks(profiles.n_players, model.size, sigma.size, sets, split)
         if model.dim is None:  # the constant model: no dim of its own
             chunks = (chunks[0], chunks[2])
-    return Plan(NAME, spec.dims, tuple(int(c) for c in chunks), spec)
+    from .game import GAME  # the game object itself, held by the plan
+
+    return Plan(GAME, spec.dims, tuple(int(c) for c in chunks), spec)
 
 
 def choose_chunks(

@@ -31,7 +31,6 @@ def scan(
     """
     from ..runner import compute, cpus
     from ..variables import build_dataset
-    from .game import GAME
     from .model import Instance
     from .plan import Instances, build
 
@@ -41,5 +40,5 @@ def scan(
         instances = Instances.from_list(list(instances))
     plan = build(instances, alpha, method=method, approx=approx)
     data = {**compute(plan, workers=threads or cpus()), **plan.spec.inputs()}
-    attrs = plan.attrs(GAME, stored=False)
-    return build_dataset(plan.registry(GAME), data, plan.spec.coords(), attrs, plan.spec.labels())
+    attrs = plan.attrs(stored=False)
+    return build_dataset(plan.registry(), data, plan.spec.coords(), attrs, plan.spec.labels())

@@ -213,15 +213,17 @@ def build(
             pc = int(np.clip(TARGET_ASSIGNMENTS // max(1.0, float(per.max())), 1, len(instances)))
             pc = math.ceil(len(instances) / math.ceil(len(instances) / pc))
     scan = Scan(instances, alpha, method, bool(approx), split)
+    from .game import GAME  # the game object itself, held by the plan
+
     if method == "optimum":  # nothing varies with alpha: chunks of instances only
-        return Plan(NAME, DIMS[:1], (pc,) if chunks is None else tuple(chunks)[:1], scan)
+        return Plan(GAME, DIMS[:1], (pc,) if chunks is None else tuple(chunks)[:1], scan)
     if chunks is None:
         chunks = (pc, alpha.size)
     elif int(chunks[1]) != alpha.size:  # per-instance results: one writer per instance chunk
         raise ValueError(f"chunks must hold whole alpha grids ({alpha.size}), got {chunks[1]}")
     elif split is not None and int(chunks[0]) != 1:
         scan = replace(scan, split=None)  # chunks of several instances: each computed whole
-    return Plan(NAME, DIMS, tuple(int(c) for c in chunks), scan)
+    return Plan(GAME, DIMS, tuple(int(c) for c in chunks), scan)
 
 
 def _fixed_agents(assignments: int, radix: int, block: int, n: int) -> int:
