@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .game import Game, get, of_cube
+from .game import Game, of_cube
 from .grids import plain
 from .plan import Chunk, Plan, differences
 from .runner import MissingBlocks, execute, pending
@@ -69,10 +69,12 @@ def status(store: Store, verify: bool = False) -> Status:
     return survey(store, chunk_dims(store), verify, store.config().get("partial_results", ()))
 
 
-def resume_command(command: str | None) -> str:
-    """The command that finishes a cube made by ``command`` (its ``command`` attr)."""
+def resume_command(command: str | None, game: Game | None = None) -> str:
+    """The command that finishes a cube of ``game`` made by ``command`` (its ``command``
+    attr; without one, the game's scan command)."""
     if not command:
-        return "fastscan scan ... --resume (with the parameters it was made with)"
+        made = game.scan_command + " ..." if game is not None else "the command that made it"
+        return f"{made} --resume (with the parameters it was made with)"
     from .redact import redact_argv
 
     # credentials left out even where an older cube stored them
@@ -246,7 +248,7 @@ def open_cube(
     if not allow_incomplete:
         raise ValueError(
             f"{store.url!r} is incomplete ({state.summary()}); finish it with: "
-            f"{resume_command(ds.attrs.get('command'))}; or add "
+            f"{resume_command(ds.attrs.get('command'), game_of(store))}; or add "
             f"{allow_name} to read the finished cells (the others as missing)"
         )
     cfg = store.config()
@@ -302,7 +304,7 @@ def describe(store: Store, verify: bool = False) -> tuple[str, bool]:
     ds = store.open_dataset()
     cfg = store.config()
     game = game_of(store)
-    extra = "".join(f"{k}={ds.attrs[k]}, " for k in ("sets",) if k in ds.attrs)
+    extra = "".join(f"{k}={ds.attrs[k]}, " for k in game.info_attrs if k in ds.attrs)
     lines = [
         f"{store.url}: fastscan cube ({extra}fastscan {ds.attrs.get('fastscan_version')}, "
         f"created {ds.attrs.get('created')})",
@@ -336,9 +338,9 @@ def describe(store: Store, verify: bool = False) -> tuple[str, bool]:
     if state.complete:
         whole = "complete" + (", every chunk verified" if verify else "")
     else:
-        whole = f"incomplete: resume with {resume_command(ds.attrs.get('command'))}"
+        whole = f"incomplete: resume with {resume_command(ds.attrs.get('command'), game)}"
     lines.append("")
-    for key in get(game.name).provenance_keys:
+    for key in game.provenance_keys:
         if key in cfg:
             lines.append(f"{key}: {json.dumps(cfg[key])[:200]}")
     lines.append(f"chunks: {state.summary()} ({whole})")

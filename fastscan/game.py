@@ -49,6 +49,11 @@ class Game(Protocol):
     config_defaults : dict
         The value a config key has where a cube's config lacks it (an option stored only when
         not at its default, or added by a later version), so a resume compares it too.
+    scan_command : str
+        The command that makes its cubes (``fastscan scan``): a resume hint for a cube that
+        recorded no command.
+    info_attrs : tuple of str
+        The cube attrs ``fastscan info`` shows in its first line (``sets``, say).
     """
 
     name: str
@@ -59,6 +64,8 @@ class Game(Protocol):
     part_type: type
     provenance_keys: tuple[str, ...]
     config_defaults: dict[str, Any]
+    scan_command: str
+    info_attrs: tuple[str, ...]
 
     def plan(self, **config: Any) -> Plan:
         """A validated plan from the game's parameters (nothing is computed)."""

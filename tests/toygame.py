@@ -72,6 +72,8 @@ class Toy:
     name = "toy"
     paper = "a toy for the tests"
     title = "toy cube"
+    scan_command = "toy scan"
+    info_attrs = ()
     dims = ("instance", "alpha")
     registry = REGISTRY
     part_type = Part

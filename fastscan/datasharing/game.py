@@ -20,6 +20,8 @@ class DataSharing:
     name = NAME
     paper = PAPER
     title = "fastscan stability cube"
+    scan_command = "fastscan scan"
+    info_attrs = ("sets",)
     dims = DIMS
     registry = REGISTRY
     part_type = Part

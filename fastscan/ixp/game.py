@@ -18,6 +18,8 @@ class IXP:
     name = NAME
     paper = PAPER
     title = "fastscan IXP group-formation cube"
+    scan_command = "fastscan ixp scan"
+    info_attrs = ()
     dims = DIMS
     registry = REGISTRY
     part_type = Part
