@@ -49,7 +49,7 @@ def test_leakage_cube_has_a_p_dim_resumes_and_answers_queries(tmp_path):
     assert r.returncode == 2 and "privacy: store has leakage, this scan has power" in r.stderr
     other = f"--privacy leakage --p 0.02:0.5:6 --sigma {SIGMA}"
     r = fastscan_cli(f"scan --costs {COSTS} {other} --out {out} --resume")
-    assert r.returncode == 2 and "p" in r.stderr, r.stderr
+    assert r.returncode == 2 and "p: store has 6 values" in r.stderr, r.stderr
     q = ok(f"query {out} --var max_size --sel p=0.5 --sel notion=robust --reduce max:sigma")
     assert "# selected p=0.5" in q.stderr and q.stdout.strip().splitlines()[-1].split()[-1] == "5"
     png = tmp_path / "phase.png"

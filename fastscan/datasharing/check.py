@@ -121,7 +121,8 @@ def model_sampler(
         def leak(rng) -> Scaling:
             if grid is not None:
                 return Scaling("leakage", p=float(grid[rng.integers(grid.size)]))
-            u = float(elementary.uniform(rng, -3.0, float(np.log10(0.9)), 1)[0])
+            top = elementary.log(0.9) / elementary.log(10.0)  # log10 0.9, the same on every CPU
+            u = float(elementary.uniform(rng, -3.0, top, 1)[0])
             return Scaling("leakage", p=float(elementary.pow(10.0, u)))
 
         where = "p from " + (p if p is not None else "10^U(-3, log10 0.9)")

@@ -39,7 +39,6 @@ DESIGNER_LOWER = 3
 DESIGNER_UPPER = 4
 
 TIE = 1e-26
-UNIT = 2.0**-53
 
 
 band = privacy.band
