@@ -24,6 +24,7 @@ DEFAULT = "datasharing"  # cubes without GAME_ATTR were all made by this game
 GAMES: dict[str, str] = {
     "datasharing": "fastscan.datasharing.game",
     "ixp": "fastscan.ixp.game",
+    "partitions": "fastscan.partitions.game",
 }
 
 

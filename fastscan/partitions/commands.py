@@ -1,0 +1,107 @@
+"""What the ``fastscan partitions`` commands do, one library call each (the CLI prints it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..grids import parse_grid, plain
+
+SHOW_LIMIT = 20  # partitions described in full at one point (the count is always exact)
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
+def scan(
+    *,
+    costs: str | None = None,
+    costs_file: str | None = None,
+    family: str | None = None,
+    params: dict[str, str | None] | None = None,
+    alpha: str | None = None,
+    sigma: str = "0.05:1:100",
+    privacy: str = "power",
+    p: str | None = None,
+    f_file: str | None = None,
+    notion: str = "nash,individual,contractual",
+    out: str | None = None,
+    resume: bool = False,
+    overwrite: bool = False,
+    say: Callable[[str], None] | None = None,
+    arg: Callable[[str], str] = plain,
+    **run_options: Any,
+) -> str:
+    """``fastscan partitions scan``: profiles x alpha x sigma into a resumable cube; returns the
+    closing line. ``run_options`` go to :func:`fastscan.job.run`."""
+    from .. import job
+    from ..datasharing.commands import profiles, scan_model
+    from .plan import build
+
+    found, name = profiles(costs, costs_file, family, params, arg)
+    if found is None:
+        raise ValueError(
+            f"give the players: {arg('costs')}, {arg('costs_file')} or {arg('family')}"
+        )
+    if out is None:
+        raise ValueError(f"{arg('out')} is required (a path or fsspec URL for the Zarr store)")
+    if resume and overwrite:
+        raise ValueError(f"give {arg('resume')} or {arg('overwrite')}, not both")
+    job.refuse_memory(out, arg)
+    plan = build(
+        found,
+        scan_model(privacy, alpha, p, f_file, arg),
+        parse_grid(sigma, arg("sigma")),
+        notion,
+        name=name,
+        arg=arg,
+    )
+    mode = "resume" if resume else "overwrite" if overwrite else "new"
+    return job.run(plan, out, mode, say=say, arg=arg, **run_options)
+
+
+def show(
+    costs: str,
+    alpha: float | None,
+    sigma: float,
+    notion: str = "nash",
+    partition: str | None = None,
+    notify: Callable[[str], None] = _quiet,
+    arg=plain,
+    limit: int = SHOW_LIMIT,
+    model: dict | None = None,
+) -> str:
+    """``fastscan partitions show``: every stable partition at one point with each player's
+    burden and best move, blocked or not (the first ``limit``; 0: all), or the one
+    ``partition`` asked for, stable or not."""
+    from ..datasharing.profiles import from_text
+    from ..kernels._numba import announce
+    from .api import SHOW_LIMIT as MOST
+    from .api import count_stable, stable_partitions
+    from .describe import describe_partition
+
+    costs = from_text(costs, arg("costs")).costs[0]
+    model = dict(model or {})
+    with announce("partitions-show", notify):
+        if partition is not None:
+            return describe_partition(
+                costs, alpha, sigma, partition, notion, arg=arg, **model
+            ).table()
+        total = count_stable(costs, alpha, sigma, notion, **model)
+        shown = stable_partitions(
+            costs, alpha, sigma, notion, limit=min(limit or MOST, MOST), **model
+        )
+    at = f"alpha={alpha:g}, " if alpha is not None else ""
+    lines = [
+        f"{notion}: {total:,} stable partition{'s' if total != 1 else ''} at {at}sigma={sigma:g}",
+        "",
+    ]
+    for labels in shown:
+        lines += [describe_partition(costs, alpha, sigma, labels, notion, **model).table(), ""]
+    if len(shown) < total:
+        lines.append(
+            f"... {total - len(shown):,} more not shown (the first {len(shown):,} of {total:,}); "
+            f"see more with {arg('limit')} {total} (or {arg('limit')} 0)"
+        )
+    return "\n".join(lines).rstrip()
