@@ -123,4 +123,28 @@ def show(costs, alpha, privacy, p, f_file, model, sigma, notion, partition, limi
     )
 
 
+@partitions.command()
+@click.option("--costs", required=True, help="comma list of costs (n <= 10)")
+@click.option("--alpha", type=float, help="required with --privacy power")
+@privacy_options(grid=False)
+@click.option(
+    "--notion",
+    default="nash,individual,contractual",
+    show_default=True,
+    help="comma list of nash, individual, contractual, core",
+)
+@click.option(
+    "--format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"])
+)
+@opt.kernels
+def intervals(costs, alpha, privacy, p, f_file, model, notion, fmt) -> None:
+    """Exact sigma ranges [low, high) on which the stable partitions stay the same, and which."""
+    from fastscan.datasharing.commands import point_model
+    from fastscan.grids import flag
+    from fastscan.partitions import commands
+
+    chosen = point_model(privacy, p, f_file, model, flag)
+    click.echo(commands.intervals(costs, alpha, notion, fmt, opt.echo_err, flag, model=chosen))
+
+
 COMMANDS = [partitions]

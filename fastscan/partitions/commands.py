@@ -105,3 +105,39 @@ def show(
             f"see more with {arg('limit')} {total} (or {arg('limit')} 0)"
         )
     return "\n".join(lines).rstrip()
+
+
+def intervals(
+    costs: str,
+    alpha: float | None,
+    notion: str = "nash,individual,contractual",
+    fmt: str = "table",
+    notify: Callable[[str], None] = _quiet,
+    arg=plain,
+    model: dict | None = None,
+) -> str:
+    """``fastscan partitions intervals``: the exact sigma ranges ``[low, high)`` on which the
+    set of stable partitions is constant, per notion, as a table or JSON."""
+    import json
+
+    from ..datasharing.profiles import from_text
+    from ..kernels._numba import announce
+    from .intervals import partition_intervals
+    from .plan import check_notions
+
+    costs = from_text(costs, arg("costs")).costs[0]
+    ranges = []
+    with announce("partitions-intervals", notify):
+        for nu in check_notions(notion, arg("notion")):
+            ranges += partition_intervals(costs, alpha, nu, arg=arg, **(model or {}))
+    if fmt == "json":
+        return json.dumps([r.to_dict() for r in ranges], indent=1)
+    lines = []
+    for r in ranges:
+        # full precision: the ends are the first floats of each range (paste one to check it)
+        hi = "inf" if r.high is None else repr(r.high)
+        listed = "; ".join(",".join(map(str, p)) for p in r.partitions[:4])
+        more = f" (+{len(r.partitions) - 4} more)" if len(r.partitions) > 4 else ""
+        count = f"{len(r.partitions)} stable" if r.partitions else "no stable partition"
+        lines.append(f"{r.notion:11} [{r.low!r}, {hi})  {count:>10}  {listed}{more}")
+    return "\n".join(lines)

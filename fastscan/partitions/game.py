@@ -58,9 +58,9 @@ class Partitions:
         warm_up(notify)
 
     def warm_steps(self) -> list[Callable[[], None]]:
-        from .compute import warm_up
+        from .warm import STEPS
 
-        return [warm_up]
+        return STEPS
 
     def estimate(self, plan: Plan, workers: int, left: float = 1.0) -> float:
         scan = plan.spec

@@ -13,7 +13,7 @@ from .._numba import inline, kernel
 from ..datasharing import privacy
 from ..datasharing.exact import a_dd
 from .contracts import BITS, MAX_KEY, NASH, Part, Players, Rows
-from .walk import general_ranges, nash_ranges, pack, unpack
+from .walk import INF, collect, general_ranges, nash_ranges, pack, unpack
 
 
 # --- inputs ----------------------------------------------------------------------------------
@@ -111,7 +111,7 @@ def walk(players, rows, grid, want, prefix, tables, found):
     out = np.zeros((G + 2, 2), np.int64)
     most = (n + 1) * (n + 1) + (1 << n) + 2  # deviations of one partition, at most
     work = np.zeros((4, most), np.int64)
-    fwork = np.zeros(4)
+    ivs = np.zeros((most, 4))
     sure = np.zeros((most, 2), np.int64)
     maybe = np.zeros((most, 2), np.int64)
     T = rows.r.shape[0]
@@ -180,7 +180,7 @@ def walk(players, rows, grid, want, prefix, tables, found):
                         grid,
                         out,
                         work,
-                        fwork,
+                        ivs,
                         sure,
                         maybe,
                     )
@@ -381,3 +381,93 @@ def central_at(central_w, central_key, s):
                 if blocks[t, g] == 0 or v < sc[t, g]:
                     sc[t, g], blocks[t, g], keys[t, g] = v, b, central_key[t, b]
     return sc, blocks, keys
+
+
+# --- exact sigma ranges (fastscan partitions intervals) ----------------------------------------
+@kernel
+def _gaps(lo, hi, m, out):
+    """The pieces of ``(0, inf)`` outside every ``[lo[i], hi[i]]`` (``i < m``; sorted here by
+    ``lo``), as rows ``(start, end)`` of ``out``; returns how many."""
+    order = np.argsort(lo[:m])
+    count = 0
+    cur = 0.0
+    for q in range(m):
+        a, b = lo[order[q]], hi[order[q]]
+        if b <= a:  # narrowed to nothing: surely active nowhere
+            continue
+        if a > cur:
+            out[count, 0], out[count, 1] = cur, a
+            count += 1
+        cur = max(cur, b)
+    if cur < INF:
+        out[count, 0], out[count, 1] = cur, INF
+        count += 1
+    return count
+
+
+@kernel
+def zones(code, players, rows, t, out_key, out_maybe, out_sure):
+    """Every partition that may be stable under ``code`` somewhere (``s > 0``) at model value
+    ``t``: its key, the pieces of ``s`` where it may be stable (outside every deviation's
+    narrowed interval) and where it surely is (outside every widened one). Rows of
+    ``out_maybe``/``out_sure``: ``(partition index, start, end)``; returns the three counts."""
+    a = players.a
+    n = a.size
+    r, p_hi, p_lo, err = rows.r[t], rows.p_hi[t], rows.p_lo[t], rows.err[t]
+    labels = np.zeros(n, np.int64)
+    top = np.full(n + 1, -1, np.int64)
+    for i in range(1, n + 1):
+        top[i] = max(top[i - 1], labels[i - 1])
+    size = np.zeros(n + 1, np.int64)
+    A = np.zeros(n + 1)
+    masks = np.zeros(n + 1, np.int64)
+    ext = np.zeros((n + 1, 4), np.int64)
+    cur = np.zeros(n)
+    most = (n + 1) * (n + 1) + (1 << n) + 2
+    ivs = np.zeros((most, 4))
+    pieces = np.zeros((most + 1, 2))
+    k_count = 0
+    m_count = 0
+    s_count = 0
+    while True:
+        nb = top[n] + 1
+        size[:nb] = 0
+        A[:nb] = 0.0
+        masks[:nb] = 0
+        for i in range(n):
+            b = labels[i]
+            size[b] += 1
+            A[b] += a[i]
+            masks[b] |= np.int64(1) << i
+        _extremes(a, labels, nb, ext)
+        for i in range(n):
+            b = labels[i]
+            cur[i] = (A[b] + 2.0 * a[i]) * r[size[b]] if size[b] >= 2 else 0.0
+        m = collect(
+            code, players, r, p_hi, p_lo, err, labels, size, A, masks, nb, cur, ext, 0.0, INF, ivs
+        )
+        if m >= 0:
+            g = _gaps(ivs[:m, 2].copy(), ivs[:m, 3].copy(), m, pieces)  # narrowed: may be
+            if g > 0 and m_count + g <= out_maybe.shape[0]:
+                out_key[k_count] = pack(labels)
+                for q in range(g):
+                    out_maybe[m_count, 0] = k_count
+                    out_maybe[m_count, 1], out_maybe[m_count, 2] = pieces[q, 0], pieces[q, 1]
+                    m_count += 1
+                g = _gaps(ivs[:m, 0].copy(), ivs[:m, 1].copy(), m, pieces)  # widened: surely
+                for q in range(g):
+                    if s_count < out_sure.shape[0]:
+                        out_sure[s_count, 0] = k_count
+                        out_sure[s_count, 1], out_sure[s_count, 2] = pieces[q, 0], pieces[q, 1]
+                        s_count += 1
+                k_count += 1
+        i = n - 1
+        while i >= 1 and labels[i] > top[i]:
+            i -= 1
+        if i < 1:
+            break
+        labels[i] += 1
+        labels[i + 1 :] = 0
+        for j in range(i + 1, n + 1):
+            top[j] = max(top[j - 1], labels[j - 1])
+    return k_count, m_count, s_count

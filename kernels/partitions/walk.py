@@ -256,38 +256,18 @@ def consent(players, r, p_hi, p_lo, err, iv, new, old, knew, kold, A_new, A_old,
 
 
 @kernel
-def general_ranges(
-    code,
-    players,
-    r,
-    p_hi,
-    p_lo,
-    err,
-    labels,
-    size,
-    A,
-    masks,
-    nb,
-    cur,
-    ext,
-    grid,
-    out,
-    work,
-    fwork,
-    sure,
-    maybe,
+def collect(
+    code, players, r, p_hi, p_lo, err, labels, size, A, masks, nb, cur, ext, low, high, ivs
 ):
-    """Stable grid ranges under individual, contractual or core stability: the complement of
-    the union of the deviations' intervals, widened (sure) and narrowed (maybe) by their error."""
-    s = grid.s
-    G = s.size
+    """Every live deviation of the partition within ``low <= s <= high``: rows of ``ivs``
+    ``[maybe_lo, maybe_hi, sure_lo, sure_hi]`` (the interval where it is active, widened and
+    narrowed by the error); returns how many, or -1 when one or two of them surely cover the
+    whole window (nothing is stable there)."""
     a = players.a
     n = labels.size
-    lo_w, hi_w, lo_n, hi_n = work[0], work[1], work[2], work[3]
-    m_w = 0
-    m_n = 0
-    iv = fwork
-    h_left, l_right = -INF, INF
+    m = 0
+    iv = ivs[ivs.shape[0] - 1]  # scratch: the last row is never a deviation
+    h_left, l_right = -INF, INF  # surely covered from the left up to here, from the right down
     if code == CORE:
         full = (np.int64(1) << n) - 1
         for T in range(1, full + 1):
@@ -311,18 +291,18 @@ def general_ranges(
                         break
                 else:
                     narrow(kind, t, e, iv)
-                    if iv[0] >= iv[1] or iv[0] > s[G - 1] or iv[1] < s[0]:
+                    if iv[0] >= iv[1] or iv[0] > high or iv[1] < low:
                         alive = False
                         break
             if alive:
-                # surely covered from the left up to h_left and from the right down to l_right
-                if iv[2] < s[0]:
+                if iv[2] < low:
                     h_left = max(h_left, iv[3])
-                if iv[3] > s[G - 1]:
+                if iv[3] > high:
                     l_right = min(l_right, iv[2])
                 if l_right < h_left:
-                    return 0  # some coalition blocks at every grid point
-                m_w, m_n = _record(iv, s, lo_w, hi_w, lo_n, hi_n, m_w, m_n)
+                    return -1  # some coalition blocks everywhere
+                ivs[m, :] = iv
+                m += 1
     else:
         for i in range(n):
             c = labels[i]
@@ -347,12 +327,11 @@ def general_ranges(
                         continue
                 else:
                     narrow(kind, t, e, iv)
-                    if iv[0] >= iv[1] or iv[0] > s[G - 1] or iv[1] < s[0]:
+                    if iv[0] >= iv[1] or iv[0] > high or iv[1] < low:
                         continue
                 ok = True
-                if (
-                    d < nb
-                ):  # the receiving block's consent: its extreme members bind (linear in a_j)
+                # the receiving block's consent: its extreme members bind (linear in a_j)
+                if d < nb and code != NASH:
                     for j in (ext[d, 0], ext[d, 1]):
                         if not consent(
                             players,
@@ -395,15 +374,56 @@ def general_ranges(
                         ):
                             ok = False
                             break
-                if not ok or iv[0] >= iv[1] or iv[0] > s[G - 1] or iv[1] < s[0]:
+                if not ok or iv[0] >= iv[1] or iv[0] > high or iv[1] < low:
                     continue
-                if iv[2] < s[0]:
+                if iv[2] < low:
                     h_left = max(h_left, iv[3])
-                if iv[3] > s[G - 1]:
+                if iv[3] > high:
                     l_right = min(l_right, iv[2])
                 if l_right < h_left:
-                    return 0  # a move is made at every grid point
-                m_w, m_n = _record(iv, s, lo_w, hi_w, lo_n, hi_n, m_w, m_n)
+                    return -1  # a move is made everywhere
+                ivs[m, :] = iv
+                m += 1
+    return m
+
+
+@kernel
+def general_ranges(
+    code,
+    players,
+    r,
+    p_hi,
+    p_lo,
+    err,
+    labels,
+    size,
+    A,
+    masks,
+    nb,
+    cur,
+    ext,
+    grid,
+    out,
+    work,
+    ivs,
+    sure,
+    maybe,
+):
+    """Stable grid ranges under individual, contractual or core stability: the complement of
+    the union of the deviations' intervals (:func:`collect`), widened (surely stable outside)
+    and narrowed (surely not stable inside)."""
+    s = grid.s
+    G = s.size
+    m = collect(
+        code, players, r, p_hi, p_lo, err, labels, size, A, masks, nb, cur, ext, s[0], s[G - 1], ivs
+    )
+    if m < 0:
+        return 0
+    lo_w, hi_w, lo_n, hi_n = work[0], work[1], work[2], work[3]
+    m_w = 0
+    m_n = 0
+    for q in range(m):
+        m_w, m_n = _record(ivs[q], s, lo_w, hi_w, lo_n, hi_n, m_w, m_n)
     ns = uncovered(lo_w, hi_w, m_w, G, sure)
     nm = uncovered(lo_n, hi_n, m_n, G, maybe)
     if nm == 0:
