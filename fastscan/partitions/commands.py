@@ -78,11 +78,12 @@ def show(
     from ..datasharing.profiles import from_text
     from ..kernels._numba import announce
     from .api import SHOW_LIMIT as MOST
-    from .api import count_stable, stable_partitions
+    from .api import Point, count_stable, stable_partitions
     from .describe import describe_partition
 
     costs = from_text(costs, arg("costs")).costs[0]
     model = dict(model or {})
+    Point.of(costs, alpha, sigma, notion, arg=arg, **model)  # bad input named as the CLI's
     with announce("partitions-show", notify):
         if partition is not None:
             return describe_partition(
