@@ -13,7 +13,7 @@ from .._numba import inline, kernel
 from ..datasharing import privacy
 from ..datasharing.exact import a_dd
 from .contracts import BITS, MAX_KEY, NASH, Part, Players, Rows
-from .walk import INF, collect, general_ranges, nash_ranges, pack, unpack
+from .walk import INF, collect, gaps_of, general_ranges, nash_ranges, pack, unpack
 
 
 # --- inputs ----------------------------------------------------------------------------------
@@ -65,18 +65,28 @@ def players_of(costs, core):
 
 # --- the walk ----------------------------------------------------------------------------------
 @inline
-def _tree_update(w_arr, k_arr, G, lo, hi, W, key, least):
+def _tree_update(w_arr, k_arr, w, t, b, G, lo, hi, W, key, least):
+    """Offer ``(W, key)`` to the ranges ``[lo, hi)`` of tree ``[w, t, b]`` (indexed, not
+    sliced: a view per update would count references)."""
     lo += G
     hi += G
     while lo < hi:
         if lo & 1:
-            _offer(w_arr, k_arr, lo, W, key, least)
+            _offer4(w_arr, k_arr, w, t, b, lo, W, key, least)
             lo += 1
         if hi & 1:
             hi -= 1
-            _offer(w_arr, k_arr, hi, W, key, least)
+            _offer4(w_arr, k_arr, w, t, b, hi, W, key, least)
         lo >>= 1
         hi >>= 1
+
+
+@inline
+def _offer4(w_arr, k_arr, w, t, b, node, W, key, least):
+    old = w_arr[w, t, b, node]
+    if (W < old if least else W > old) or (W == old and key < k_arr[w, t, b, node]):
+        w_arr[w, t, b, node] = W
+        k_arr[w, t, b, node] = key
 
 
 @inline
@@ -110,11 +120,21 @@ def walk(players, rows, grid, want, prefix, tables, found):
     cls = np.zeros(n + 1)
     out = np.zeros((G + 2, 2), np.int64)
     most = (n + 1) * (n + 1) + (1 << n) + 2  # deviations of one partition, at most
-    work = np.zeros((4, most), np.int64)
+    work = np.zeros((4, most))  # float scratch: interval ends, their gaps
     ivs = np.zeros((most, 4))
     sure = np.zeros((most, 2), np.int64)
     maybe = np.zeros((most, 2), np.int64)
     T = rows.r.shape[0]
+    # every record field once: a field read in the loop counts a reference each time
+    r_all, q3, p_his, p_los, errs = rows.r, rows.q3, rows.p_hi, rows.p_lo, rows.err
+    count, single = tables.count, tables.single
+    best_w, best_key, worst_w, worst_key = (
+        tables.best_w,
+        tables.best_key,
+        tables.worst_w,
+        tables.worst_key,
+    )
+    central_w, central_key = tables.central_w, tables.central_key
     while True:
         nb = top[n] + 1
         size[:nb] = 0
@@ -132,27 +152,31 @@ def walk(players, rows, grid, want, prefix, tables, found):
             multi += size[b] >= 2
         _by_size(a, labels, size, cls)
         for t in range(T):
-            r = rows.r[t]
+            r = r_all[t]
             W = 0.0
             Wc = 0.0
             for k in range(2, n + 1):
                 if cls[k] > 0.0:
                     W += (k + 2) * r[k] * cls[k]
-                    Wc += rows.q3[t, k] * cls[k]
-            _offer(tables.central_w[t], tables.central_key[t], nb, Wc, key, True)
+                    Wc += q3[t, k] * cls[k]
+            old = central_w[t, nb]
+            if Wc < old or (Wc == old and key < central_key[t, nb]):
+                central_w[t, nb] = Wc
+                central_key[t, nb] = key
             for i in range(n):
                 b = labels[i]
                 cur[i] = (A[b] + 2.0 * a[i]) * r[size[b]] if size[b] >= 2 else 0.0
-            p_hi, p_lo = rows.p_hi[t], rows.p_lo[t]
+            p_hi, p_lo, err = p_his[t], p_los[t], errs[t]
             for w in range(want.size):
                 code = want[w]
                 if code == NASH:
                     m = nash_ranges(
                         players,
+                        a,
                         r,
                         p_hi,
                         p_lo,
-                        rows.err[t],
+                        err,
                         labels,
                         size,
                         A,
@@ -161,15 +185,18 @@ def walk(players, rows, grid, want, prefix, tables, found):
                         cur,
                         grid,
                         out,
+                        sure,
+                        maybe,
                     )
                 else:
                     m = general_ranges(
                         code,
                         players,
+                        a,
                         r,
                         p_hi,
                         p_lo,
-                        rows.err[t],
+                        err,
                         labels,
                         size,
                         A,
@@ -190,24 +217,13 @@ def walk(players, rows, grid, want, prefix, tables, found):
                         found[found[0]] = key
                 for q in range(m):
                     lo, hi = out[q, 0], out[q, 1]
-                    tables.count[w, t, lo] += 1
-                    tables.count[w, t, hi] -= 1
+                    count[w, t, lo] += 1
+                    count[w, t, hi] -= 1
                     if multi == 1:
-                        tables.single[w, t, lo] += 1
-                        tables.single[w, t, hi] -= 1
-                    _tree_update(
-                        tables.best_w[w, t, nb], tables.best_key[w, t, nb], G, lo, hi, W, key, True
-                    )
-                    _tree_update(
-                        tables.worst_w[w, t, nb],
-                        tables.worst_key[w, t, nb],
-                        G,
-                        lo,
-                        hi,
-                        W,
-                        key,
-                        False,
-                    )
+                        single[w, t, lo] += 1
+                        single[w, t, hi] -= 1
+                    _tree_update(best_w, best_key, w, t, nb, G, lo, hi, W, key, True)
+                    _tree_update(worst_w, worst_key, w, t, nb, G, lo, hi, W, key, False)
         # the next restricted-growth string with the same prefix
         i = n - 1
         while i >= max(f, 1) and labels[i] > top[i]:
@@ -385,27 +401,6 @@ def central_at(central_w, central_key, s):
 
 # --- exact sigma ranges (fastscan partitions intervals) ----------------------------------------
 @kernel
-def _gaps(lo, hi, m, out):
-    """The pieces of ``(0, inf)`` outside every ``[lo[i], hi[i]]`` (``i < m``; sorted here by
-    ``lo``), as rows ``(start, end)`` of ``out``; returns how many."""
-    order = np.argsort(lo[:m])
-    count = 0
-    cur = 0.0
-    for q in range(m):
-        a, b = lo[order[q]], hi[order[q]]
-        if b <= a:  # narrowed to nothing: surely active nowhere
-            continue
-        if a > cur:
-            out[count, 0], out[count, 1] = cur, a
-            count += 1
-        cur = max(cur, b)
-    if cur < INF:
-        out[count, 0], out[count, 1] = cur, INF
-        count += 1
-    return count
-
-
-@kernel
 def zones(code, players, rows, t, out_key, out_maybe, out_sure):
     """Every partition that may be stable under ``code`` somewhere (``s > 0``) at model value
     ``t``: its key, the pieces of ``s`` where it may be stable (outside every deviation's
@@ -426,6 +421,8 @@ def zones(code, players, rows, t, out_key, out_maybe, out_sure):
     most = (n + 1) * (n + 1) + (1 << n) + 2
     ivs = np.zeros((most, 4))
     pieces = np.zeros((most + 1, 2))
+    fa = np.zeros(most)
+    fb = np.zeros(most)
     k_count = 0
     m_count = 0
     s_count = 0
@@ -444,17 +441,33 @@ def zones(code, players, rows, t, out_key, out_maybe, out_sure):
             b = labels[i]
             cur[i] = (A[b] + 2.0 * a[i]) * r[size[b]] if size[b] >= 2 else 0.0
         m = collect(
-            code, players, r, p_hi, p_lo, err, labels, size, A, masks, nb, cur, ext, 0.0, INF, ivs
+            code,
+            players,
+            a,
+            r,
+            p_hi,
+            p_lo,
+            err,
+            labels,
+            size,
+            A,
+            masks,
+            nb,
+            cur,
+            ext,
+            0.0,
+            INF,
+            ivs,
         )
         if m >= 0:
-            g = _gaps(ivs[:m, 2].copy(), ivs[:m, 3].copy(), m, pieces)  # narrowed: may be
+            g = gaps_of(ivs, 2, m, fa, fb, pieces)  # narrowed: it may be stable outside them
             if g > 0 and m_count + g <= out_maybe.shape[0]:
                 out_key[k_count] = pack(labels)
                 for q in range(g):
                     out_maybe[m_count, 0] = k_count
                     out_maybe[m_count, 1], out_maybe[m_count, 2] = pieces[q, 0], pieces[q, 1]
                     m_count += 1
-                g = _gaps(ivs[:m, 0].copy(), ivs[:m, 1].copy(), m, pieces)  # widened: surely
+                g = gaps_of(ivs, 0, m, fa, fb, pieces)  # widened: surely stable outside them
                 for q in range(g):
                     if s_count < out_sure.shape[0]:
                         out_sure[s_count, 0] = k_count

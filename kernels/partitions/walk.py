@@ -109,35 +109,7 @@ def first_above(s, x):
     return np.searchsorted(s, x, side="right")
 
 
-@kernel
-def uncovered(starts, ends, m, G, out):
-    """The ranges of ``[0, G)`` that none of ``[starts[i], ends[i])`` (``i < m``) covers,
-    into ``out`` (rows ``(lo, hi)``); returns how many. Sorts the inputs by start."""
-    for i in range(1, m):  # insertion sort: a handful of ranges
-        a, b = starts[i], ends[i]
-        j = i - 1
-        while j >= 0 and starts[j] > a:
-            starts[j + 1] = starts[j]
-            ends[j + 1] = ends[j]
-            j -= 1
-        starts[j + 1] = a
-        ends[j + 1] = b
-    count = 0
-    cur = 0
-    for i in range(m):
-        if starts[i] > cur:
-            out[count, 0] = cur
-            out[count, 1] = starts[i]
-            count += 1
-        cur = max(cur, ends[i])
-    if cur < G:
-        out[count, 0] = cur
-        out[count, 1] = G
-        count += 1
-    return count
-
-
-@kernel
+@inline
 def settle(code, players, p_hi, p_lo, labels, grid, sure, ns, maybe, nm, out):
     """The stable ranges: the ``sure`` ones, and each point of ``maybe`` outside them decided
     exactly (``sure`` within ``maybe``, both sorted and disjoint); returns how many into ``out``."""
@@ -167,30 +139,30 @@ def settle(code, players, p_hi, p_lo, labels, grid, sure, ns, maybe, nm, out):
 
 
 # --- one partition, one model value ------------------------------------------------------------
-@kernel
-def nash_ranges(players, r, p_hi, p_lo, err, labels, size, A, masks, nb, cur, grid, out):
+@inline
+def nash_ranges(
+    players, a, r, p_hi, p_lo, err, labels, size, A, masks, nb, cur, grid, out, sure, maybe
+):
     """Nash-stable grid ranges of the partition: each move is a half-line, so the stable set
     is one interval ``[lo, hi]`` (``lo`` from moves to smaller blocks, ``hi`` from larger)."""
     s = grid.s
     G = s.size
-    a = players.a
+    s_first, s_last = s[0], s[G - 1]
     sure_lo, sure_hi, maybe_lo, maybe_hi = -INF, INF, -INF, INF
     for i in range(labels.size):
         c = labels[i]
         y = size[c]
         by = cur[i]
-        bit = np.int64(1) << i
+        ai = a[i]
         for d in range(nb + 1):
             if d == c or (d == nb and y == 1):
                 continue
             if d < nb:
                 x = size[d] + 1
-                bx = beta(A[d] + a[i], a[i], x, r)
-                target = masks[d] | bit
+                bx = (A[d] + 3.0 * ai) * r[x]
             else:
                 x = 1
                 bx = 0.0
-                target = bit
             kind, t, e = threshold(x, y, bx, by, err)
             if kind == 1:  # moves while s < t: stable needs s >= t
                 maybe_lo = max(maybe_lo, t - e)
@@ -198,19 +170,19 @@ def nash_ranges(players, r, p_hi, p_lo, err, labels, size, A, masks, nb, cur, gr
             elif kind == -1:
                 maybe_hi = min(maybe_hi, t + e)
                 sure_hi = min(sure_hi, t - e)
-            elif t > e or (
-                t >= -e and compare(players, p_hi, p_lo, target, masks[c], i, 0.0, 0.0) < 0
-            ):
+            elif t > e:
                 return 0  # strictly better off elsewhere at every s
-            if maybe_lo > maybe_hi or maybe_lo > s[G - 1] or maybe_hi < s[0]:
+            elif t >= -e:
+                target = (masks[d] if d < nb else 0) | (np.int64(1) << i)
+                if compare(players, p_hi, p_lo, target, masks[c], i, 0.0, 0.0) < 0:
+                    return 0
+            if maybe_lo > maybe_hi or maybe_lo > s_last or maybe_hi < s_first:
                 return 0
     m0, m1 = first_at_least(s, maybe_lo), first_above(s, maybe_hi)
     if m0 >= m1:
         return 0
     s0, s1 = first_at_least(s, sure_lo), first_above(s, sure_hi)
-    maybe = np.empty((1, 2), np.int64)
     maybe[0, 0], maybe[0, 1] = m0, m1
-    sure = np.empty((1, 2), np.int64)
     ns = 0
     if s0 < s1:
         sure[0, 0], sure[0, 1] = s0, s1
@@ -219,63 +191,43 @@ def nash_ranges(players, r, p_hi, p_lo, err, labels, size, A, masks, nb, cur, gr
 
 
 @inline
-def narrow(kind, t, e, iv):
-    """Intersect a deviation's interval ``iv = [maybe_lo, maybe_hi, sure_lo, sure_hi]`` with a
-    condition's half-line."""
+def narrow(kind, t, e, i0, i1, i2, i3):
+    """A deviation's interval ``(maybe_lo, maybe_hi, sure_lo, sure_hi)`` cut by a condition's
+    half-line (scalars in and out: arrays passed to inlined helpers count references)."""
     if kind == 1:
-        iv[1] = min(iv[1], t + e)
-        iv[3] = min(iv[3], t - e)
-    else:
-        iv[0] = max(iv[0], t - e)
-        iv[2] = max(iv[2], t + e)
+        return i0, min(i1, t + e), i2, min(i3, t - e)
+    return max(i0, t - e), i1, max(i2, t + e), i3
 
 
 @kernel
-def holds(kind, t, e, players, p_hi, p_lo, new, old, j, strict):
-    """A condition with no ``s`` (``kind`` 0): ``b_j(new) < b_j(old)`` (``strict``) or ``<=``."""
-    if t > e:
-        return True
-    if t < -e:
-        return False
+def settled(players, p_hi, p_lo, new, old, j, strict):
+    """A condition with no ``s`` that the floats leave open: ``b_j(new) < b_j(old)``
+    (``strict``) or ``<=``, exactly."""
     sign = compare(players, p_hi, p_lo, new, old, j, 0.0, 0.0)
     return sign < 0 if strict else sign <= 0
 
 
-@kernel
-def consent(players, r, p_hi, p_lo, err, iv, new, old, knew, kold, A_new, A_old, j):
-    """Narrow ``iv`` by "member ``j`` of ``old`` is not worse off in ``new``"; False when that
-    fails at every ``s``."""
-    a = players.a
-    # not worse off, b_new <= b_old: the same half-line as strictly better off, boundary aside
-    # (points near it are decided exactly)
-    kind, t, e = threshold(knew, kold, beta(A_new, a[j], knew, r), beta(A_old, a[j], kold, r), err)
-    if kind == 0:
-        return holds(0, t, e, players, p_hi, p_lo, new, old, j, False)
-    narrow(kind, t, e, iv)
-    return True
-
-
-@kernel
+@inline
 def collect(
-    code, players, r, p_hi, p_lo, err, labels, size, A, masks, nb, cur, ext, low, high, ivs
+    code, players, a, r, p_hi, p_lo, err, labels, size, A, masks, nb, cur, ext, low, high, ivs
 ):
     """Every live deviation of the partition within ``low <= s <= high``: rows of ``ivs``
     ``[maybe_lo, maybe_hi, sure_lo, sure_hi]`` (the interval where it is active, widened and
     narrowed by the error); returns how many, or -1 when one or two of them surely cover the
     whole window (nothing is stable there)."""
-    a = players.a
     n = labels.size
     m = 0
-    iv = ivs[ivs.shape[0] - 1]  # scratch: the last row is never a deviation
     h_left, l_right = -INF, INF  # surely covered from the left up to here, from the right down
     if code == CORE:
+        subset = players.subset_sum
         full = (np.int64(1) << n) - 1
         for T in range(1, full + 1):
             k = 0
             for i in range(n):
                 k += (T >> i) & 1
-            AT = players.subset_sum[T]
-            iv[0], iv[1], iv[2], iv[3] = -INF, INF, -INF, INF
+            base = subset[T] * r[k] if k >= 2 else 0.0
+            twice = 2.0 * r[k] if k >= 2 else 0.0
+            i0, i1, i2, i3 = -INF, INF, -INF, INF
             alive = True
             for i in range(n):
                 if not (T >> i) & 1:
@@ -284,113 +236,113 @@ def collect(
                 if masks[c] == T:  # its own block: nobody is strictly better off
                     alive = False
                     break
-                kind, t, e = threshold(k, size[c], beta(AT, a[i], k, r), cur[i], err)
+                kind, t, e = threshold(k, size[c], base + twice * a[i], cur[i], err)
                 if kind == 0:
-                    if not holds(0, t, e, players, p_hi, p_lo, np.int64(T), masks[c], i, True):
+                    if t > e:
+                        continue
+                    if t < -e or not settled(players, p_hi, p_lo, np.int64(T), masks[c], i, True):
                         alive = False
                         break
                 else:
-                    narrow(kind, t, e, iv)
-                    if iv[0] >= iv[1] or iv[0] > high or iv[1] < low:
+                    i0, i1, i2, i3 = narrow(kind, t, e, i0, i1, i2, i3)
+                    if i0 >= i1 or i0 > high or i1 < low:
                         alive = False
                         break
             if alive:
-                if iv[2] < low:
-                    h_left = max(h_left, iv[3])
-                if iv[3] > high:
-                    l_right = min(l_right, iv[2])
+                if i2 < low:
+                    h_left = max(h_left, i3)
+                if i3 > high:
+                    l_right = min(l_right, i2)
                 if l_right < h_left:
                     return -1  # some coalition blocks everywhere
-                ivs[m, :] = iv
+                ivs[m, 0], ivs[m, 1], ivs[m, 2], ivs[m, 3] = i0, i1, i2, i3
                 m += 1
-    else:
-        for i in range(n):
-            c = labels[i]
-            y = size[c]
-            bit = np.int64(1) << i
-            stay = masks[c] & ~bit
-            for d in range(nb + 1):
-                if d == c or (d == nb and y == 1):
+        return m
+    for i in range(n):
+        c = labels[i]
+        y = size[c]
+        ai = a[i]
+        bit = np.int64(1) << i
+        stay = masks[c] & ~bit
+        A_stay = 0.0
+        for d in range(nb + 1):
+            if d == c or (d == nb and y == 1):
+                continue
+            if d < nb:
+                x = size[d] + 1
+                A_x = A[d] + ai
+                target = masks[d] | bit
+            else:
+                x = 1
+                A_x = ai
+                target = bit
+            bx = (A_x + 2.0 * ai) * r[x] if x >= 2 else 0.0
+            kind, t, e = threshold(x, y, bx, cur[i], err)
+            i0, i1, i2, i3 = -INF, INF, -INF, INF
+            if kind == 0:
+                if t < -e or (
+                    t <= e and not settled(players, p_hi, p_lo, target, masks[c], i, True)
+                ):
                     continue
-                iv[0], iv[1], iv[2], iv[3] = -INF, INF, -INF, INF
-                if d < nb:
-                    x = size[d] + 1
-                    A_x = A[d] + a[i]
-                    target = masks[d] | bit
-                else:
-                    x = 1
-                    A_x = a[i]
-                    target = bit
-                kind, t, e = threshold(x, y, beta(A_x, a[i], x, r), cur[i], err)
-                if kind == 0:
-                    if not holds(0, t, e, players, p_hi, p_lo, target, masks[c], i, True):
-                        continue
-                else:
-                    narrow(kind, t, e, iv)
-                    if iv[0] >= iv[1] or iv[0] > high or iv[1] < low:
-                        continue
-                ok = True
+            else:
+                i0, i1, i2, i3 = narrow(kind, t, e, i0, i1, i2, i3)
+                if i0 >= i1 or i0 > high or i1 < low:
+                    continue
+            ok = True
+            if d < nb and code != NASH:
                 # the receiving block's consent: its extreme members bind (linear in a_j)
-                if d < nb and code != NASH:
-                    for j in (ext[d, 0], ext[d, 1]):
-                        if not consent(
-                            players,
-                            r,
-                            p_hi,
-                            p_lo,
-                            err,
-                            iv,
-                            target,
-                            masks[d],
-                            x,
-                            size[d],
-                            A_x,
-                            A[d],
-                            j,
+                kd = size[d]
+                for j in (ext[d, 0], ext[d, 1]):
+                    aj = a[j]
+                    b_old = (A[d] + 2.0 * aj) * r[kd] if kd >= 2 else 0.0
+                    kind, t, e = threshold(x, kd, (A_x + 2.0 * aj) * r[x], b_old, err)
+                    if kind == 0:  # not worse off: b_new <= b_old
+                        if t < -e or (
+                            t <= e and not settled(players, p_hi, p_lo, target, masks[d], j, False)
                         ):
                             ok = False
                             break
-                if ok and code == CONTRACTUAL and stay != 0:
-                    lo_j, hi_j = ext[c, 0], ext[c, 1]
-                    if lo_j == i:
-                        lo_j = ext[c, 2]
-                    if hi_j == i:
-                        hi_j = ext[c, 3]
-                    for j in (lo_j, hi_j):
-                        if not consent(
-                            players,
-                            r,
-                            p_hi,
-                            p_lo,
-                            err,
-                            iv,
-                            stay,
-                            masks[c],
-                            y - 1,
-                            y,
-                            _sum(a, stay),
-                            A[c],
-                            j,
+                    else:
+                        i0, i1, i2, i3 = narrow(kind, t, e, i0, i1, i2, i3)
+            if ok and code == CONTRACTUAL and stay != 0:
+                # the left block's consent: its extreme remaining members bind
+                if A_stay == 0.0:
+                    A_stay = _sum(a, stay)  # A_C - a_i could cancel
+                lo_j, hi_j = ext[c, 0], ext[c, 1]
+                if lo_j == i:
+                    lo_j = ext[c, 2]
+                if hi_j == i:
+                    hi_j = ext[c, 3]
+                for j in (lo_j, hi_j):
+                    aj = a[j]
+                    b_new = (A_stay + 2.0 * aj) * r[y - 1] if y - 1 >= 2 else 0.0
+                    kind, t, e = threshold(y - 1, y, b_new, (A[c] + 2.0 * aj) * r[y], err)
+                    if kind == 0:
+                        if t < -e or (
+                            t <= e and not settled(players, p_hi, p_lo, stay, masks[c], j, False)
                         ):
                             ok = False
                             break
-                if not ok or iv[0] >= iv[1] or iv[0] > high or iv[1] < low:
-                    continue
-                if iv[2] < low:
-                    h_left = max(h_left, iv[3])
-                if iv[3] > high:
-                    l_right = min(l_right, iv[2])
-                if l_right < h_left:
-                    return -1  # a move is made everywhere
-                ivs[m, :] = iv
-                m += 1
+                    else:
+                        i0, i1, i2, i3 = narrow(kind, t, e, i0, i1, i2, i3)
+            if not ok or i0 >= i1 or i0 > high or i1 < low:
+                continue
+            if i2 < low:
+                h_left = max(h_left, i3)
+            if i3 > high:
+                l_right = min(l_right, i2)
+            if l_right < h_left:
+                return -1  # a move is made everywhere
+            ivs[m, 0], ivs[m, 1], ivs[m, 2], ivs[m, 3] = i0, i1, i2, i3
+            m += 1
     return m
 
 
-@kernel
+@inline
 def general_ranges(
     code,
     players,
+    a,
     r,
     p_hi,
     p_lo,
@@ -411,24 +363,84 @@ def general_ranges(
 ):
     """Stable grid ranges under individual, contractual or core stability: the complement of
     the union of the deviations' intervals (:func:`collect`), widened (surely stable outside)
-    and narrowed (surely not stable inside)."""
+    and narrowed (surely not stable inside). The unions are taken in ``s`` (a sort of a few
+    floats); only their gaps are looked up on the grid."""
     s = grid.s
     G = s.size
     m = collect(
-        code, players, r, p_hi, p_lo, err, labels, size, A, masks, nb, cur, ext, s[0], s[G - 1], ivs
+        code,
+        players,
+        a,
+        r,
+        p_hi,
+        p_lo,
+        err,
+        labels,
+        size,
+        A,
+        masks,
+        nb,
+        cur,
+        ext,
+        s[0],
+        s[G - 1],
+        ivs,
     )
     if m < 0:
         return 0
-    lo_w, hi_w, lo_n, hi_n = work[0], work[1], work[2], work[3]
-    m_w = 0
-    m_n = 0
-    for q in range(m):
-        m_w, m_n = _record(ivs[q], s, lo_w, hi_w, lo_n, hi_n, m_w, m_n)
-    ns = uncovered(lo_w, hi_w, m_w, G, sure)
-    nm = uncovered(lo_n, hi_n, m_n, G, maybe)
+    fa, fb, gaps = work[0], work[1], work[2:4].T
+    k = gaps_of(ivs, 2, m, fa, fb, gaps)  # narrowed (open): outside them it may be stable
+    nm = 0
+    for q in range(k):
+        lo, hi = first_at_least(s, gaps[q, 0]), first_above(s, gaps[q, 1])
+        if lo < hi:
+            maybe[nm, 0], maybe[nm, 1] = lo, hi
+            nm += 1
     if nm == 0:
         return 0
+    k = gaps_of(ivs, 0, m, fa, fb, gaps)  # widened (closed): outside them it surely is
+    ns = 0
+    for q in range(k):
+        lo, hi = first_above(s, gaps[q, 0]), first_at_least(s, gaps[q, 1])
+        if lo < hi:
+            sure[ns, 0], sure[ns, 1] = lo, hi
+            ns += 1
     return settle(code, players, p_hi, p_lo, labels, grid, sure, ns, maybe, nm, out)
+
+
+@inline
+def gaps_of(ivs, c, m, fa, fb, out):
+    """The gaps between the intervals ``(ivs[q, c], ivs[q, c + 1])`` (``q < m``; empty ones
+    skipped) as rows of ``out``, from -inf to inf; returns how many."""
+    k = 0
+    for q in range(m):
+        a, b = ivs[q, c], ivs[q, c + 1]
+        if b > a or (c == 0 and b == a):
+            fa[k], fb[k] = a, b
+            k += 1
+    if k > 48:  # the core's coalitions: many
+        order = np.argsort(fa[:k])
+        xa, xb = fa[:k][order], fb[:k][order]
+        fa[:k], fb[:k] = xa, xb
+    else:
+        for i in range(1, k):  # insertion sort: a handful
+            a, b = fa[i], fb[i]
+            j = i - 1
+            while j >= 0 and fa[j] > a:
+                fa[j + 1], fb[j + 1] = fa[j], fb[j]
+                j -= 1
+            fa[j + 1], fb[j + 1] = a, b
+    count = 0
+    cur = -INF
+    for q in range(k):
+        if fa[q] > cur:
+            out[count, 0], out[count, 1] = cur, fa[q]
+            count += 1
+        cur = max(cur, fb[q])
+    if cur < INF:
+        out[count, 0], out[count, 1] = cur, INF
+        count += 1
+    return count
 
 
 @inline
@@ -439,19 +451,3 @@ def _sum(a, mask):
         if (mask >> i) & 1:
             total += a[i]
     return total
-
-
-@inline
-def _record(iv, s, lo_w, hi_w, lo_n, hi_n, m_w, m_n):
-    """A live deviation: its widened interval covers the points ``maybe_lo <= s <= maybe_hi``
-    (not surely stable), its narrowed one the points strictly inside (surely not stable)."""
-    a0, a1 = first_at_least(s, iv[0]), first_above(s, iv[1])
-    if a0 < a1:
-        lo_w[m_w], hi_w[m_w] = a0, a1
-        m_w += 1
-    if iv[2] < iv[3]:
-        b0, b1 = first_above(s, iv[2]), first_at_least(s, iv[3])
-        if b0 < b1:
-            lo_n[m_n], hi_n[m_n] = b0, b1
-            m_n += 1
-    return m_w, m_n
