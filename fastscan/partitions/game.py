@@ -11,9 +11,10 @@ from ..plan import Chunk, Plan
 from .plan import DIMS, NAME
 from .variables import PAPER, REGISTRY
 
-# measured on the 2-core development machine (bench/test_bench_partitions.py): seconds per
-# partition x model value, by notion
-SECONDS = {"nash": 3e-7, "individual": 2.3e-6, "contractual": 1.2e-5, "core": 2e-5}
+# measured on the 2-core development machine at n = 10, 16 alpha x 1024 sigma: seconds per
+# partition x model value, by notion (the core's per coalition: 2^n of them)
+SECONDS = {"nash": 3.0e-7, "individual": 4.6e-7, "contractual": 8.0e-7}
+CORE_SECONDS = 1.2e-9  # x 2^n
 
 
 class Partitions:
@@ -63,10 +64,19 @@ class Partitions:
         return STEPS
 
     def estimate(self, plan: Plan, workers: int, left: float = 1.0) -> float:
+        import numpy as np
+
+        from .plan import bell
+
         scan = plan.spec
-        per = sum(SECONDS[nu] for nu in scan.notions)
+        n = scan.profiles.n_players.astype(int)
+        per = sum(SECONDS.get(nu, 0.0) for nu in scan.notions)
+        partitions = np.array([bell(k) for k in n], dtype=float)
+        seconds = partitions * per
+        if "core" in scan.notions:
+            seconds += partitions * CORE_SECONDS * 2.0**n
         n_sigma_chunks = -(-scan.sigma.size // plan.chunks[-1])
-        work = scan.partitions * scan.privacy.size * n_sigma_chunks * per
+        work = float(seconds.sum()) * scan.privacy.size * n_sigma_chunks
         return 0.5 + left * work / max(1, min(workers, plan.n_blocks))
 
     def describe_plan(self, plan: Plan) -> list[str]:
