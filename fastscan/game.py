@@ -3,7 +3,7 @@
 A game is a plug-in: a package (``fastscan.datasharing``, ...) whose ``GAME`` object supplies
 everything the game-agnostic core needs. The core (plan, runner, cube, query, plotting) never
 imports a game: it asks this registry for one by name, and a cube names its game in the
-``fastscan_game`` attr (absent: the data-sharing game, the only one before the attr existed).
+``fastscan_game`` attr (absent: the first registered game, the only one before the attr existed).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from .variables import Registry
 
 GAME_ATTR = "fastscan_game"
-DEFAULT = "datasharing"  # cubes without GAME_ATTR were all made by this game
-# name -> module holding its GAME (imported on first use, so `fastscan --help` stays instant)
+# name -> module holding its GAME (imported on first use, so `fastscan --help` stays instant); the
+# first made every cube before GAME_ATTR existed, and reads those (:func:`first`)
 GAMES: dict[str, str] = {
     "datasharing": "fastscan.datasharing.game",
     "ixp": "fastscan.ixp.game",
@@ -107,9 +107,15 @@ def get(name: str) -> Game:
     return import_module(GAMES[name]).GAME
 
 
+def first() -> str:
+    """The first registered game: cubes without :data:`GAME_ATTR` are its (in-memory ones too,
+    which leave the attr out)."""
+    return next(iter(GAMES))
+
+
 def of_cube(attrs: Mapping[str, Any]) -> Game:
     """The game that made a cube with these attrs."""
-    return get(attrs.get(GAME_ATTR, DEFAULT))
+    return get(attrs.get(GAME_ATTR, first()))
 
 
 def all_games() -> list[Game]:

@@ -170,12 +170,12 @@ class Plan:
         """The cube's attrs, built here only: game, paper, version, the spec's own; for a stored
         cube also its configuration, creation time, library versions; ``provenance``: extra."""
         from . import __version__
-        from .game import DEFAULT, GAME_ATTR
+        from .game import GAME_ATTR, first
 
         game = self.game
         attrs = {"title": game.title, **self.spec.attrs(), "paper": game.paper}
         attrs["fastscan_version"] = __version__
-        if stored or game.name != DEFAULT:
+        if stored or game.name != first():
             attrs[GAME_ATTR] = game.name
         if stored:
             attrs["fastscan_config"] = json.dumps(self.config())

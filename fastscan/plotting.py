@@ -1,5 +1,6 @@
 """Pictures of cubes of any game: phase diagrams over two dimensions, and Fig. 1-style lines along
-one (a panel per notion where the variable has one). Errors name arguments through ``arg``."""
+one (a panel per value of the game's panel dim, the notion, where the variable has one). Errors
+name arguments through ``arg``."""
 
 from __future__ import annotations
 
@@ -88,12 +89,23 @@ def heatmap(da, x: str, y: str, fixed: list[str], reduced: list[str], out: str, 
 
 
 def lines(
-    da, x: str, fixed: list[str], reduced: list[str], out: str, exists=None, arg=plain
+    da,
+    x: str,
+    fixed: list[str],
+    reduced: list[str],
+    out: str,
+    exists=None,
+    arg=plain,
+    panel: str | None = None,
+    titles: dict | None = None,
+    shaded: str = "",
 ) -> None:
-    """``da`` along ``x``, one panel per notion (Nash left, robust right) when it has one;
-    ``exists`` (same dims) shades where no equilibrium exists, as in Fig. 1."""
-    panels = list(da["notion"].values) if "notion" in da.dims and x != "notion" else [None]
-    left = [d for d in da.dims if d != x and not (d == "notion" and panels != [None])]
+    """``da`` along ``x``, one panel per value of the game's ``panel`` dim when it has one
+    (Nash left, robust right, titled by ``titles``); ``exists`` (same dims) shades where it is
+    false, as in Fig. 1 (``shaded`` says what that means)."""
+    titles = titles or {}
+    panels = list(da[panel].values) if panel in da.dims and x != panel else [None]
+    left = [d for d in da.dims if d != x and not (d == panel and panels != [None])]
     if left or x not in da.dims:
         raise ValueError(
             f"{arg('x')} {x}: the selection has dimensions {', '.join(da.dims)}; fix the "
@@ -107,8 +119,8 @@ def lines(
     labels = None
     if xs.dtype.kind not in "fiu":  # a categorical axis (notion): points at 0, 1, ...
         labels, xs = [str(v) for v in xs], np.arange(xs.size)
-    for ax, notion in zip(axes[0], panels, strict=True):
-        sub = da.sel(notion=notion) if notion is not None else da
+    for ax, value in zip(axes[0], panels, strict=True):
+        sub = da.sel({panel: value}) if value is not None else da
         if labels is None:
             ax.plot(xs, sub.values, drawstyle="steps-mid", color="C0")
         else:
@@ -117,12 +129,12 @@ def lines(
             ax.set_xticks(xs[::every], labels[::every])
             ax.set_xlim(-0.5, xs.size - 0.5)
         if exists is not None:
-            ok = (exists.sel(notion=notion) if notion is not None else exists).values
+            ok = (exists.sel({panel: value}) if value is not None else exists).values
             for lo, hi in _runs(xs, ~ok):
                 ax.axvspan(lo, hi, color="0.85", zorder=0, lw=0)
         if len(panels) == 1:
             ax.set_xlabel(_label(da, x))
-        ax.set_title({"nash": "Nash", None: ""}.get(notion, str(notion)), fontsize=10)
+        ax.set_title("" if value is None else titles.get(value, str(value)), fontsize=10)
         ax.grid(alpha=0.3)
     if da.dtype.kind in "iub":  # sizes and counts: whole-number ticks
         from matplotlib.ticker import MaxNLocator
@@ -132,7 +144,7 @@ def lines(
         fig.supxlabel(_label(da, x), fontsize=10)
     units = da.attrs.get("units")
     axes[0][0].set_ylabel(f"{da.name}" + (f" [{units}]" if units and units != "1" else ""))
-    shade = "; shaded: no equilibrium" if exists is not None else ""
+    shade = f"; shaded: {shaded}" if exists is not None and shaded else ""
     fig.suptitle(_title(str(da.name), fixed, reduced) + shade, fontsize=10)
     save(fig, out, arg)
 
@@ -259,24 +271,29 @@ def plot_cube(
     """``fastscan plot``: a phase diagram (``y`` given) or lines along ``x`` of one variable.
 
     ``x`` and ``y`` are dimensions or family parameters of the profiles; dimensions of size
-    one are dropped, and lines are drawn one panel per notion, shaded where no equilibrium
-    exists (for variables with a notion). ``note`` hears how many cells are not finite (left
-    out of the figure); a selection with no finite cell is refused.
+    one are dropped, and lines are drawn one panel per value of the game's panel dim, shaded
+    where its ``shade`` variable is false (the registry's words: notion, exists). ``note``
+    hears how many cells are not finite (left out of the figure); a selection with no finite
+    cell is refused.
     """
     from . import query as q
 
     da, fixed = q.select(ds, q.variable(ds, var, arg), list(sels), arg)
     da, reduced = q.reduce(da, list(reductions), arg)
+    from .game import of_cube
+
+    registry = of_cube(ds.attrs).registry  # the game's words: its panel dim, what shades
+    panel, name = registry.panel_dim, registry.shade
     exists = None
     derived = q._derived(ds)
-    shade = "exists" in derived and derived["exists"][0] in ds and var != "exists"
-    if y is None and not reductions and shade and "notion" in da.dims:
-        exists, _ = q.select(ds, q.variable(ds, "exists"), list(sels), arg)
-    lab = q.label_dim(ds) or "profile"
+    shade = name in derived and derived[name][0] in ds and var != name
+    if y is None and not reductions and shade and panel in da.dims:
+        exists, _ = q.select(ds, q.variable(ds, name), list(sels), arg)
+    lab = q.label_dim(ds) or registry.label_dim
     for dim in (x, y):
         if dim is not None:
             da, exists = _as_axis(da, dim, lab, arg), _as_axis(exists, dim, lab, arg)
-    keep = {x, y, "notion"}
+    keep = {x, y, panel}
     da = da.squeeze([d for d in da.dims if da.sizes[d] == 1 and d not in keep])
     for dim in (x, y):
         if dim is not None and dim not in da.dims:
@@ -293,7 +310,8 @@ def plot_cube(
         return
     if exists is not None:
         exists = exists.squeeze([d for d in exists.dims if d not in da.dims])
-    lines(da, x, fixed, reduced, out, exists, arg)
+    titles, caption = registry.panel_titles, registry.shade_caption
+    lines(da, x, fixed, reduced, out, exists, arg, panel, titles, caption)
 
 
 def plot_store(

@@ -50,6 +50,9 @@ class Registry(Mapping):
     ``coords``: dimension coordinate -> description; ``labels``: a non-dimension coordinate
     along ``label_dim`` (a family parameter of each profile, say) -> description; ``derived``:
     a variable users may ask for by name -> (base variable, description), true where base > 0.
+    How plots read the game's words: ``panel_dim`` is drawn one panel per value in line plots
+    (its values titled by ``panel_titles``), and where the derived variable ``shade`` is false
+    a line plot is shaded (the caption says what that means: ``shade_caption``).
     """
 
     variables: dict[str, Variable]
@@ -57,6 +60,10 @@ class Registry(Mapping):
     labels: dict[str, str] = field(default_factory=dict)
     label_dim: str | None = None
     derived: dict[str, tuple[str, str]] = field(default_factory=dict)
+    panel_dim: str | None = None
+    shade: str | None = None
+    panel_titles: dict[str, str] = field(default_factory=dict)
+    shade_caption: str = ""
 
     def __getitem__(self, name: str) -> Variable:
         return self.variables[name]

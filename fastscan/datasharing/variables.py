@@ -312,4 +312,14 @@ DOWNWARD_BOUNDS = {
 # asked for by name in query and plot: true where the base variable is > 0
 DERIVED = {"exists": ("stable_count", "an equilibrium exists (stable_count > 0)")}
 
-REGISTRY = Registry(VARIABLES, COORDS, PROFILE_PARAMS, label_dim="profile", derived=DERIVED)
+REGISTRY = Registry(
+    VARIABLES,
+    COORDS,
+    PROFILE_PARAMS,
+    label_dim="profile",
+    derived=DERIVED,
+    panel_dim="notion",  # Fig. 1: one panel per notion, shaded where no equilibrium exists
+    shade="exists",
+    shade_caption="no equilibrium",
+    panel_titles={"nash": "Nash"},
+)

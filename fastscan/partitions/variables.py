@@ -169,6 +169,16 @@ COORDS: dict[str, str] = {
 
 DERIVED = {"exists": ("stable_count", "a stable partition exists (stable_count > 0)")}
 
-REGISTRY = Registry(VARIABLES, COORDS, PROFILE_PARAMS, label_dim="profile", derived=DERIVED)
+REGISTRY = Registry(
+    VARIABLES,
+    COORDS,
+    PROFILE_PARAMS,
+    label_dim="profile",
+    derived=DERIVED,
+    panel_dim="notion",  # Fig. 1: one panel per notion, shaded where no equilibrium exists
+    shade="exists",
+    shade_caption="no stable partition",
+    panel_titles={"nash": "Nash"},
+)
 
 __all__ = ["DEFAULT_NOTIONS", "NOTION_VALUES", "PAPER", "REGISTRY"]
