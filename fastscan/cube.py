@@ -82,72 +82,141 @@ def resume_command(command: str | None, game: Game | None = None) -> str:
     return shlex.join(words + ([] if "--resume" in words else ["--resume"]))
 
 
-# --- before anything is written ----------------------------------------------------------------
+# --- the cube's life --------------------------------------------------------------------------
+class Cube:
+    """One cube's whole life: its store, the plan it is scanned with (on resume, with the store's
+    chunks) and what is finished, surveyed once (:meth:`prepare`), then kept up to date here, so
+    nothing asks the store again before writing."""
+
+    def __init__(self, store: Store, plan: Plan, status: Status | None = None):
+        self.store = store
+        self.plan = plan
+        self.status = status  # None: a new (or replaced) cube, nothing finished
+
+    @classmethod
+    def prepare(cls, plan: Plan, store: Store, mode: str, arg=plain) -> Cube:
+        """Check ``store`` against ``mode`` ("new", "resume", "overwrite") before anything is
+        written: on resume the store's chunks and its verified status (damaged or missing
+        chunks are recomputed). ``arg`` names the modes in errors."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)} (got {mode!r})")
+        store.check_target(mode)
+        store.recover()
+        if not store.exists():
+            return cls(store, plan)
+        if mode == "new":
+            raise ValueError(
+                f"{store.name} {store.url!r} already exists; add {arg('resume')} to finish it or "
+                f"{arg('overwrite')} to replace it"
+            )
+        if not store.is_cube():
+            raise ValueError(
+                f"{store.name} {store.url!r} is not a fastscan cube; refusing to touch it"
+            )
+        store.check_lock()
+        if mode == "overwrite":
+            return cls(store, plan)
+        old = store.config()
+        if game_of(store).name != plan.game.name:
+            raise ValueError(
+                f"{arg('resume')}: {store.url!r} is a cube of the {game_of(store).name} game, "
+                f"not {plan.game.name}"
+            )
+        game = plan.game
+        diff = differences(old, plan.config(), game.provenance_keys, game.config_defaults)
+        if diff:
+            raise ValueError(
+                f"{arg('resume')}: {store.url!r} was scanned with other parameters: "
+                + "; ".join(diff)
+            )
+        plan = plan.with_chunks(old["chunks"])
+        state = status(store, verify=True)
+        missing = sorted(set(plan.registry()) - store.array_names())
+        if missing and not state.complete:  # made by an older fastscan: it cannot write these
+            shown = ", ".join(missing[:6]) + (" ..." if len(missing) > 6 else "")
+            raise ValueError(
+                f"{arg('resume')}: {store.url!r} was made by an older fastscan and lacks {shown}; "
+                f"finish it with that version, or start anew with {arg('overwrite')}"
+            )
+        return cls(store, plan, state)
+
+    @property
+    def done(self) -> set[str]:
+        return set() if self.status is None else set(self.status.done)
+
+    def sink(self) -> CubeSink:
+        """Where the runner writes: chunks and block parts into this cube."""
+        return CubeSink(self.store, self.plan, self.done)
+
+    def todo(self) -> int:
+        """Progress units a run will do: all of a new cube, what a resumed one lacks."""
+        if self.status is None:
+            return self.plan.units(self.plan.chunk_list(), {})
+        return self.plan.units(*pending(self.plan, self.sink(), self.done))
+
+    def begin(self, mode: str, provenance: dict | None = None) -> None:
+        """Create the cube (atomically; replacing an old one safely) as ``mode`` says, or on
+        resume take the lock and repair what the survey found damaged."""
+        plan, store, state = self.plan, self.store, self.status
+
+        def layout():
+            return plan.layout(ZSTD_LEVEL, provenance)
+
+        if mode == "resume" and store.exists():
+            store.acquire()
+            store.drop_stray_partials()
+            if state is not None:
+                store.unmark(state.damaged)
+                if state.inputs:
+                    store.repair(layout(), state.inputs)
+            return
+        if store.exists():
+            store.acquire()  # refuses while another scan writes there
+        store.create(layout(), replace=mode == "overwrite")
+        self.status = None  # a new cube: nothing finished
+
+    def run(self, mode: str, client=None, progress=None, provenance: dict | None = None) -> None:
+        """Begin (create or repair), compute every unfinished chunk into the cube, finalise."""
+        self.begin(mode, provenance)
+        try:
+            execute(self.plan, self.sink(), progress=progress, client=client)
+        finally:
+            self.store.release()  # markers say what is finished
+
+
 def prepare(plan: Plan, store: Store, mode: str, arg=plain) -> tuple[Plan, Status | None]:
-    """Check ``store`` against ``mode`` ("new", "resume", "overwrite") before anything is
-    written; returns the plan to run (on resume with the store's chunks) and, on resume, the
-    store's verified status (chunks done; damaged or missing ones are recomputed). ``arg``
-    names the modes in errors."""
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)} (got {mode!r})")
-    store.check_target(mode)
-    store.recover()
-    if not store.exists():
-        return plan, None
-    if mode == "new":
-        raise ValueError(
-            f"{store.name} {store.url!r} already exists; add {arg('resume')} to finish it or "
-            f"{arg('overwrite')} to replace it"
-        )
-    if not store.is_cube():
-        raise ValueError(f"{store.name} {store.url!r} is not a fastscan cube; refusing to touch it")
-    store.check_lock()
-    if mode == "overwrite":
-        return plan, None
-    old = store.config()
-    if game_of(store).name != plan.game.name:
-        raise ValueError(
-            f"{arg('resume')}: {store.url!r} is a cube of the {game_of(store).name} game, "
-            f"not {plan.game.name}"
-        )
-    game = plan.game
-    diff = differences(old, plan.config(), game.provenance_keys, game.config_defaults)
-    if diff:
-        raise ValueError(
-            f"{arg('resume')}: {store.url!r} was scanned with other parameters: " + "; ".join(diff)
-        )
-    plan = plan.with_chunks(old["chunks"])
-    state = status(store, verify=True)
-    missing = sorted(set(plan.registry()) - store.array_names())
-    if missing and not state.complete:  # made by an older fastscan: it cannot write these
-        shown = ", ".join(missing[:6]) + (" ..." if len(missing) > 6 else "")
-        raise ValueError(
-            f"{arg('resume')}: {store.url!r} was made by an older fastscan and lacks {shown}; "
-            f"finish it with that version, or start anew with {arg('overwrite')}"
-        )
-    return plan, state
+    """:meth:`Cube.prepare` as ``(plan, status)``."""
+    cube = Cube.prepare(plan, store, mode, arg)
+    return cube.plan, cube.status
 
 
-def todo(plan: Plan, store: Store, state: Status | None) -> int:
-    """Progress units a run will do: all of a new cube, what a resumed one lacks."""
-    if state is None:
-        return plan.units(plan.chunk_list(), {})
-    return plan.units(*pending(plan, CubeSink(store, plan), state.done))
+def run_to_store(
+    plan: Plan,
+    store: Store,
+    mode: str,
+    client=None,
+    progress=None,
+    status: Status | None = None,
+    provenance: dict | None = None,
+) -> None:
+    """:meth:`Cube.run` for a plan already prepared (``status``: what :func:`prepare` found)."""
+    Cube(store, plan, status).run(mode, client, progress, provenance)
 
 
-# --- writing ---------------------------------------------------------------------------------
 class CubeSink:
     """Writes chunks into a cube, each followed by its done marker; block parts persist in the
-    store until their chunk is merged, so a resumed scan redoes only missing blocks."""
+    store until their chunk is merged, so a resumed scan redoes only missing blocks. ``done``:
+    the chunks finished when the run began (surveyed when not given)."""
 
-    def __init__(self, store: Store, plan: Plan):
+    def __init__(self, store: Store, plan: Plan, done: set[str] | None = None):
         self.store = store
         self.plan = plan
         self.variables = plan.registry()
         self.part_type = plan.game.part_type
+        self._done = done
 
     def done(self) -> set[str]:
-        return status(self.store).done
+        return status(self.store).done if self._done is None else self._done
 
     def keep_part(self, chunk: Chunk, block: int, part) -> None:
         self.store.save_partial(chunk.name, block, part._asdict())
@@ -181,49 +250,6 @@ class CubeSink:
         )
         self.store.mark_done(chunk.name)  # only after the data
         self.store.drop_partials(chunk.name)
-
-
-def begin(plan: Plan, store: Store, mode: str, state: Status | None, provenance=None) -> None:
-    """Create the cube (atomically; replacing an old one safely) as ``mode`` says, or on resume
-    take the lock and repair what ``state`` found damaged."""
-
-    def layout():
-        return plan.layout(ZSTD_LEVEL, provenance)
-
-    if mode == "resume" and store.exists():
-        store.acquire()
-        store.drop_stray_partials()
-        if state is not None:
-            store.unmark(state.damaged)
-            if state.inputs:
-                store.repair(layout(), state.inputs)
-        return
-    if store.exists():
-        store.acquire()  # refuses while another scan writes there
-    store.create(layout(), replace=mode == "overwrite")
-
-
-def finalise(store: Store) -> None:
-    """Give the cube back: the write lock is released (markers say what is finished)."""
-    store.release()
-
-
-def run_to_store(
-    plan: Plan,
-    store: Store,
-    mode: str,
-    client=None,
-    progress=None,
-    status: Status | None = None,
-    provenance: dict | None = None,
-) -> None:
-    """The cube's life from :func:`prepare` on: begin (create or repair), compute every missing
-    chunk into it, finalise. ``provenance``: extra attrs (the command line)."""
-    begin(plan, store, mode, status, provenance)
-    try:
-        execute(plan, CubeSink(store, plan), progress=progress, client=client)
-    finally:
-        finalise(store)
 
 
 # --- reading ---------------------------------------------------------------------------------

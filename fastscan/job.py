@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import CancelledError
 
-from .cube import prepare, run_to_store, todo
+from .cube import Cube
 from .grids import plain
 from .plan import Plan
 from .store import Store, settle_writes, unreachable
@@ -85,7 +85,8 @@ def run(
             _check_workers_see(client, os.path.dirname(url), arg("out"))
         elif client is not None:
             _check_workers_reach(client, url, storage_options, arg("out"))
-        plan, state = prepare(plan, store, mode, arg)
+        cube = Cube.prepare(plan, store, mode, arg)  # the one survey of the store
+        plan, state = cube.plan, cube.status
         if state is not None and state.complete:
             return (
                 f"{store.url}: complete ({plan.n_chunks} of {plan.n_chunks} chunks), nothing to do"
@@ -96,7 +97,7 @@ def run(
         for line in describe(plan, done, state, workers, client is None, yes, say, arg):
             say(line)
         with local_threads(threads):
-            _fill(plan, store, mode, client, quiet, state, command)
+            _fill(cube, mode, client, quiet, command)
     except KeyboardInterrupt:
         settle_writes(timeout=10.0)
         raise Interrupted(_kept(store, plan, "interrupted", resume_command)) from None
@@ -217,19 +218,9 @@ def describe(plan, done, state, workers, local, yes, say, arg=plain):
         )
 
 
-def _fill(plan, store, mode, client, quiet, state, command) -> None:
+def _fill(cube: Cube, mode: str, client, quiet: bool, command: str | None) -> None:
     from .progress import Progress
 
-    progress = Progress(
-        todo(plan, store, state), unit="blocks" if plan.split else "chunks", quiet=quiet
-    )
-    with progress:
-        run_to_store(
-            plan,
-            store,
-            mode,
-            client=client,
-            progress=progress,
-            status=state,
-            provenance={"command": command} if command else None,
-        )
+    unit = "blocks" if cube.plan.split else "chunks"
+    with Progress(cube.todo(), unit=unit, quiet=quiet) as progress:
+        cube.run(mode, client, progress, {"command": command} if command else None)
