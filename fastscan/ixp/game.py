@@ -51,7 +51,7 @@ class IXP:
         import numpy as np
 
         from ..kernels._numba import announce
-        from .compute import exhaustive
+        from .assignments import exhaustive
         from .model import Instance
         from .optima import mincut
 

@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from ..kernels.ixp.rule import below
+from .assignments import exhaustive
 from .model import NONE, Instance, social_cost
 
 METHODS = ("exhaustive", "mincut", "milp")
@@ -24,8 +25,6 @@ def optimum(inst: Instance, method: str = "exhaustive") -> tuple[np.ndarray, flo
     if method == "auto":
         method = "mincut" if inst.m <= 2 else "milp"
     if method == "exhaustive":
-        from .compute import exhaustive
-
         values = exhaustive(inst, np.array([1.0]))
         return values["optimum_assignment"].astype(np.int64), float(values["optimum_cost"])
     if method == "mincut":

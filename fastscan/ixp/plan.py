@@ -154,7 +154,7 @@ class Scan:
 def checked_alpha(alpha, arg) -> np.ndarray:
     """:func:`~fastscan.ixp.compute.check_alpha`, its errors naming the argument as ``arg``
     does (``--alpha`` on the command line)."""
-    from .compute import check_alpha
+    from .assignments import check_alpha
 
     try:
         return check_alpha(alpha)
@@ -177,7 +177,7 @@ def build(
     ``block_from`` assignments, one instance per chunk, each split by its first agents' labels
     into blocks of about TARGET_ASSIGNMENTS."""
     from ..grids import plain
-    from .compute import MAX_ASSIGNMENTS
+    from .assignments import MAX_ASSIGNMENTS
 
     arg = arg or plain
     alpha = checked_alpha(alpha, arg)

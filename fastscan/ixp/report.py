@@ -115,7 +115,7 @@ def check(inst: Instance, alpha: np.ndarray) -> list[Verdict]:
         out.append(Verdict(claim, bool(ok), detail))
 
     if small:
-        from .compute import exhaustive
+        from .assignments import exhaustive
 
         grid = np.union1d([1.0, 2.0], alpha)
         values = exhaustive(inst, grid)

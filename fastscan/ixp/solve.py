@@ -14,6 +14,7 @@ import numpy as np
 
 from ..kernels.ixp.rule import at_most, below, first_least, tied
 from .model import NONE, Instance, Q, alpha_bounds, alpha_star, is_stable, social_cost
+from .optima import optimum as kernel_optimum  # the kernel's s*: instances past 2^20 too
 
 MAX_ENUMERATED = 2**20  # assignments this module walks in Python; the kernels go further
 
@@ -60,7 +61,6 @@ def process(inst: Instance, start: Any = None) -> tuple[np.ndarray, list[float]]
     facility whose agents' Q sum below its cost closes, each of its agents moving to its best
     alternative; else stop (stable). Returns the final assignment and Phi along the way."""
     from .model import deviation_costs
-    from .optima import optimum as kernel_optimum  # the kernel's s*: instances past 2^20 too
 
     s = kernel_optimum(inst)[0] if start is None else inst.check_assignment(start).copy()
     tol = inst.tol
