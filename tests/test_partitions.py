@@ -154,7 +154,8 @@ def test_one_block_partition_and_the_papers_nash_coalition(inst, data):
     structures"): a member's move alone is Claim 5's member condition exactly; a singleton
     joining S re-optimizes every epsilon at |S| + 1, which where k^2 f(k) does not drop
     (alpha >= -2) never tempts an outsider whom Claim 5's join (the members' epsilons kept)
-    leaves out. So for alpha >= -2 a paper-Nash S is never joined in the hedonic game."""
+    leaves out. So for alpha >= -2 a paper-Nash S is never joined in the hedonic game; and a
+    Nash-stable {S} + singletons makes S robust (Claim 6) for every alpha."""
     costs, alpha, sigma = inst
     n = len(costs)
     k = data.draw(st.integers(2, n))
@@ -171,6 +172,8 @@ def test_one_block_partition_and_the_papers_nash_coalition(inst, data):
         assert not joins
     if not moves:
         assert rgs in P.stable_partitions(costs, alpha, sigma, "nash")
+        # the joiner's own burden is one a valid entry needs <= s: no gain, no valid entry
+        assert R.is_stable(costs, alpha, sigma, members, "robust")
 
 
 def test_a_nash_stable_partition_need_not_exist():
