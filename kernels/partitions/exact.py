@@ -100,11 +100,18 @@ def stable(code, players, p_hi, p_lo, labels, sh, sl):
     """The partition ``labels`` (a restricted-growth string) is stable under ``code`` at the
     exact ``s = sh + sl``: every definition checked member by member, move by move (or, for the
     core, coalition by coalition)."""
+    return stable_into(code, players, p_hi, p_lo, labels, sh, sl, np.zeros(labels.size, np.int64))
+
+
+@kernel
+def stable_into(code, players, p_hi, p_lo, labels, sh, sl, masks):
+    """:func:`stable` with the blocks' masks built in ``masks`` (no allocation: the walk's
+    helpers count no references and may not allocate)."""
     n = labels.size
     nb = 0
     for i in range(n):
         nb = max(nb, labels[i] + 1)
-    masks = np.zeros(nb, np.int64)
+    masks[:nb] = 0
     for i in range(n):
         masks[labels[i]] |= np.int64(1) << i
     if code == CORE:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import elementary
-from .._numba import inline, kernel
+from .._numba import hot, inline, kernel
 from ..datasharing import privacy
 from ..datasharing.exact import a_dd
 from .contracts import BITS, MAX_KEY, NASH, Part, Players, Rows
@@ -119,21 +119,15 @@ def walk(players, rows, grid, want, prefix, tables, found):
     cur = np.zeros(n)
     cls = np.zeros(n + 1)
     out = np.zeros((G + 2, 2), np.int64)
+    scratch = np.zeros(n, np.int64)  # the exact test's block masks
     most = (n + 1) * (n + 1) + (1 << n) + 2  # deviations of one partition, at most
     work = np.zeros((4, most))  # float scratch: interval ends, their gaps
     ivs = np.zeros((most, 4))
     sure = np.zeros((most, 2), np.int64)
     maybe = np.zeros((most, 2), np.int64)
     T = rows.r.shape[0]
-    # every record field once: a field read in the loop counts a reference each time
-    r_all, q3, p_his, p_los, errs = rows.r, rows.q3, rows.p_hi, rows.p_lo, rows.err
-    count, single = tables.count, tables.single
-    best_w, best_key, worst_w, worst_key = (
-        tables.best_w,
-        tables.best_key,
-        tables.worst_w,
-        tables.worst_key,
-    )
+    # record fields read once: a field read (or a row sliced) in the loop counts a reference
+    r_all, q3 = rows.r, rows.q3
     central_w, central_key = tables.central_w, tables.central_key
     while True:
         nb = top[n] + 1
@@ -152,12 +146,11 @@ def walk(players, rows, grid, want, prefix, tables, found):
             multi += size[b] >= 2
         _by_size(a, labels, size, cls)
         for t in range(T):
-            r = r_all[t]
             W = 0.0
             Wc = 0.0
             for k in range(2, n + 1):
                 if cls[k] > 0.0:
-                    W += (k + 2) * r[k] * cls[k]
+                    W += (k + 2) * r_all[t, k] * cls[k]
                     Wc += q3[t, k] * cls[k]
             old = central_w[t, nb]
             if Wc < old or (Wc == old and key < central_key[t, nb]):
@@ -165,18 +158,15 @@ def walk(players, rows, grid, want, prefix, tables, found):
                 central_key[t, nb] = key
             for i in range(n):
                 b = labels[i]
-                cur[i] = (A[b] + 2.0 * a[i]) * r[size[b]] if size[b] >= 2 else 0.0
-            p_hi, p_lo, err = p_his[t], p_los[t], errs[t]
+                cur[i] = (A[b] + 2.0 * a[i]) * r_all[t, size[b]] if size[b] >= 2 else 0.0
             for w in range(want.size):
                 code = want[w]
                 if code == NASH:
                     m = nash_ranges(
                         players,
                         a,
-                        r,
-                        p_hi,
-                        p_lo,
-                        err,
+                        rows,
+                        t,
                         labels,
                         size,
                         A,
@@ -187,16 +177,15 @@ def walk(players, rows, grid, want, prefix, tables, found):
                         out,
                         sure,
                         maybe,
+                        scratch,
                     )
                 else:
                     m = general_ranges(
                         code,
                         players,
                         a,
-                        r,
-                        p_hi,
-                        p_lo,
-                        err,
+                        rows,
+                        t,
                         labels,
                         size,
                         A,
@@ -210,20 +199,14 @@ def walk(players, rows, grid, want, prefix, tables, found):
                         ivs,
                         sure,
                         maybe,
+                        scratch,
                     )
                 if w == 0 and m > 0 and found.size > 0:
                     found[0] += np.uint64(1)
                     if found[0] < found.size:
                         found[found[0]] = key
-                for q in range(m):
-                    lo, hi = out[q, 0], out[q, 1]
-                    count[w, t, lo] += 1
-                    count[w, t, hi] -= 1
-                    if multi == 1:
-                        single[w, t, lo] += 1
-                        single[w, t, hi] -= 1
-                    _tree_update(best_w, best_key, w, t, nb, G, lo, hi, W, key, True)
-                    _tree_update(worst_w, worst_key, w, t, nb, G, lo, hi, W, key, False)
+                if m > 0:
+                    apply_ranges(tables, out, m, w, t, nb, G, W, key, multi == 1)
         # the next restricted-growth string with the same prefix
         i = n - 1
         while i >= max(f, 1) and labels[i] > top[i]:
@@ -234,6 +217,21 @@ def walk(players, rows, grid, want, prefix, tables, found):
         labels[i + 1 :] = 0
         for j in range(i + 1, n + 1):
             top[j] = max(top[j - 1], labels[j - 1])
+
+
+@hot
+def apply_ranges(tables, out, m, w, t, nb, G, W, key, single):
+    """A partition's stable grid ranges (``out[:m]``) into the tables: the counts' difference
+    arrays, and ``(W, key)`` offered to the best and worst trees of its block count ``nb``."""
+    for q in range(m):
+        lo, hi = out[q, 0], out[q, 1]
+        tables.count[w, t, lo] += 1
+        tables.count[w, t, hi] -= 1
+        if single:
+            tables.single[w, t, lo] += 1
+            tables.single[w, t, hi] -= 1
+        _tree_update(tables.best_w, tables.best_key, w, t, nb, G, lo, hi, W, key, True)
+        _tree_update(tables.worst_w, tables.worst_key, w, t, nb, G, lo, hi, W, key, False)
 
 
 @inline

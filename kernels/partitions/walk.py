@@ -25,9 +25,9 @@ import math
 
 import numpy as np
 
-from .._numba import inline, kernel
+from .._numba import hot, inline, kernel
 from .contracts import BITS, CONTRACTUAL, CORE, NASH
-from .exact import compare, stable
+from .exact import compare, stable_into
 
 U = 2.0**-53
 INF = math.inf
@@ -110,7 +110,7 @@ def first_above(s, x):
 
 
 @inline
-def settle(code, players, p_hi, p_lo, labels, grid, sure, ns, maybe, nm, out):
+def settle(code, players, p_hi, p_lo, labels, grid, sure, ns, maybe, nm, out, masks):
     """The stable ranges: the ``sure`` ones, and each point of ``maybe`` outside them decided
     exactly (``sure`` within ``maybe``, both sorted and disjoint); returns how many into ``out``."""
     count = 0
@@ -127,7 +127,7 @@ def settle(code, players, p_hi, p_lo, labels, grid, sure, ns, maybe, nm, out):
             if j < ns and sure[j, 0] <= g:
                 g = sure[j, 1]
                 continue
-            if stable(code, players, p_hi, p_lo, labels, grid.s_hi[g], grid.s_lo[g]):
+            if stable_into(code, players, p_hi, p_lo, labels, grid.s_hi[g], grid.s_lo[g], masks):
                 if count > 0 and out[count - 1, 1] == g and out[count - 1, 0] < g:
                     out[count - 1, 1] = g + 1
                 else:
@@ -139,12 +139,13 @@ def settle(code, players, p_hi, p_lo, labels, grid, sure, ns, maybe, nm, out):
 
 
 # --- one partition, one model value ------------------------------------------------------------
-@inline
+@hot
 def nash_ranges(
-    players, a, r, p_hi, p_lo, err, labels, size, A, masks, nb, cur, grid, out, sure, maybe
+    players, a, rows, t, labels, size, A, masks, nb, cur, grid, out, sure, maybe, scratch
 ):
     """Nash-stable grid ranges of the partition: each move is a half-line, so the stable set
     is one interval ``[lo, hi]`` (``lo`` from moves to smaller blocks, ``hi`` from larger)."""
+    r, p_hi, p_lo, err = rows.r[t], rows.p_hi[t], rows.p_lo[t], rows.err[t]
     s = grid.s
     G = s.size
     s_first, s_last = s[0], s[G - 1]
@@ -187,7 +188,7 @@ def nash_ranges(
     if s0 < s1:
         sure[0, 0], sure[0, 1] = s0, s1
         ns = 1
-    return settle(NASH, players, p_hi, p_lo, labels, grid, sure, ns, maybe, 1, out)
+    return settle(NASH, players, p_hi, p_lo, labels, grid, sure, ns, maybe, 1, out, scratch)
 
 
 @inline
@@ -338,15 +339,13 @@ def collect(
     return m
 
 
-@inline
+@hot
 def general_ranges(
     code,
     players,
     a,
-    r,
-    p_hi,
-    p_lo,
-    err,
+    rows,
+    t,
     labels,
     size,
     A,
@@ -360,11 +359,13 @@ def general_ranges(
     ivs,
     sure,
     maybe,
+    scratch,
 ):
     """Stable grid ranges under individual, contractual or core stability: the complement of
     the union of the deviations' intervals (:func:`collect`), widened (surely stable outside)
     and narrowed (surely not stable inside). The unions are taken in ``s`` (a sort of a few
     floats); only their gaps are looked up on the grid."""
+    r, p_hi, p_lo, err = rows.r[t], rows.p_hi[t], rows.p_lo[t], rows.err[t]
     s = grid.s
     G = s.size
     m = collect(
@@ -405,7 +406,7 @@ def general_ranges(
         if lo < hi:
             sure[ns, 0], sure[ns, 1] = lo, hi
             ns += 1
-    return settle(code, players, p_hi, p_lo, labels, grid, sure, ns, maybe, nm, out)
+    return settle(code, players, p_hi, p_lo, labels, grid, sure, ns, maybe, nm, out, scratch)
 
 
 @inline
@@ -418,18 +419,20 @@ def gaps_of(ivs, c, m, fa, fb, out):
         if b > a or (c == 0 and b == a):
             fa[k], fb[k] = a, b
             k += 1
-    if k > 48:  # the core's coalitions: many
-        order = np.argsort(fa[:k])
-        xa, xb = fa[:k][order], fb[:k][order]
-        fa[:k], fb[:k] = xa, xb
-    else:
-        for i in range(1, k):  # insertion sort: a handful
+    # Shell sort in place (no allocation: the callers count no references): a handful of
+    # moves, or the core's coalitions, a few hundred
+    gap = 1
+    while gap < k // 3:
+        gap = 3 * gap + 1
+    while gap >= 1:
+        for i in range(gap, k):
             a, b = fa[i], fb[i]
-            j = i - 1
-            while j >= 0 and fa[j] > a:
-                fa[j + 1], fb[j + 1] = fa[j], fb[j]
-                j -= 1
-            fa[j + 1], fb[j + 1] = a, b
+            j = i
+            while j >= gap and fa[j - gap] > a:
+                fa[j], fb[j] = fa[j - gap], fb[j - gap]
+                j -= gap
+            fa[j], fb[j] = a, b
+        gap //= 3
     count = 0
     cur = -INF
     for q in range(k):
