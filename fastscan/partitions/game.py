@@ -13,8 +13,8 @@ from .variables import PAPER, REGISTRY
 
 # measured on the 2-core development machine at n = 10, 16 alpha x 1024 sigma: seconds per
 # partition x model value, by notion (the core's per coalition: 2^n of them)
-SECONDS = {"nash": 3.0e-7, "individual": 4.6e-7, "contractual": 8.0e-7}
-CORE_SECONDS = 1.2e-9  # x 2^n
+SECONDS = {"nash": 1.0e-7, "individual": 1.8e-7, "contractual": 6.5e-7}
+CORE_SECONDS = 5e-10  # x 2^n
 
 
 class Partitions:
