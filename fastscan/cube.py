@@ -288,10 +288,10 @@ def mask_unfinished(ds, dims: tuple[str, ...], chunks: tuple[int, ...], done: se
     import dask.array as dsa
     import xarray as xr
 
-    from .plan import chunk_name
+    from .plan import chunk_name, chunk_sizes, grid_shape
 
     shape = tuple(ds.sizes[d] for d in dims)
-    grid = tuple(-(-n // c) for n, c in zip(shape, chunks, strict=True))
+    grid = grid_shape(shape, chunks)
     finished = np.zeros(grid, dtype=bool)
     for index in np.ndindex(*grid):
         finished[index] = chunk_name(dims, index) in done
@@ -300,9 +300,7 @@ def mask_unfinished(ds, dims: tuple[str, ...], chunks: tuple[int, ...], done: se
         info = block_info[None]
         return np.full(info["chunk-shape"], finished[tuple(info["chunk-location"])])
 
-    spec = tuple(
-        tuple(min(c, n - i) for i in range(0, n, c)) for n, c in zip(shape, chunks, strict=True)
-    )
+    spec = chunk_sizes(shape, chunks)
     mask = xr.DataArray(dsa.map_blocks(block, chunks=spec, dtype=bool), dims=dims)
     out = ds.copy()
     for name, var in ds.data_vars.items():

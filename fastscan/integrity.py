@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 
 def _grid(shape, chunks) -> list[range]:
-    return [range(math.ceil(n / c)) if n else range(0) for n, c in zip(shape, chunks, strict=True)]
+    from .plan import grid_shape
+
+    return [range(k) for k in grid_shape(shape, chunks)]
 
 
 def _present(store: Store, name: str) -> set[str]:

@@ -74,6 +74,7 @@ def run(
             f"{arg('threads')} is for a run on this machine, not with {arg('scheduler')}"
         )
 
+    refuse_memory(url, arg)  # every game's batch scan: a memory:// cube would vanish at exit
     say = (lambda message: None) if quiet or say is None else say
     if scheduler and _local(url):  # workers would resolve a relative path in their own folder
         url = os.path.abspath(url.removeprefix("file://"))
@@ -120,8 +121,8 @@ def run(
 
 
 def refuse_memory(url: str, arg: Callable[[str], str] = plain) -> None:
-    """Refuse a command's ``memory://`` cube: it would vanish when fastscan exits (every game's
-    scan command checks here)."""
+    """Refuse a command's ``memory://`` cube: it would vanish when fastscan exits (:func:`run`
+    checks it for every game's scan command)."""
     if url.startswith("memory://"):
         raise ValueError(
             f"{arg('out')} memory:// lives only inside this process and would be lost when "

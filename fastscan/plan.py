@@ -19,6 +19,19 @@ from .layout import ArraySpec, Layout
 from .variables import Registry
 
 
+def grid_shape(shape, chunks) -> tuple[int, ...]:
+    """Chunks along each dim of an array of ``shape`` chunked by ``chunks`` (none along a dim
+    of size 0): the one place the chunk grid is counted (plan, survey, masks)."""
+    return tuple(-(-int(n) // int(c)) if n else 0 for n, c in zip(shape, chunks, strict=True))
+
+
+def chunk_sizes(shape, chunks) -> tuple[tuple[int, ...], ...]:
+    """Each dim's chunk lengths, the last one short where it does not divide (Dask's spec)."""
+    return tuple(
+        tuple(min(c, n - i) for i in range(0, n, c)) for n, c in zip(shape, chunks, strict=True)
+    )
+
+
 def chunk_name(dims: tuple[str, ...], index: tuple[int, ...]) -> str:
     """A chunk's marker name: ``p0-a1-s2`` for dims (profile, alpha, sigma) and index (0, 1, 2)."""
     return "-".join(f"{d[0]}{i}" for d, i in zip(dims, index, strict=True))
@@ -93,18 +106,18 @@ class Plan:
 
     # --- chunks and blocks -------------------------------------------------------------------
     def chunk_list(self) -> list[Chunk]:
-        ranges = [range(0, n, c) for n, c in zip(self.shape, self.chunks, strict=True)]
         out = []
-        for starts in np.ndindex(*(len(r) for r in ranges)):
-            lo = [r[i] for r, i in zip(ranges, starts, strict=True)]
-            slices = tuple(slice(a, a + c) for a, c in zip(lo, self.chunks, strict=True))
-            out.append(Chunk(self.dims, tuple(int(i) for i in starts), slices))
+        for index in np.ndindex(*grid_shape(self.shape, self.chunks)):
+            slices = tuple(
+                slice(i * c, (i + 1) * c) for i, c in zip(index, self.chunks, strict=True)
+            )
+            out.append(Chunk(self.dims, tuple(int(i) for i in index), slices))
         return out
 
     @property
     def n_chunks(self) -> int:
         """Chunks of the plan (without listing them)."""
-        return math.prod(-(-n // c) for n, c in zip(self.shape, self.chunks, strict=True))
+        return math.prod(grid_shape(self.shape, self.chunks))
 
     @property
     def n_blocks(self) -> int:

@@ -247,6 +247,21 @@ def compute(plan: Plan, workers: int | None = None) -> dict[str, np.ndarray]:
     return sink.arrays
 
 
+def dataset(plan: Plan, workers: int | None = None):
+    """``plan`` computed in memory into its xarray Dataset: results, inputs (in the registry's
+    dtypes), coordinates, labels and attrs (every game's in-memory ``scan`` ends here)."""
+    from .variables import build_dataset
+
+    registry = plan.registry()
+    inputs = {
+        k: np.asarray(v).astype(registry[k].dtype, copy=False)
+        for k, v in plan.spec.inputs().items()
+    }
+    data = {**compute(plan, workers=workers or cpus()), **inputs}
+    spec = plan.spec
+    return build_dataset(registry, data, spec.coords(), plan.attrs(stored=False), spec.labels())
+
+
 def connect(address: str, name: str = "scheduler"):
     """A dask.distributed Client for ``address``; a clear error when it cannot be reached."""
     try:

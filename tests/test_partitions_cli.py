@@ -119,3 +119,30 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, command, word
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert all(w in r.stderr for w in words), r.stderr
     assert not out.exists()
+
+
+def test_privacy_models_give_the_cube_their_dim(tmp_path):
+    """--privacy leakage: a p dim in place of alpha, the same cells as the in-memory scan."""
+    out = tmp_path / "leak.zarr"
+    ok(
+        f"partitions scan --costs {COSTS} --privacy leakage --p 0.05:0.5:4 --sigma 0.05:1:12 "
+        f"--notion nash,core --out {out} --quiet"
+    )
+    disk = xr.open_zarr(out)
+    assert "alpha" not in disk.dims and disk.stable_count.dims[:3] == ("profile", "p", "sigma")
+    mem = P.scan(
+        [0.01, 0.02, 0.05, 0.03, 0.012],
+        sigma=np.linspace(0.05, 1, 12),
+        privacy="leakage",
+        p=np.linspace(0.05, 0.5, 4),
+        notions="nash,core",
+    )
+    for name in mem.data_vars:
+        assert disk[name].values.tobytes() == mem[name].values.tobytes(), name
+    p, sigma = float(disk.p.values[1]), float(disk.sigma.values[7])
+    for notion in ("nash", "core"):
+        at = P.count_stable(
+            [0.01, 0.02, 0.05, 0.03, 0.012], None, sigma, notion, privacy="leakage", p=p
+        )
+        cell = disk.stable_count.isel(profile=0).sel(p=p, sigma=sigma, notion=notion)
+        assert int(cell) == at

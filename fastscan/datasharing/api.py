@@ -52,10 +52,8 @@ def scan(
     xarray.Dataset
         The variables of :data:`fastscan.datasharing.variables.VARIABLES`.
     """
-    from ..runner import compute, cpus
-    from ..variables import build_dataset
+    from ..runner import cpus, dataset
     from . import validate
-    from .game import GAME
     from .plan import build, spread
     from .privacy import of
     from .profiles import ProfileSet
@@ -68,8 +66,4 @@ def scan(
     padded = validate.check_profiles(costs, sets)
     profiles = ProfileSet(padded, {}, {"source": "costs"})
     plan = build(profiles, model, sigma, sets, notions=notions, worst=worst)
-    plan = spread(plan, threads or cpus())
-    data = {**compute(plan, workers=threads), **plan.spec.inputs()}
-    data["n_players"] = data["n_players"].astype(GAME.registry["n_players"].dtype)
-    attrs = plan.attrs(stored=False)
-    return build_dataset(plan.registry(), data, plan.spec.coords(), attrs)
+    return dataset(spread(plan, threads or cpus()), threads)

@@ -29,8 +29,7 @@ def scan(
     threads : int, optional
         Threads running kernels side by side (default: all cores).
     """
-    from ..runner import compute, cpus
-    from ..variables import build_dataset
+    from ..runner import dataset
     from .model import Instance
     from .plan import Instances, build
 
@@ -39,6 +38,4 @@ def scan(
     if not isinstance(instances, Instances):
         instances = Instances.from_list(list(instances))
     plan = build(instances, alpha, method=method, approx=approx)
-    data = {**compute(plan, workers=threads or cpus()), **plan.spec.inputs()}
-    attrs = plan.attrs(stored=False)
-    return build_dataset(plan.registry(), data, plan.spec.coords(), attrs, plan.spec.labels())
+    return dataset(plan, threads)

@@ -54,7 +54,6 @@ def scan(
         raise ValueError(f"{arg('out')} is required (a path or fsspec URL for the Zarr store)")
     if resume and overwrite:
         raise ValueError(f"give {arg('resume')} or {arg('overwrite')}, not both")
-    job.refuse_memory(out, arg)
     scan_plan = plan.build(found, grid, method=method, approx=approx, arg=arg)
     mode = "resume" if resume else "overwrite" if overwrite else "new"
     return job.run(scan_plan, out, mode, say=say, arg=arg, **run_options)

@@ -47,9 +47,7 @@ def scan(
     from ..datasharing import validate
     from ..datasharing.privacy import of
     from ..datasharing.profiles import ProfileSet
-    from ..runner import compute
-    from ..variables import build_dataset
-    from .game import GAME
+    from ..runner import dataset
     from .plan import build
 
     if sigma is None:
@@ -58,9 +56,7 @@ def scan(
     model = of(privacy, alpha=alpha, p=p, f=f, names=models)
     padded = validate.check_profiles(costs, "downward")
     plan = build(ProfileSet(padded, {}, {"source": "costs"}), model, sigma, notions)
-    data = {**compute(plan, workers=threads), **plan.spec.inputs()}
-    data["n_players"] = data["n_players"].astype(GAME.registry["n_players"].dtype)
-    return build_dataset(plan.registry(), data, plan.spec.coords(), plan.attrs(stored=False))
+    return dataset(plan, threads)
 
 
 @dataclass(frozen=True)

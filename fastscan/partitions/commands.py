@@ -48,7 +48,6 @@ def scan(
         raise ValueError(f"{arg('out')} is required (a path or fsspec URL for the Zarr store)")
     if resume and overwrite:
         raise ValueError(f"give {arg('resume')} or {arg('overwrite')}, not both")
-    job.refuse_memory(out, arg)
     plan = build(
         found,
         scan_model(privacy, alpha, p, f_file, arg),
