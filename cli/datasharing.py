@@ -40,16 +40,29 @@ def privacy_options(grid: bool):
     return wrap
 
 
+def profile_options(f):
+    """--costs, --costs-file, --family and the families' parameters (grids): the profiles of
+    a scan, for every game over cost profiles."""
+    options = [
+        click.option("--costs", help="one profile: comma list of costs"),
+        click.option("--costs-file", type=click.Path(), help="CSV or .npy, one profile per row"),
+        click.option(
+            "--family", type=FAMILIES, help="a family of profiles over grids of its parameters"
+        ),
+        click.option("--n", "n", help="family: players (grid)"),
+        click.option("--cost", help="family: cost (grid)"),
+        click.option("--ratio", help="family geometric: ratio of consecutive costs (grid)"),
+        click.option("--low", help="family linear/uniform: lowest cost (grid)"),
+        click.option("--high", help="family linear/uniform: highest cost (grid)"),
+        click.option("--seed", help="family uniform: random seeds (grid)"),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
 @click.command()
-@click.option("--costs", help="one profile: comma list of costs")
-@click.option("--costs-file", type=click.Path(), help="CSV or .npy, one profile per row")
-@click.option("--family", type=FAMILIES, help="a family of profiles over grids of its parameters")
-@click.option("--n", "n", help="family: players (grid)")
-@click.option("--cost", help="family: cost (grid)")
-@click.option("--ratio", help="family geometric: ratio of consecutive costs (grid)")
-@click.option("--low", help="family linear/uniform: lowest cost (grid)")
-@click.option("--high", help="family linear/uniform: highest cost (grid)")
-@click.option("--seed", help="family uniform: random seeds (grid)")
+@profile_options
 @click.option(
     "--alpha", help="number, list or START:STOP:NUM [default: -1:1:201 with --privacy power]"
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from . import options as opt
-from .datasharing import FAMILIES, privacy_options
+from .datasharing import privacy_options, profile_options
 
 NOTION = click.Choice(["nash", "individual", "contractual", "core"])
 SHOW_LIMIT = 20  # as fastscan.partitions.commands (not imported: --help stays fast)
@@ -18,15 +18,7 @@ def partitions() -> None:
 
 
 @partitions.command()
-@click.option("--costs", help="one profile: comma list of costs")
-@click.option("--costs-file", type=click.Path(), help="CSV or .npy, one profile per row")
-@click.option("--family", type=FAMILIES, help="a family of profiles over grids of its parameters")
-@click.option("--n", "n", help="family: players (grid)")
-@click.option("--cost", help="family: cost (grid)")
-@click.option("--ratio", help="family geometric: ratio of consecutive costs (grid)")
-@click.option("--low", help="family linear/uniform: lowest cost (grid)")
-@click.option("--high", help="family linear/uniform: highest cost (grid)")
-@click.option("--seed", help="family uniform: random seeds (grid)")
+@profile_options
 @click.option(
     "--alpha", help="number, list or START:STOP:NUM [default: -1:1:201 with --privacy power]"
 )

@@ -120,6 +120,18 @@ def run(
     return f"done: {plan.n_chunks} chunks in {time.monotonic() - start:.1f} s -> {store.url}"
 
 
+def mode_of(
+    out: str | None, resume: bool, overwrite: bool, arg: Callable[[str], str] = plain
+) -> str:
+    """The mode (new, resume, overwrite) a scan command's ``--out``, ``--resume`` and
+    ``--overwrite`` ask for, checked before anything else (every game's scan command)."""
+    if out is None:
+        raise ValueError(f"{arg('out')} is required (a path or fsspec URL for the Zarr store)")
+    if resume and overwrite:
+        raise ValueError(f"give {arg('resume')} or {arg('overwrite')}, not both")
+    return "resume" if resume else "overwrite" if overwrite else "new"
+
+
 def refuse_memory(url: str, arg: Callable[[str], str] = plain) -> None:
     """Refuse a command's ``memory://`` cube: it would vanish when fastscan exits (:func:`run`
     checks it for every game's scan command)."""

@@ -71,10 +71,7 @@ def scan(
         found, name = profiles(FIG1_COSTS, arg=arg)
         out = out or DEMO_OUT
         resume = resume or not overwrite
-    if out is None:
-        raise ValueError(f"{arg('out')} is required (a path or fsspec URL for the Zarr store)")
-    if resume and overwrite:
-        raise ValueError(f"give {arg('resume')} or {arg('overwrite')}, not both")
+    mode = job.mode_of(out, resume, overwrite, arg)
     plan = build(
         found,
         scan_model(privacy, alpha, p, f_file, arg),
@@ -85,7 +82,6 @@ def scan(
         worst=worst,
         arg=arg,
     )
-    mode = "resume" if resume else "overwrite" if overwrite else "new"
     closing = job.run(plan, out, mode, say=say, arg=arg, **run_options)
     if not demo:
         return closing, ""

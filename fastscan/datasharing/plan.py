@@ -152,15 +152,8 @@ class Scan:
     def config(self) -> dict:
         """Everything that determines the cube's values (compared on resume, ``profiles``
         excepted: how they were given is provenance, their costs are compared by content)."""
-        digest = hashlib.sha256(np.ascontiguousarray(self.profiles.costs).tobytes()).hexdigest()
-        coords = hashlib.sha256()
-        for name, values in sorted(self.profiles.coords.items()):
-            coords.update(name.encode() + np.ascontiguousarray(values).tobytes())
         return {
-            "profiles": self.profiles.spec,
-            "costs_sha256": digest,
-            "coords_sha256": coords.hexdigest(),
-            "n_profiles": len(self.profiles),
+            **profiles_config(self.profiles),
             **self.privacy.config(),
             "sigma": self.sigma.tolist(),
             "sets": self.sets,
@@ -170,6 +163,21 @@ class Scan:
             **({"notions": list(self.notions)} if self.notions != DEFAULT_NOTIONS else {}),
             **({"worst": True} if self.worst else {}),
         }
+
+
+def profiles_config(profiles: ProfileSet) -> dict:
+    """How a scan's profiles enter its config: as given (provenance), and by content (the
+    costs' and labels' hashes, their number), which a resume compares."""
+    digest = hashlib.sha256(np.ascontiguousarray(profiles.costs).tobytes()).hexdigest()
+    coords = hashlib.sha256()
+    for name, values in sorted(profiles.coords.items()):
+        coords.update(name.encode() + np.ascontiguousarray(values).tobytes())
+    return {
+        "profiles": profiles.spec,
+        "costs_sha256": digest,
+        "coords_sha256": coords.hexdigest(),
+        "n_profiles": len(profiles),
+    }
 
 
 def build(

@@ -50,12 +50,8 @@ def scan(
 
     grid = parse_grid(alpha, arg("alpha"))
     found = instances_from(family, params, instances, arg, grid)
-    if out is None:
-        raise ValueError(f"{arg('out')} is required (a path or fsspec URL for the Zarr store)")
-    if resume and overwrite:
-        raise ValueError(f"give {arg('resume')} or {arg('overwrite')}, not both")
+    mode = job.mode_of(out, resume, overwrite, arg)
     scan_plan = plan.build(found, grid, method=method, approx=approx, arg=arg)
-    mode = "resume" if resume else "overwrite" if overwrite else "new"
     return job.run(scan_plan, out, mode, say=say, arg=arg, **run_options)
 
 

@@ -44,10 +44,7 @@ def scan(
         raise ValueError(
             f"give the players: {arg('costs')}, {arg('costs_file')} or {arg('family')}"
         )
-    if out is None:
-        raise ValueError(f"{arg('out')} is required (a path or fsspec URL for the Zarr store)")
-    if resume and overwrite:
-        raise ValueError(f"give {arg('resume')} or {arg('overwrite')}, not both")
+    mode = job.mode_of(out, resume, overwrite, arg)
     plan = build(
         found,
         scan_model(privacy, alpha, p, f_file, arg),
@@ -56,7 +53,6 @@ def scan(
         name=name,
         arg=arg,
     )
-    mode = "resume" if resume else "overwrite" if overwrite else "new"
     return job.run(plan, out, mode, say=say, arg=arg, **run_options)
 
 

@@ -5,7 +5,6 @@ compares. No compute here: :mod:`.compute` evaluates a plan's chunks and blocks.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..datasharing import validate
+from ..datasharing.plan import profiles_config
 from ..datasharing.privacy import DESCRIPTIONS, Model, check_players, power
 from ..datasharing.profiles import ProfileSet
 from ..kernels.partitions.contracts import tables_bytes
@@ -152,16 +152,9 @@ class Scan:
         return registry
 
     def config(self) -> dict:
-        digest = hashlib.sha256(np.ascontiguousarray(self.profiles.costs).tobytes()).hexdigest()
-        coords = hashlib.sha256()
-        for name, values in sorted(self.profiles.coords.items()):
-            coords.update(name.encode() + np.ascontiguousarray(values).tobytes())
         n_max = int(self.profiles.n_players.max())
         return {
-            "profiles": self.profiles.spec,
-            "costs_sha256": digest,
-            "coords_sha256": coords.hexdigest(),
-            "n_profiles": len(self.profiles),
+            **profiles_config(self.profiles),
             **self.privacy.config(),
             "sigma": self.sigma.tolist(),
             "notions": list(self.notions),

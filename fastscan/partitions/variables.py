@@ -7,6 +7,7 @@ import numpy as np
 
 from ..datasharing.variables import COORDS as DS_COORDS
 from ..datasharing.variables import PAPER, PROFILE_PARAMS
+from ..datasharing.variables import VARIABLES as DS_VARIABLES
 from ..variables import Registry, Variable, variable
 
 NOTION_VALUES = ("nash", "individual", "contractual", "core")  # the kernels' order
@@ -147,17 +148,9 @@ VARIABLES: dict[str, Variable] = {
             "Price of Anarchy over partitions: worst_social_cost / central_social_cost; NaN "
             "where none is stable",
         ),
-        _v(
-            "costs",
-            ("profile", "player"),
-            "float64",
-            np.nan,
-            "privacy cost c_i of each player in input order; NaN pads shorter profiles",
-            "sigma_units^2",
-        ),
-        _v("n_players", ("profile",), "int64", -1, "number of players n of the profile", "players"),
     ]
 }
+VARIABLES.update({k: DS_VARIABLES[k] for k in ("costs", "n_players")})  # the same inputs
 
 COORDS: dict[str, str] = {
     **{k: DS_COORDS[k] for k in ("profile", "alpha", "sigma", "player")},

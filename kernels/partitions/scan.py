@@ -13,7 +13,7 @@ from .._numba import hot, inline, kernel
 from ..datasharing import privacy
 from ..datasharing.exact import a_dd
 from .contracts import BITS, MAX_KEY, NASH, Part, Players, Rows
-from .walk import INF, collect, gaps_of, general_ranges, nash_ranges, pack, unpack
+from .walk import INF, advance, collect, gaps_of, general_ranges, nash_ranges, pack, unpack
 
 
 # --- inputs ----------------------------------------------------------------------------------
@@ -130,16 +130,7 @@ def walk(players, rows, grid, want, prefix, tables, found):
     r_all, q3 = rows.r, rows.q3
     central_w, central_key = tables.central_w, tables.central_key
     while True:
-        nb = top[n] + 1
-        size[:nb] = 0
-        A[:nb] = 0.0
-        masks[:nb] = 0
-        for i in range(n):
-            b = labels[i]
-            size[b] += 1
-            A[b] += a[i]
-            masks[b] |= np.int64(1) << i
-        _extremes(a, labels, nb, ext)
+        nb = blocks_of(a, labels, top[n] + 1, size, A, masks, ext)
         key = pack(labels)
         multi = 0
         for b in range(nb):
@@ -207,16 +198,8 @@ def walk(players, rows, grid, want, prefix, tables, found):
                         found[found[0]] = key
                 if m > 0:
                     apply_ranges(tables, out, m, w, t, nb, G, W, key, multi == 1)
-        # the next restricted-growth string with the same prefix
-        i = n - 1
-        while i >= max(f, 1) and labels[i] > top[i]:
-            i -= 1
-        if i < max(f, 1):
+        if not advance(labels, top, f):
             break
-        labels[i] += 1
-        labels[i + 1 :] = 0
-        for j in range(i + 1, n + 1):
-            top[j] = max(top[j - 1], labels[j - 1])
 
 
 @hot
@@ -232,6 +215,22 @@ def apply_ranges(tables, out, m, w, t, nb, G, W, key, single):
             tables.single[w, t, hi] -= 1
         _tree_update(tables.best_w, tables.best_key, w, t, nb, G, lo, hi, W, key, True)
         _tree_update(tables.worst_w, tables.worst_key, w, t, nb, G, lo, hi, W, key, False)
+
+
+@inline
+def blocks_of(a, labels, nb, size, A, masks, ext):
+    """The partition's ``nb`` blocks: sizes, float sums of ``a`` (in player order), member
+    masks and extreme members (:func:`_extremes`); returns ``nb``."""
+    size[:nb] = 0
+    A[:nb] = 0.0
+    masks[:nb] = 0
+    for i in range(labels.size):
+        b = labels[i]
+        size[b] += 1
+        A[b] += a[i]
+        masks[b] |= np.int64(1) << i
+    _extremes(a, labels, nb, ext)
+    return nb
 
 
 @inline
@@ -425,16 +424,7 @@ def zones(code, players, rows, t, out_key, out_maybe, out_sure):
     m_count = 0
     s_count = 0
     while True:
-        nb = top[n] + 1
-        size[:nb] = 0
-        A[:nb] = 0.0
-        masks[:nb] = 0
-        for i in range(n):
-            b = labels[i]
-            size[b] += 1
-            A[b] += a[i]
-            masks[b] |= np.int64(1) << i
-        _extremes(a, labels, nb, ext)
+        nb = blocks_of(a, labels, top[n] + 1, size, A, masks, ext)
         for i in range(n):
             b = labels[i]
             cur[i] = (A[b] + 2.0 * a[i]) * r[size[b]] if size[b] >= 2 else 0.0
@@ -472,13 +462,6 @@ def zones(code, players, rows, t, out_key, out_maybe, out_sure):
                         out_sure[s_count, 1], out_sure[s_count, 2] = pieces[q, 0], pieces[q, 1]
                         s_count += 1
                 k_count += 1
-        i = n - 1
-        while i >= 1 and labels[i] > top[i]:
-            i -= 1
-        if i < 1:
+        if not advance(labels, top, 0):
             break
-        labels[i] += 1
-        labels[i + 1 :] = 0
-        for j in range(i + 1, n + 1):
-            top[j] = max(top[j - 1], labels[j - 1])
     return k_count, m_count, s_count

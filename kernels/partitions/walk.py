@@ -53,27 +53,34 @@ def threshold(x, y, bx, by, err):
     return (1 if x < y else -1), t, e
 
 
+@inline
+def advance(labels, top, f):
+    """The next restricted-growth string after ``labels`` with the same first ``f`` labels
+    (``top[i] = max(labels[:i])`` kept up to date); False after the last."""
+    n = labels.size
+    i = n - 1
+    while i >= max(f, 1) and labels[i] > top[i]:
+        i -= 1
+    if i < max(f, 1):
+        return False
+    labels[i] += 1
+    labels[i + 1 :] = 0
+    for j in range(i + 1, n + 1):
+        top[j] = max(top[j - 1], labels[j - 1])
+    return True
+
+
 @kernel
 def prefixes(f):
     """Every restricted-growth string of length ``f`` (rows), in order."""
     if f == 0:
         return np.zeros((1, 0), np.int64)
-    out = [np.zeros(f, np.int64)]
-    cur = np.zeros(f, np.int64)
-    while True:
-        i = f - 1
-        while i >= 1:
-            top = 0
-            for j in range(i):
-                top = max(top, cur[j])
-            if cur[i] <= top:
-                break
-            i -= 1
-        if i < 1:
-            break
-        cur[i] += 1
-        cur[i + 1 :] = 0
-        out.append(cur.copy())
+    labels = np.zeros(f, np.int64)
+    top = np.full(f + 1, -1, np.int64)
+    top[1:] = 0
+    out = [labels.copy()]
+    while advance(labels, top, 0):
+        out.append(labels.copy())
     res = np.zeros((len(out), f), np.int64)
     for r in range(len(out)):
         res[r] = out[r]
