@@ -119,6 +119,9 @@ def test_range_ends_are_exact_to_one_ulp(inst, notion):
         assert RP.stable_partitions(costs, alpha, r.low, notion) == r.partitions
         below = float(np.nextafter(r.low, 0.0))
         assert RP.stable_partitions(costs, alpha, below, notion) == before.partitions
+        above = float(np.nextafter(r.low, np.inf))
+        if r.high is None or above < r.high:
+            assert RP.stable_partitions(costs, alpha, above, notion) == r.partitions
 
 
 @pytest.mark.parametrize("f", [1, 2, 3])
