@@ -27,8 +27,9 @@ import numba
 from numba.core import event
 
 CACHE = os.environ.get("FASTSCAN_NUMBA_CACHE", "1").lower() not in {"0", "false", "no", "off"}
-# every game's kernels, cold: ~90 s on the 2-core development machine (fastscan.warm)
-FIRST_COMPILE = "fastscan: compiling kernels once after an install, ~90 s (cached for later runs)"
+# every game's kernels, cold: ~115 s on the 2-core development machine (fastscan.warm; the
+# partition game's ~26 s of it)
+FIRST_COMPILE = "fastscan: compiling kernels once after an install, ~2 min (cached for later runs)"
 
 
 def _user_cache() -> str:
