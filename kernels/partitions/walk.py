@@ -34,14 +34,6 @@ INF = math.inf
 
 
 @inline
-def beta(A, aj, k, r):
-    """The ``s``-free part of a member's burden in a block of ``k`` with sum ``A``."""
-    if k == 1:
-        return 0.0
-    return (A + 2.0 * aj) * r[k]
-
-
-@inline
 def threshold(x, y, bx, by, err):
     """``(kind, t, e)`` of "``s/x + bx < s/y + by``": kind 1 holds iff ``s < t``, -1 iff
     ``s > t``, 0 iff ``0 < by - bx =: t`` (no ``s``); ``e`` bounds the float error of ``t``."""
