@@ -141,6 +141,13 @@ def _position(values: np.ndarray, dim: str, raw: str, sel: str) -> tuple[int, st
     return allowed.index(raw), raw
 
 
+def _registry(ds):
+    """The registry of the game that made ``ds`` (its words: the label dim, say)."""
+    from .game import of_cube
+
+    return of_cube(ds.attrs).registry
+
+
 def label_dim(ds) -> str | None:
     """The dim the cube's labels lie along (``profile``: family parameters), if it has any."""
     dims = {ds[c].dims[0] for c in ds.coords if ds[c].ndim == 1 and ds[c].dims[0] != c}
@@ -162,7 +169,7 @@ def select(ds, da, sels: list[str], arg=plain):
     """
     fixed = []
     sel = arg("sel")
-    lab = label_dim(ds) or "profile"
+    lab = label_dim(ds) or _registry(ds).label_dim
     params = labels(ds) if lab in da.dims else []
     profiles = np.ones(ds.sizes.get(lab, 0), dtype=bool)
     by_profile = False
