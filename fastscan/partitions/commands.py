@@ -73,21 +73,22 @@ def show(
     from ..datasharing.profiles import from_text
     from ..kernels._numba import announce
     from .api import SHOW_LIMIT as MOST
-    from .api import Point, count_stable, stable_partitions
+    from .api import Point
+    from .compute import stable_keys, strings
     from .describe import describe_partition
 
     costs = from_text(costs, arg("costs")).costs[0]
     model = dict(model or {})
-    Point.of(costs, alpha, sigma, notion, arg=arg, **model)  # bad input named as the CLI's
+    pt = Point.of(costs, alpha, sigma, notion, arg=arg, **model)  # errors named as the CLI's
     with announce("partitions-show", notify):
         if partition is not None:
             return describe_partition(
                 costs, alpha, sigma, partition, notion, arg=arg, **model
             ).table()
-        total = count_stable(costs, alpha, sigma, notion, **model)
-        shown = stable_partitions(
-            costs, alpha, sigma, notion, limit=min(limit or MOST, MOST), **model
+        total, keys = stable_keys(
+            pt.costs, pt.models, pt.grid(), pt.notion, min(limit or MOST, MOST)
         )
+        shown = strings(keys, pt.costs.size, pt.costs.size)
     at = f"alpha={alpha:g}, " if alpha is not None else ""
     lines = [
         f"{notion}: {total:,} stable partition{'s' if total != 1 else ''} at {at}sigma={sigma:g}",

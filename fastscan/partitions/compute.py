@@ -129,7 +129,7 @@ def values(part: Part, costs, models, sg: SigmaGrid, width: int) -> dict[str, np
 
     best_key, worst_key = tgw(part.best_key), tgw(part.worst_key)
     best_blocks = tgw(part.best_blocks)
-    largest, variance = K.describe_keys(best_key, best_blocks, n, a, rows.r, sg.s)
+    largest, variance = K.describe_keys(best_key, n, a, rows.r, sg.s)
     c_sc, c_blocks, c_key = K.central_at(part.central_w, part.central_key, sg.s)
     social = tgw(part.best_sc)
     worst = tgw(part.worst_sc)

@@ -81,20 +81,15 @@ def describe_partition(
     labels = canonical(partition, n, arg("partition"))
     players = K.players_of(pt.costs, False)
     rows = K.model_rows(pt.models, n)
-    r, p_hi, p_lo = rows.r[0], rows.p_hi[0], rows.p_lo[0]
+    p_hi, p_lo = rows.p_hi[0], rows.p_lo[0]
     sh, sl = elementary.two_prod(pt.sigma, pt.sigma)
-    s = pt.sigma * pt.sigma
     nb = int(labels.max()) + 1
     masks = np.zeros(nb, np.int64)
     for i, b in enumerate(labels):
         masks[b] |= np.int64(1) << i
 
-    def burden(mask: int, j: int) -> float:
-        members = [i for i in range(n) if (mask >> i) & 1]
-        k = len(members)
-        if k == 1:
-            return s
-        return s / k + (sum(players.a[m] for m in members) + 2.0 * players.a[j]) * r[k]
+    def burden(mask: int, j: int) -> float:  # Def. 5 with Lemma 2's epsilon: the exact test's
+        return float(exact.burden(players, p_hi, p_lo, np.int64(mask), j, sh, sl)[0])
 
     code = NOTIONS.index(pt.notion)
     out = []
@@ -146,7 +141,7 @@ def describe_partition(
 
 def _blocked(code, players, p_hi, p_lo, target, there, here, i, sh, sl) -> str:
     from ..kernels.partitions import exact
-    from ..kernels.partitions.contracts import CONTRACTUAL, NASH
+    from ..kernels.partitions.contracts import CONTRACTUAL, CORE, NASH
 
     if code == NASH:
         return "moves: strictly better off"
@@ -160,9 +155,9 @@ def _blocked(code, players, p_hi, p_lo, target, there, here, i, sh, sl) -> str:
         and not exact.consents(players, p_hi, p_lo, np.int64(stay), np.int64(here), sh, sl)
     ):
         return "gains, but its block refuses to let it go (a member worse off)"
-    if code in (NASH, 1, CONTRACTUAL):
-        return "moves: better off, and the blocks consent"
-    return "gains by moving (the core asks more: see below)"
+    if code == CORE:
+        return "gains by moving (the core asks more: see below)"
+    return "moves: better off, and the blocks consent"
 
 
 def _blocking(players, p_hi, p_lo, masks, labels, sh, sl) -> tuple[int, ...] | None:

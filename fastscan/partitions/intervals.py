@@ -95,10 +95,13 @@ def partition_intervals(
 
     lowest, highest = _bits(SIGMA_MIN), _bits(SIGMA_MAX)
     per: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+    # the kernel writes each partition's rows together, in partition order
+    m_at = np.searchsorted(maybe[:m, 0], np.arange(k + 1))
+    s_at = np.searchsorted(sure[:s, 0], np.arange(k + 1))
     for index in range(k):
         labels = K.unpack(keys[index], n)
-        pieces = [(a, b) for i, a, b in maybe[:m] if int(i) == index]
-        cores = [(a, b) for i, a, b in sure[:s] if int(i) == index]
+        pieces = [(a, b) for _, a, b in maybe[m_at[index] : m_at[index + 1]]]
+        cores = [(a, b) for _, a, b in sure[s_at[index] : s_at[index + 1]]]
         ranges = _exact_ranges(pieces, cores, lambda x, lab=labels: status(lab, x), lowest, highest)
         if ranges:
             per[tuple(int(x) for x in labels)] = ranges

@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import ddouble as dd
 from .._numba import kernel
-from .contracts import CONTRACTUAL, CORE, INDIVIDUAL, NASH
+from .contracts import CORE, INDIVIDUAL, NASH
 
 TIE = 1e-26
 
@@ -130,7 +130,3 @@ def stable_into(code, players, p_hi, p_lo, labels, sh, sl, masks):
         if not move_blocked(code, players, p_hi, p_lo, masks, nb, i, labels[i], sh, sl):
             return False
     return True
-
-
-# the notions a code names, for the docs of callers
-MOVES = (NASH, INDIVIDUAL, CONTRACTUAL)

@@ -12,7 +12,7 @@ from .. import elementary
 from .._numba import hot, inline, kernel
 from ..datasharing import privacy
 from ..datasharing.exact import a_dd
-from .contracts import BITS, MAX_KEY, NASH, Part, Players, Rows
+from .contracts import MAX_KEY, NASH, Part, Players, Rows
 from .walk import INF, advance, collect, gaps_of, general_ranges, nash_ranges, pack, unpack
 
 
@@ -87,14 +87,6 @@ def _offer4(w_arr, k_arr, w, t, b, node, W, key, least):
     if (W < old if least else W > old) or (W == old and key < k_arr[w, t, b, node]):
         w_arr[w, t, b, node] = W
         k_arr[w, t, b, node] = key
-
-
-@inline
-def _offer(w_arr, k_arr, node, W, key, least):
-    old = w_arr[node]
-    if (W < old if least else W > old) or (W == old and key < k_arr[node]):
-        w_arr[node] = W
-        k_arr[node] = key
 
 
 @kernel
@@ -356,13 +348,10 @@ def summary(key, n, a, r_row, s):
     return nb, largest, (s * nb + var) / n
 
 
-BITS_USED = BITS  # re-exported for callers that pack strings
-
-
 @kernel
-def describe_keys(keys, blocks, n, a, r, s):
+def describe_keys(keys, n, a, r, s):
     """Per cell ``(t, g, w)`` of ``keys`` (``MAX_KEY``: none): the partition's largest block and
-    variance (:func:`summary`); ``blocks`` already known."""
+    variance (:func:`summary`)."""
     T, G, N = keys.shape
     largest = np.zeros((T, G, N), np.int64)
     variance = np.full((T, G, N), np.nan)
