@@ -39,7 +39,7 @@ from .formulas import (
     upper_s_nash,
     upper_s_robust,
 )
-from .grid import bits_float, build_index, float_bits, floor_log2_table, locate
+from .grid import bits_float, build_index, float_bits, floor_log2_table, locate, lowest_bit
 
 # an empty table entry: the bit pattern of +inf, above that of every finite positive A
 EMPTY = 0x7FF0000000000000
@@ -125,6 +125,55 @@ def _finish_size(tables, part, cell, n, k, s, c_sc):
     span[slot, 2] = 0
 
 
+# alphas filtered together, one bit each of a uint64
+LANES = 64
+
+
+@inline
+def _lanes(t0, t1, coal, rows, bounds, designer):
+    """Bit ``t - t0`` set for each alpha ``t`` of ``[t0, t1)`` on which the coalition ``coal =
+    (A, M, m_out, k, grand)`` may be stable somewhere on the grid (any notion): exactly the
+    alphas on which :func:`_sizes`' body does anything, so skipping the others changes nothing.
+
+    Straight-line arithmetic over the contiguous per-alpha rows, the same expressions as the
+    body's: the compiler evaluates several alphas per instruction (SIMD). Most (coalition,
+    alpha) pairs miss the grid (their interval lies above or below it), and only the set bits
+    go on to the lookups and table writes.
+    """
+    A, M, m_out, fk, grand_ = coal
+    s_top, s0, s_bottom = bounds
+    B = A + 2.0 * M
+    hit = np.uint64(0)
+    # rows[r, t], not views rows[r] (a view costs atomic reference counts per coalition); t
+    # unsigned: no negative-index wrap, so the rows load as vectors (signed, they were gathered)
+    for t in range(np.uint64(t0), np.uint64(t1)):
+        L = B * rows[0, t]
+        UN = upper_s_nash(A, m_out, rows[1, t], rows[2, t])
+        U = max(UN, upper_s_robust(A, M, m_out, rows[3, t]))
+        h = (L <= s_top) & (grand_ | ((U > L) & (U > s0)))
+        if designer:
+            w = rows[6, t]
+            LD = lower_s_designer(A, M, fk, rows[4, t])
+            UD = np.inf if grand_ else upper_s_designer(A, m_out, fk, rows[5, t])
+            h = h | ((LD <= s_top) & (UD * (1.0 + w) > LD * (1.0 - w)) & (UD > s_bottom))
+        hit |= np.uint64(h) << (t - np.uint64(t0))
+    return hit
+
+
+@inline
+def _below_grid(A, M, m_out, fk, caps, bounds, designer):
+    """Whether a coalition (not the grand one) is stable on no grid point for any alpha of the
+    group, by its upper ends alone: each alpha's U (:func:`_lanes`' expressions) is at most the
+    same expression with the group's largest coefficients ``caps``, since rounding is monotone.
+    """
+    s0, s_bottom = bounds
+    c_out, c_in, c_robust, c_designer = caps
+    U = max(upper_s_nash(A, m_out, c_out, c_in), upper_s_robust(A, M, m_out, c_robust))
+    if U > s0:
+        return False
+    return not designer or upper_s_designer(A, m_out, fk, c_designer) <= s_bottom
+
+
 @inline
 def _lowest_zero(mask):
     z = 0
@@ -177,6 +226,9 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
             wd[t] = exact.band(k, (priv, t))
         cL_min = cL[g0:g1].min()
         cDL_min = cDL[g0:g1].min()
+        # the largest upper coefficients: a coalition's U on every alpha is at most its U with
+        # these (rounding is monotone), so one scalar test rejects what lies below the grid
+        caps = (cN1[g0:g1].max(), cN2[g0:g1].max(), cR[g0:g1].max(), cDU[g0:g1].max())
         wide = wd[g0:g1].max()
         s_top = smax * (1.0 + 2.0 * wide)  # no threshold within the band above the grid
         s_bottom = s0 * (1.0 - 2.0 * wide)
@@ -214,71 +266,81 @@ def _sizes(a, inbit, s, n, n_fixed, fixed, g0, g1, coef, tables, log2, index, pr
                 mem = np.int64(members)
                 if B * cL_min > s_top and not (designer and (A + 2.0 * fk * M) * cDL_min <= s_top):
                     break  # above the grid for every alpha and notion; A and M only grow
-                # the body stays in the loop: a helper call costs 5x in reference counting
-                for t in range(g0, g1):
-                    slot = per * (t - g0)
-                    w = wd[t]
-                    L = B * cL[t]  # lower_s(A, M, cL[t]), the same expression
-                    if L <= s_top and grand_:
-                        lo = locate(sp, gt, gb, gs, L)
-                        if exact.near(sp, lo, L, w * L):
-                            lo = exact.settle_mask(sigma, c, lo, exact.LOWER, smask, (priv, t))
-                        if lo < ns:  # L may lie above the grid, within the band
-                            _add_range(tables, log2, slot, lo, ns, key, mem)
-                            _add_range(tables, log2, slot + 1, lo, ns, key, mem)
-                            if worst:
-                                w_slot = slot + n_notion
-                                _add_range(tables, log2, w_slot, lo, ns, -key, -mem)
-                                _add_range(tables, log2, w_slot + 1, lo, ns, -key, -mem)
-                    elif L <= s_top:
-                        # raised: at least the exact U (Claims 5, 6), within 5 w of it
-                        UN = upper_s_nash(A, m_out, cN1[t], cN2[t])
-                        UR = upper_s_robust(A, M, m_out, cR[t])
-                        U = max(UN, UR)
-                        if U > L and U > s0:  # else stable on no grid point, either notion
-                            # independent lookups, so their memory latencies overlap;
-                            # hi > lo exactly when the grid point at lo lies below U
+                if not grand_ and _below_grid(A, M, m_out, fk, caps, (s0, s_bottom), designer):
+                    continue
+                coal = (A, M, m_out, fk, grand_)
+                for t0 in range(g0, g1, LANES):
+                    t1 = min(g1, t0 + LANES)
+                    hit = _lanes(t0, t1, coal, rows, (s_top, s0, s_bottom), designer)
+                    # the body stays in the loop: a helper call costs 5x in reference counting
+                    while hit:
+                        t = t0 + lowest_bit(hit)
+                        hit &= hit - one
+                        slot = per * (t - g0)
+                        w = wd[t]
+                        L = B * cL[t]  # lower_s(A, M, cL[t]), the same expression
+                        if L <= s_top and grand_:
                             lo = locate(sp, gt, gb, gs, L)
-                            hi = locate(sp, gt, gb, gs, UR)
                             if exact.near(sp, lo, L, w * L):
                                 lo = exact.settle_mask(sigma, c, lo, exact.LOWER, smask, (priv, t))
-                            if exact.near(sp, hi, UR, 5.0 * w * UR):
-                                kind = exact.ROBUST_UPPER
-                                hi = exact.settle_mask(sigma, c, hi, kind, smask, (priv, t))
-                            if UN > L:  # rare: Nash ranges are mostly empty
-                                hn = locate(sp, gt, gb, gs, UN)
-                                if exact.near(sp, hn, UN, 5.0 * w * UN):
-                                    kind = exact.NASH_UPPER
-                                    hn = exact.settle_mask(sigma, c, hn, kind, smask, (priv, t))
-                                if hn > lo:
-                                    _add_range(tables, log2, slot, lo, hn, key, mem)
-                                    if worst:
-                                        w_slot = slot + n_notion
-                                        _add_range(tables, log2, w_slot, lo, hn, -key, -mem)
-                            if hi > lo:
-                                _add_range(tables, log2, slot + 1, lo, hi, key, mem)
+                            if lo < ns:  # L may lie above the grid, within the band
+                                _add_range(tables, log2, slot, lo, ns, key, mem)
+                                _add_range(tables, log2, slot + 1, lo, ns, key, mem)
                                 if worst:
-                                    w_slot = slot + n_notion + 1
-                                    _add_range(tables, log2, w_slot, lo, hi, -key, -mem)
-                    if designer:
-                        LD = lower_s_designer(A, M, fk, cDL[t])
-                        UD = np.inf if grand_ else upper_s_designer(A, m_out, fk, cDU[t])
-                        if LD <= s_top and UD * (1.0 + w) > LD * (1.0 - w) and UD > s_bottom:
-                            lo = locate(sp, gt, gb, gs, LD)
-                            if exact.near(sp, lo, LD, w * LD):
-                                kind = exact.DESIGNER_LOWER
-                                lo = exact.settle_mask(sigma, c, lo, kind, smask, (priv, t))
-                            hi = ns
-                            if not grand_:
-                                hi = locate(sp, gt, gb, gs, UD)
-                                if exact.near(sp, hi, UD, w * UD):
-                                    kind = exact.DESIGNER_UPPER
+                                    w_slot = slot + n_notion
+                                    _add_range(tables, log2, w_slot, lo, ns, -key, -mem)
+                                    _add_range(tables, log2, w_slot + 1, lo, ns, -key, -mem)
+                        elif L <= s_top:
+                            # raised: at least the exact U (Claims 5, 6), within 5 w of it
+                            UN = upper_s_nash(A, m_out, cN1[t], cN2[t])
+                            UR = upper_s_robust(A, M, m_out, cR[t])
+                            U = max(UN, UR)
+                            if U > L and U > s0:  # else stable on no grid point, either notion
+                                # independent lookups, so their memory latencies overlap;
+                                # hi > lo exactly when the grid point at lo lies below U
+                                lo = locate(sp, gt, gb, gs, L)
+                                hi = locate(sp, gt, gb, gs, UR)
+                                if exact.near(sp, lo, L, w * L):
+                                    lo = exact.settle_mask(
+                                        sigma, c, lo, exact.LOWER, smask, (priv, t)
+                                    )
+                                if exact.near(sp, hi, UR, 5.0 * w * UR):
+                                    kind = exact.ROBUST_UPPER
                                     hi = exact.settle_mask(sigma, c, hi, kind, smask, (priv, t))
-                            if hi > lo:
-                                _add_range(tables, log2, slot + 2, lo, hi, key, mem)
-                                if worst:
-                                    w_slot = slot + n_notion + 2
-                                    _add_range(tables, log2, w_slot, lo, hi, -key, -mem)
+                                if UN > L:  # rare: Nash ranges are mostly empty
+                                    hn = locate(sp, gt, gb, gs, UN)
+                                    if exact.near(sp, hn, UN, 5.0 * w * UN):
+                                        kind = exact.NASH_UPPER
+                                        hn = exact.settle_mask(sigma, c, hn, kind, smask, (priv, t))
+                                    if hn > lo:
+                                        _add_range(tables, log2, slot, lo, hn, key, mem)
+                                        if worst:
+                                            w_slot = slot + n_notion
+                                            _add_range(tables, log2, w_slot, lo, hn, -key, -mem)
+                                if hi > lo:
+                                    _add_range(tables, log2, slot + 1, lo, hi, key, mem)
+                                    if worst:
+                                        w_slot = slot + n_notion + 1
+                                        _add_range(tables, log2, w_slot, lo, hi, -key, -mem)
+                        if designer:
+                            LD = lower_s_designer(A, M, fk, cDL[t])
+                            UD = np.inf if grand_ else upper_s_designer(A, m_out, fk, cDU[t])
+                            if LD <= s_top and UD * (1.0 + w) > LD * (1.0 - w) and UD > s_bottom:
+                                lo = locate(sp, gt, gb, gs, LD)
+                                if exact.near(sp, lo, LD, w * LD):
+                                    kind = exact.DESIGNER_LOWER
+                                    lo = exact.settle_mask(sigma, c, lo, kind, smask, (priv, t))
+                                hi = ns
+                                if not grand_:
+                                    hi = locate(sp, gt, gb, gs, UD)
+                                    if exact.near(sp, hi, UD, w * UD):
+                                        kind = exact.DESIGNER_UPPER
+                                        hi = exact.settle_mask(sigma, c, hi, kind, smask, (priv, t))
+                                if hi > lo:
+                                    _add_range(tables, log2, slot + 2, lo, hi, key, mem)
+                                    if worst:
+                                        w_slot = slot + n_notion + 2
+                                        _add_range(tables, log2, w_slot, lo, hi, -key, -mem)
             # next prefix p[0..r-2] in lexicographic order
             d = r - 2
             while d >= 0 and p[d] >= n - r + d:

@@ -39,6 +39,17 @@ def bits_float(typingctx, x):
     return sig, codegen
 
 
+@intrinsic
+def lowest_bit(typingctx, x):
+    """The index of the lowest set bit of a nonzero uint64 (one ``tzcnt``)."""
+    sig = types.int64(types.uint64)
+
+    def codegen(context, builder, signature, args):
+        return builder.cttz(args[0], ir.Constant(ir.IntType(1), 1))
+
+    return sig, codegen
+
+
 @kernel
 def build_index(s):
     """``(padded, table, base, shift)`` for :func:`locate` on ascending positive ``s``.
