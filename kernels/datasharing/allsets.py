@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._numba import inline, kernel
+from .._numba import hot, inline, kernel
 from . import exact
 from .central import central_optimum
 from .contracts import CellOutputs, Given, Tables
@@ -572,7 +572,8 @@ def scan_batch(a, inbit, n_players, priv, s, part, outs, tables, given):
         part.worst_A[:] = 0.0
         part.worst_members[:] = 0
         one = Given(given.c[p, :n], given.sigma)
-        scan_all(a[p, :n], inbit[p, :n], priv, s, 0, np.uint64(0), part, tables, one)
+        # n_fixed typed int64 as from Python, not the literal 0: one compilation serves both
+        scan_all(a[p, :n], inbit[p, :n], priv, s, np.int64(0), np.uint64(0), part, tables, one)
         o = CellOutputs(
             outs.stable_count[p],
             outs.max_size[p],
