@@ -67,6 +67,17 @@ def main(path: str) -> None:
     worst(by, row)
     privacy(by, row)
     ixp(by, med, row)
+    compile_wait(by, med, row)
+
+
+def compile_wait(by: dict, med: dict, row) -> None:
+    """Issue 23 target 5: a cold compile, fresh process, empty cache."""
+    if "compile-datasharing" in med:
+        t = by["compile-datasharing"]["extra_info"]["seconds_in_process"]
+        row("cold compile of every data-sharing kernel ≤ 8 s", f"{t:.1f} s", t <= 8)
+    if "compile-every-game" in med:
+        t = by["compile-every-game"]["extra_info"]["seconds_in_process"]
+        print(f"| the first command's one wait, every game's kernels (no target) | {t:.1f} s | — |")
 
 
 def worst(by: dict, row) -> None:
@@ -91,8 +102,13 @@ def privacy(by: dict, row) -> None:
 
 def datasharing(by: dict, med: dict, row) -> None:
     """The data-sharing game's targets (issues 1-9)."""
-    r = by["all-n24-sigma4096"]["extra_info"]["evaluations_per_s"]
-    row("`all`, n=24, 16 α, 4096 σ: ≥ 2·10⁸ coalitions·α/s", f"{r:.3g}", r >= 2e8)
+    for ns, floor in ((1, 1e9), (4096, 8e8)):  # issue 23 (issue 1: 2e8 at 4096 sigma)
+        r = by[f"all-n24-sigma{ns}"]["extra_info"]["evaluations_per_s"]
+        row(
+            f"`all`, n=24, 16 α, {ns} σ, 2 cores: ≥ {floor:.0e} coalitions·α/s",
+            f"{r:.3g}",
+            r >= floor,
+        )
     for n in (16, 20, 24):
         q = by[f"sigma-axis-n{n}"]["extra_info"]["ratio"]
         row(f"σ axis nearly free, n={n}: 4096 σ ≤ 1.5× of 1 σ", f"{q:.2f}×", q <= 1.5)
@@ -125,7 +141,7 @@ def datasharing(by: dict, med: dict, row) -> None:
 def ixp(by: dict, med: dict, row) -> None:
     """The IXP game's targets (issue 11 §7), where its benchmarks ran."""
     for name, label, floor in (
-        ("ixp-n12-m3-16a", "IXP exhaustive, n=12, m=3, 16 α", 1e7),
+        ("ixp-n12-m3-16a", "IXP exhaustive, n=12, m=3, 16 α", 3e7),
         ("ixp-n12-m3-1a", "IXP exhaustive, n=12, m=3, α = 1", 3e7),
     ):
         if name in by:
