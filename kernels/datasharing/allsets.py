@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._numba import hot, inline, kernel
+from .._numba import inline, kernel
 from . import exact
 from .central import central_optimum
 from .contracts import CellOutputs, Given, Tables
