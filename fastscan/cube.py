@@ -123,13 +123,13 @@ class Cube:
                 f"not {plan.game.name}"
             )
         game = plan.game
+        plan = plan.resumed(old)  # its chunks and split, whatever the workers now
         diff = differences(old, plan.config(), game.provenance_keys, game.config_defaults)
         if diff:
             raise ValueError(
                 f"{arg('resume')}: {store.url!r} was scanned with other parameters: "
                 + "; ".join(diff)
             )
-        plan = plan.with_chunks(old["chunks"])
         state = status(store, verify=True)
         missing = sorted(set(plan.registry()) - store.array_names())
         if missing and not state.complete:  # made by an older fastscan: it cannot write these
@@ -288,13 +288,13 @@ def mask_unfinished(ds, dims: tuple[str, ...], chunks: tuple[int, ...], done: se
     import dask.array as dsa
     import xarray as xr
 
-    from .plan import chunk_name, chunk_sizes, grid_shape
+    from .integrity import markers
+    from .plan import chunk_sizes, grid_shape
 
     shape = tuple(ds.sizes[d] for d in dims)
     grid = grid_shape(shape, chunks)
     finished = np.zeros(grid, dtype=bool)
-    for index in np.ndindex(*grid):
-        finished[index] = chunk_name(dims, index) in done
+    finished[tuple(markers(done, tuple(dims), grid)[1].T)] = True  # no Python step per chunk
 
     def block(block_info=None):
         info = block_info[None]

@@ -86,14 +86,15 @@ def run(
             _check_workers_see(client, os.path.dirname(url), arg("out"))
         elif client is not None:
             _check_workers_reach(client, url, storage_options, arg("out"))
-        cube = Cube.prepare(plan, store, mode, arg)  # the one survey of the store
+        local = threads or cpus()
+        workers = (sum(client.nthreads().values()) if client is not None else local) or 1
+        # blocks enough for every worker (a resume takes the cube's own split instead)
+        cube = Cube.prepare(plan.fitted(workers), store, mode, arg)  # the one survey of the store
         plan, state = cube.plan, cube.status
         if state is not None and state.complete:
             return (
                 f"{store.url}: complete ({plan.n_chunks} of {plan.n_chunks} chunks), nothing to do"
             )
-        local = threads or cpus()
-        workers = (sum(client.nthreads().values()) if client is not None else local) or 1
         done = len(state.done) if state is not None else 0
         for line in describe(plan, done, state, workers, client is None, yes, say, arg):
             say(line)

@@ -84,6 +84,10 @@ class Spec(Protocol):
     def n_blocks(self, plan: Plan) -> int:
         """Tasks of the whole plan (a split chunk's blocks count one each), without listing."""
 
+    # optional: ``fit(plan, workers) -> Plan``, the plan for that many workers (more blocks for
+    # a cluster), and ``adopt(config) -> Spec``, the spec as a cube's config made it (a resume
+    # merges blocks of the split they were made with); see :meth:`Plan.fitted`, :meth:`resumed`
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -103,6 +107,19 @@ class Plan:
     def with_chunks(self, chunks) -> Plan:
         """The same scan chunked otherwise (a resume keeps the store's chunks)."""
         return replace(self, chunks=tuple(int(c) for c in chunks))
+
+    def fitted(self, workers: int) -> Plan:
+        """The plan for ``workers`` threads, as its spec's ``fit`` chooses (a cluster's many
+        workers: more blocks); itself where the spec has none."""
+        fit = getattr(self.spec, "fit", None)
+        return fit(self, workers) if fit is not None else self
+
+    def resumed(self, config: dict) -> Plan:
+        """The plan as the cube of ``config`` was made: its chunks, and its spec's ``adopt``
+        (the split its stored blocks belong to) where the spec has one."""
+        adopt = getattr(self.spec, "adopt", None)
+        plan = replace(self, spec=adopt(config)) if adopt is not None else self
+        return plan.with_chunks(config["chunks"])
 
     # --- chunks and blocks -------------------------------------------------------------------
     def chunk_list(self) -> list[Chunk]:

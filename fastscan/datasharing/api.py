@@ -54,7 +54,7 @@ def scan(
     """
     from ..runner import cpus, dataset
     from . import validate
-    from .plan import build, spread
+    from .plan import build, fit, spread
     from .privacy import of
     from .profiles import ProfileSet
 
@@ -66,4 +66,5 @@ def scan(
     padded = validate.check_profiles(costs, sets)
     profiles = ProfileSet(padded, {}, {"source": "costs"})
     plan = build(profiles, model, sigma, sets, notions=notions, worst=worst)
-    return dataset(spread(plan, threads or cpus()), threads)
+    workers = threads or cpus()
+    return dataset(spread(fit(plan, workers), workers), threads)

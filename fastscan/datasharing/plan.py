@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -25,9 +25,15 @@ TARGET_WORK = 2**24  # coalition evaluations per chunk or block: a fraction of a
 SIGMA_CHUNK = 4096
 # past this many players a profile splits into blocks: disjoint tasks that threads share without
 # enumerating anything twice (2 cores, n = 22: 1.5-1.7x over 1 thread, 1.25x with alpha chunks);
-# 2^MAX_FIXED blocks at most per profile
+# 2^MAX_FIXED blocks at most per profile on this machine's threads, up to 2^MAX_SPLIT on a cluster
+# (:func:`fit`): a block keeps >= 2^BLOCK_FROM coalitions, so its work stays large
 BLOCK_FROM = 20
 MAX_FIXED = 6
+MAX_SPLIT = 20
+# tasks per worker a cluster scan asks for: blocks of a profile differ in work (filters prune
+# some more), so a few per worker even out the last wave; many more would only add scheduler
+# load (~0.2-1 ms per task) and stored block parts (docs/performance.md, Clusters)
+TASKS_PER_WORKER = 4
 
 
 def coalitions(n: int, sets: str) -> int:
@@ -37,7 +43,9 @@ def coalitions(n: int, sets: str) -> int:
 
 class Split(NamedTuple):
     """The block policy: profiles of more than ``block_from`` players split by their cheapest
-    players' membership into at most ``2^max_fixed`` blocks (sets="all" only)."""
+    players' membership into at most ``2^max_fixed`` blocks (sets="all" only): ``n -
+    block_from`` players, at most ``max_fixed``. A cube's config records ``players(n_max)``,
+    which gives back ``max_fixed`` for every profile (:meth:`pinned`)."""
 
     block_from: int = BLOCK_FROM
     max_fixed: int = MAX_FIXED
@@ -47,6 +55,11 @@ class Split(NamedTuple):
         if sets != "all" or n <= self.block_from:
             return 0
         return min(n - self.block_from, self.max_fixed)
+
+    def pinned(self, players: int) -> Split:
+        """The split a cube recorded as ``players`` (of its largest profile): min(n -
+        block_from, players) is this policy's players for every n up to the largest."""
+        return self._replace(max_fixed=int(players))
 
 
 SPLIT = Split()  # the policy every scan uses unless told otherwise
@@ -64,6 +77,7 @@ class Scan:
     split: Split = SPLIT
     notions: tuple[str, ...] = DEFAULT_NOTIONS
     worst: bool = False
+    auto: bool = False  # chunks and split are the policy's (not given): :func:`fit` may change
 
     # --- shape of the work ---------------------------------------------------------------------
     def sizes(self) -> dict[str, int]:
@@ -98,6 +112,17 @@ class Scan:
         n, counts = np.unique(self.profiles.n_players, return_counts=True)
         per = np.array([1 << self.split.players(int(k), self.sets) for k in n])  # 2^players
         return int(np.sum(per * counts)) * (plan.n_chunks // len(self.profiles))
+
+    def fit(self, plan: Plan, workers: int) -> Plan:
+        """``plan`` for ``workers`` (a cluster's threads): :func:`fit`."""
+        return fit(plan, workers)
+
+    def adopt(self, config: dict) -> Scan:
+        """This scan with the split a cube's ``config`` recorded: a resume merges blocks of the
+        split they were made with, whatever the workers now (every split gives the same bits)."""
+        if "split_players" not in config:
+            return self
+        return replace(self, split=self.split.pinned(config["split_players"]), auto=False)
 
     # --- the cube ------------------------------------------------------------------------------
     def coords(self) -> dict[str, np.ndarray]:
@@ -211,7 +236,8 @@ def build(
     else:
         model = power(alpha, n_max, arg)
     sigma = validate.check_sigma(sigma)
-    spec = Scan(profiles, model, sigma, sets, split, notions, bool(worst))
+    auto = chunks is None and split == SPLIT  # the policy's own: a cluster may refine it
+    spec = Scan(profiles, model, sigma, sets, split, notions, bool(worst), auto)
     if chunks is None:
         chunks = choose_chunks(profiles.n_players, model.size, sigma.size, sets, split)
         if model.dim is None:  # the constant model: no dim of its own
@@ -241,6 +267,34 @@ def choose_chunks(
     pc = max(1, min(pc, MAX_CELLS // (sc * ac)))
     pc = math.ceil(len(n_players) / math.ceil(len(n_players) / pc))  # equal chunks
     return pc, ac, sc
+
+
+def fit(plan: Plan, workers: int) -> Plan:
+    """``plan`` for ``workers`` threads (in memory only; a resume takes the cube's split).
+
+    Where a profile is split and the plan has fewer than ``TASKS_PER_WORKER`` tasks per worker,
+    its alphas go into one chunk (the kernels enumerate the coalitions once for all of them: an
+    extra alpha costs a quarter of an enumeration, a chunk of its own a whole one) and it splits
+    by more of its cheapest players, up to ``2^MAX_SPLIT`` blocks, until there are enough.
+    Chunks or a split given by the caller are kept; :func:`spread` may split alphas after.
+    """
+    scan = plan.spec
+    want = TASKS_PER_WORKER * workers
+    n_max = int(scan.profiles.n_players.max())
+    top = min(MAX_SPLIT, n_max - scan.split.block_from)
+    if not scan.auto or scan.sets != "all" or top <= scan.split.max_fixed:
+        return plan
+    if plan.n_blocks >= want:  # this machine's threads: 2^MAX_FIXED blocks are plenty
+        return plan
+    sc = plan.chunks[-1]
+    ac = min(scan.privacy.size, max(1, MAX_CELLS // sc))
+    chunks = (1, sc) if scan.privacy.dim is None else (1, ac, sc)
+    for players in range(scan.split.max_fixed + 1, top + 1):
+        spec = replace(scan, split=scan.split._replace(max_fixed=players))
+        fitted = replace(plan, spec=spec).with_chunks(chunks)
+        if fitted.n_blocks >= want:
+            break
+    return fitted
 
 
 def spread(plan: Plan, workers: int) -> Plan:
