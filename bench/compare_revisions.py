@@ -33,6 +33,10 @@ CASES = {  # costs, alpha, sigma, threads, sets
         "rng.uniform(1e-4, 1e-2, (400, 12)), np.linspace(-1, 1, 21), np.linspace(0.05, 1, 50), "
         "None, 'all'"
     ),
+    "downward-n1e6-64a": (
+        "rng.uniform(1e-4, 1e-2, 10**6), np.linspace(-1, 1, 64), np.linspace(0.02, 1, 1024), "
+        "None, 'downward'"
+    ),
     "downward-n1e5": (
         "rng.uniform(1e-4, 1e-2, 10**5), np.linspace(-1, 1, 16), np.linspace(0.05, 1, 1024), "
         "None, 'downward'"
