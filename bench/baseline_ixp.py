@@ -27,25 +27,9 @@ import time
 from contextlib import contextmanager
 
 import numpy as np
+from clock import Clock
 
 BLOCK = 1 << 13  # assignments per block: (n, m, B) float64 arrays ~ 1 MB at n = 10, m = 3
-
-
-class _Clock:
-    """Seconds per stage (a no-op unless ``on``)."""
-
-    def __init__(self, on: bool):
-        self.on = on
-        self.seconds: dict[str, float] = {}
-
-    @contextmanager
-    def __call__(self, stage: str):
-        if not self.on:
-            yield
-            return
-        start = time.perf_counter()
-        yield
-        self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
 
 
 @contextmanager
@@ -84,7 +68,7 @@ def _least_alpha(a: np.ndarray, b: np.ndarray, tol: float) -> np.ndarray:
 
 def numpy_exhaustive(inst, alpha: np.ndarray, block: int = BLOCK, _clock=None):
     """Stable counts per alpha (Def. 4.1, cumulative as the kernel's) and the optimum cost."""
-    clock = _clock or _Clock(False)
+    clock = _clock or Clock(False)
     alpha = np.asarray(alpha, dtype=np.float64)
     n, m = inst.n, inst.m
     wp, fc, tol = inst.w_pair, inst.facility_cost, inst.tol
@@ -138,7 +122,7 @@ def profile_baseline(inst, alpha, block: int = BLOCK) -> dict[str, float]:
     ``onehot``; ``matmul``: F by BLAS; ``costs``: c~, m_i, c(s); ``stability``: the agents' and
     facilities' least alphas; ``counting``), ``total``, and ``rate`` (assignments a second);
     printed as a table, largest stage first."""
-    clock = _Clock(True)
+    clock = Clock(True)
     with one_blas_thread():
         start = time.perf_counter()
         numpy_exhaustive(inst, alpha, block, _clock=clock)

@@ -23,9 +23,9 @@ kernel wherever no grid point lies within rounding of a threshold (random costs)
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 
 import numpy as np
+from clock import Clock
 
 BATCH = 1 << 16  # partitions per batch: (n, blocks, BATCH) float64 arrays <= 50 MB at n = 10
 
@@ -46,29 +46,12 @@ def rgs(n: int) -> np.ndarray:
     return rows
 
 
-class _Clock:
-    """Seconds per phase (a no-op unless ``on``)."""
-
-    def __init__(self, on: bool):
-        self.on = on
-        self.seconds: dict[str, float] = {}
-
-    @contextmanager
-    def __call__(self, phase: str):
-        if not self.on:
-            yield
-            return
-        start = time.perf_counter()
-        yield
-        self.seconds[phase] = self.seconds.get(phase, 0.0) + time.perf_counter() - start
-
-
 def nash_counts(costs, alphas, sigmas, partitions=None, _clock=None) -> np.ndarray:
     """The number of Nash-stable partitions at every ``(alpha, sigma)``: ``(n_alpha, n_sigma)``
     int64. ``sigmas`` in any order (counted over the sorted ``sigma^2``, returned in the caller's
     order); ``partitions``: the RGS array when already built (its generation is not per
     partition-alpha work)."""
-    clock = _clock or _Clock(False)
+    clock = _clock or Clock(False)
     costs = np.asarray(costs, dtype=np.float64)
     alphas = np.atleast_1d(np.asarray(alphas, dtype=np.float64))
     sigmas = np.atleast_1d(np.asarray(sigmas, dtype=np.float64))
@@ -156,7 +139,7 @@ def profile_baseline(costs, alphas, sigmas) -> dict[str, float]:
     """Seconds of each phase of one :func:`nash_counts` call: ``rgs`` (generation), ``onehot``
     (membership, matmuls and the alpha-free parts of the lines), ``thresholds``, ``reductions``
     and ``counting``; ``total``; and ``rate``, partitions x alpha per second excluding ``rgs``."""
-    clock = _Clock(True)
+    clock = Clock(True)
     start = time.perf_counter()
     R = None
     with clock("rgs"):
