@@ -54,7 +54,7 @@ def scan(
     """
     from ..runner import cpus, dataset
     from . import validate
-    from .plan import build, fit, spread
+    from .plan import build, spread
     from .privacy import of
     from .profiles import ProfileSet
 
@@ -67,4 +67,4 @@ def scan(
     profiles = ProfileSet(padded, {}, {"source": "costs"})
     plan = build(profiles, model, sigma, sets, notions=notions, worst=worst)
     workers = threads or cpus()
-    return dataset(spread(fit(plan, workers), workers), threads)
+    return dataset(spread(plan.fitted(workers), workers), threads)  # as job.run fits it
